@@ -1,0 +1,87 @@
+// Options and results of a linearizability check (see check.h for check()).
+//
+//   weft::lin::CheckOptions options;
+//   options.time_limit = absl::Seconds(10);     // verdict kUnknown after that
+//   weft::lin::CheckResult r = weft::lin::check(model, history, options);
+//   if (r.verdict == weft::lin::Verdict::kNotLinearizable) { ... r.core ... }
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/time/time.h"
+#include "weft/lin/history.h"
+
+namespace weft::lin {
+
+enum class Verdict { kLinearizable, kNotLinearizable, kUnknown };
+
+absl::string_view verdict_name(Verdict v);
+
+// Reductions that shrink the search without changing the verdict. All on by
+// default; they can be turned off to compare against a plain search.
+struct Reductions {
+  // Check the parts of model.partition() independently (P-compositionality).
+  bool partition = true;
+  // Memoize visited (linearized set, state) nodes (Lowe 2017).
+  bool memoize = true;
+  // An operation that never changes the state (a read, a failed CAS; see
+  // read_only() in model.h) is linearized as soon as it is legal.
+  bool greedy_read_only = true;
+  // Of identical operations (same input and output) whose intervals are
+  // ordered, only the earlier is tried first.
+  bool canonical_identical = true;
+  // Memo keys cover only the operations between two quiescent points (times
+  // where no operation is pending), which keeps them short on long histories.
+  bool cut_quiescent = true;
+};
+
+struct CheckOptions {
+  // The search gives up with Verdict::kUnknown after this long.
+  absl::Duration time_limit = absl::InfiniteDuration();
+  // On a violation, also compute the smallest failing sub-history and the
+  // longest linearizable prefix (more searches, bounded by explain_time_limit).
+  bool explain = true;
+  absl::Duration explain_time_limit = absl::Seconds(10);
+  Reductions reductions;
+};
+
+struct CheckStats {
+  std::uint64_t steps = 0;   // calls of the model's step functions
+  std::uint64_t nodes = 0;   // search nodes entered
+  std::size_t parts = 0;     // independent parts checked
+  absl::Duration elapsed;    // verdict only, explanation excluded
+};
+
+// Indices below refer to positions in the checked history.
+struct CheckResult {
+  Verdict verdict = Verdict::kUnknown;
+  std::string message;  // why the verdict is unknown; empty otherwise
+
+  // Linearizable: one order per independent part. Operations with an unknown
+  // outcome that need not have taken effect are left out.
+  std::vector<std::vector<std::size_t>> linearizations;
+
+  // Not linearizable:
+  std::vector<std::size_t> failing_part;  // the part that failed, by call time
+  // The smallest sub-history found that cannot be linearized even if every
+  // other operation of the part may or may not have taken effect.
+  std::vector<std::size_t> core;
+  bool core_is_minimal = false;  // false when the explanation ran out of time
+  // The failing part is linearizable up to (and including) time prefix_end:
+  // operations that returned by then are in prefix_linearization, in order.
+  // With no linearizable prefix at all, has_prefix is false.
+  bool has_prefix = false;
+  Time prefix_end = 0;
+  std::vector<std::size_t> prefix_linearization;
+  // The operations whose return ends the longest linearizable prefix.
+  std::vector<std::size_t> first_failing;
+  bool explained = false;
+
+  CheckStats stats;
+};
+
+}  // namespace weft::lin

@@ -1,0 +1,156 @@
+// Explaining a violation: the longest linearizable prefix of the failing part
+// and the smallest sub-history that still cannot be linearized.
+//
+// Both rely on relaxations, changes to a history after which every
+// linearization of the original still gives one of the changed history. So if
+// the changed history cannot be linearized, neither can the original, and
+// what we show the user is a genuine witness:
+//  - prefix(t): operations called after t are dropped, operations still
+//    pending at t get an unknown outcome. (Cut any linearization at the first
+//    operation called after t; everything that returned by t is before it.)
+//    Prefixes are monotone in t, so a binary search finds the shortest failing
+//    one, and the prefix just before it is the longest linearizable one.
+//  - making an operation's outcome unknown (it may or may not have happened,
+//    with any result). Repeating that while the history stays unlinearizable
+//    leaves a core of operations with known outcomes that no choice of the
+//    others can explain. The core on its own cannot be linearized either:
+//    dropping optional operations only removes possibilities.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include "weft/lin/check_result.h"
+#include "weft/lin/detail/deadline.h"
+#include "weft/lin/detail/search.h"
+#include "weft/lin/model.h"
+
+namespace weft::lin::detail {
+
+template <Model M>
+class Explainer {
+ public:
+  Explainer(const M& model, const HistoryOf<M>& history, const std::vector<std::size_t>& part,
+            const Reductions& reductions, absl::Duration budget)
+      : model_(model), history_(history), part_(part), reductions_(reductions),
+        deadline_(budget) {}
+
+  void explain(CheckResult& result) {
+    result.failing_part = part_;
+    std::vector<Time> returns;
+    for (std::size_t i : part_) {
+      if (history_[i].output) returns.push_back(history_[i].ret);
+    }
+    std::sort(returns.begin(), returns.end());
+    returns.erase(std::unique(returns.begin(), returns.end()), returns.end());
+    if (returns.empty()) return;  // cannot fail: nothing is required
+
+    // Smallest k such that prefix(returns[k]) fails. The last one fails.
+    std::size_t lo = 0, hi = returns.size() - 1;
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      const Outcome o = run(prefix(returns[mid], {}));
+      if (o == Outcome::kTimedOut) return;
+      if (o == Outcome::kNotLinearizable) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    const Time failing_end = returns[lo];
+    if (lo > 0) {
+      result.has_prefix = true;
+      result.prefix_end = returns[lo - 1];
+      SearchResult r = search_of(prefix(result.prefix_end, {}));
+      if (r.outcome == Outcome::kTimedOut) return;
+      result.prefix_linearization = map_back(r.linearization);
+    }
+    for (std::size_t i : part_) {
+      if (history_[i].output && history_[i].ret == failing_end) result.first_failing.push_back(i);
+    }
+    result.explained = true;
+
+    // Shrink: make chunks of required operations optional, halving the chunk
+    // size, as long as the prefix stays unlinearizable.
+    std::vector<char> relaxed(history_.size(), 0);
+    std::vector<std::size_t> required;
+    for (std::size_t i : part_) {
+      if (history_[i].output && history_[i].ret <= failing_end) required.push_back(i);
+    }
+    result.core = required;
+    result.core_is_minimal = false;
+    for (std::size_t chunk = std::max<std::size_t>(1, required.size() / 2);; chunk /= 2) {
+      for (std::size_t start = 0; start < required.size(); start += chunk) {
+        std::vector<std::size_t> trial;
+        for (std::size_t k = start; k < std::min(required.size(), start + chunk); ++k) {
+          if (!relaxed[required[k]]) trial.push_back(required[k]);
+        }
+        if (trial.empty()) continue;
+        for (std::size_t i : trial) relaxed[i] = 1;
+        const Outcome o = run(prefix(failing_end, relaxed));
+        if (o == Outcome::kTimedOut) {
+          for (std::size_t i : trial) relaxed[i] = 0;
+          finish_core(result, required, relaxed);
+          return;
+        }
+        if (o == Outcome::kLinearizable) {
+          for (std::size_t i : trial) relaxed[i] = 0;
+        }
+      }
+      if (chunk == 1) break;
+    }
+    finish_core(result, required, relaxed);
+    result.core_is_minimal = true;
+  }
+
+ private:
+  void finish_core(CheckResult& result, const std::vector<std::size_t>& required,
+                   const std::vector<char>& relaxed) {
+    result.core.clear();
+    for (std::size_t i : required) {
+      if (!relaxed[i]) result.core.push_back(i);
+    }
+  }
+
+  // prefix(t) as a new history; index_ maps its positions back.
+  HistoryOf<M> prefix(Time t, const std::vector<char>& relaxed) {
+    HistoryOf<M> h;
+    index_.clear();
+    for (std::size_t i : part_) {
+      const auto& op = history_[i];
+      if (op.call > t) continue;
+      h.push_back(op);
+      if (op.effective_return() > t || (!relaxed.empty() && relaxed[i])) {
+        h.back().output.reset();
+        h.back().ret = kEndOfTime;
+      }
+      index_.push_back(i);
+    }
+    return h;
+  }
+
+  SearchResult search_of(const HistoryOf<M>& h) {
+    std::vector<std::size_t> all(h.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    return search(model_, h, all, reductions_, deadline_, stats_);
+  }
+
+  Outcome run(const HistoryOf<M>& h) { return search_of(h).outcome; }
+
+  std::vector<std::size_t> map_back(const std::vector<std::size_t>& positions) const {
+    std::vector<std::size_t> out;
+    for (std::size_t i : positions) out.push_back(index_[i]);
+    return out;
+  }
+
+  const M& model_;
+  const HistoryOf<M>& history_;
+  const std::vector<std::size_t>& part_;
+  Reductions reductions_;
+  Deadline deadline_;
+  CheckStats stats_;  // explanation work is not counted in the verdict's stats
+  std::vector<std::size_t> index_;
+};
+
+}  // namespace weft::lin::detail
