@@ -19,6 +19,12 @@ struct FixedBits {
   void clear(std::size_t /*size*/) { words = {}; }
   bool test(std::size_t i) const { return (words[i >> 6] >> (i & 63)) & 1u; }
   void set(std::size_t i) { words[i >> 6] |= std::uint64_t{1} << (i & 63); }
+  bool subset_of(const FixedBits& o) const {
+    for (std::size_t i = 0; i < Words; ++i) {
+      if (words[i] & ~o.words[i]) return false;
+    }
+    return true;
+  }
   bool operator==(const FixedBits&) const = default;
   template <class H>
   friend H AbslHashValue(H h, const FixedBits& b) {
@@ -32,6 +38,12 @@ struct DynamicBits {
   void clear(std::size_t size) { words.assign((size + 63) / 64, 0); }
   bool test(std::size_t i) const { return (words[i >> 6] >> (i & 63)) & 1u; }
   void set(std::size_t i) { words[i >> 6] |= std::uint64_t{1} << (i & 63); }
+  bool subset_of(const DynamicBits& o) const {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (words[i] & ~o.words[i]) return false;
+    }
+    return true;
+  }
   bool operator==(const DynamicBits&) const = default;
   template <class H>
   friend H AbslHashValue(H h, const DynamicBits& b) {

@@ -1,22 +1,30 @@
 // The just-in-time linearizability search (Wing & Gong 1993, Lowe 2017) with
 // memoization and the verdict-preserving reductions listed in Reductions.
 //
-// A search node is (segment, set of linearized operations of that segment,
-// model state). From a node, the candidates are the operations not yet
-// linearized whose call is no later than the earliest return of a pending
-// operation with a known outcome: any of them may be linearized next without
-// breaking real-time order. Operations whose outcome is unknown are optional:
-// the search succeeds once every operation with a known outcome is linearized.
-// A node that failed is remembered and never searched again.
+// A search node is (segment, operations of that segment linearized so far,
+// model state). Operations with a known outcome are *required*; those with an
+// unknown outcome are *optional*: they may be linearized any time after their
+// call, or never, so the search succeeds once every required operation is
+// linearized. From a node, the candidates are the operations not yet
+// linearized whose call is no later than the earliest return of a required
+// operation not yet linearized: any of them may go next without breaking
+// real-time order.
+//
+// Failed nodes are remembered. Because optional operations never have to be
+// used, a node is also hopeless when a failed node had the same required
+// operations and state and used only a subset of its optional operations
+// (every completion of the larger set also completes the smaller one). So
+// the memo keeps, per (required set, state), the optional sets that failed.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "weft/lin/check_result.h"
 #include "weft/lin/detail/bits.h"
 #include "weft/lin/detail/deadline.h"
@@ -42,15 +50,23 @@ struct Prepared {
   std::vector<Time> ret;  // kEndOfTime for optional operations
   // The model says the operation never changes a state it is legal in.
   std::vector<char> read_only;
+  // Per position: its bit in the node's required set (required operations)
+  // or in its optional set (optional ones), counted from its segment's start.
+  std::vector<std::uint32_t> bit;
   // Segment s holds positions [segment_begin[s], segment_begin[s + 1]).
   std::vector<std::uint32_t> segment_begin;
-  // Per segment: its operations with a known outcome, by return time.
+  // Per segment, by call: its required and its optional operations. Only the
+  // last segment can hold optional ones: they never return, so no cut
+  // follows them.
+  std::vector<std::vector<std::uint32_t>> required;
+  std::vector<std::vector<std::uint32_t>> optional;
+  // Per segment: its required operations by return time.
   std::vector<std::vector<std::uint32_t>> by_return;
   // Per position: identical operations in its segment whose interval starts
   // and ends no later (see canonical_identical). While one of them is not
   // linearized, this one is not tried.
   std::vector<std::vector<std::uint32_t>> dominators;
-  std::size_t max_segment = 0;
+  std::size_t max_bits = 1;
 
   std::size_t segments() const { return segment_begin.size() - 1; }
 };
@@ -58,28 +74,34 @@ struct Prepared {
 template <Model M>
 Prepared<typename M::Input, typename M::Output> prepare(const M& model,
                                                        const HistoryOf<M>& history,
-                                                       const std::vector<std::size_t>& subset,
+                                                       std::vector<std::size_t> subset,
                                                        const Reductions& reductions) {
   Prepared<typename M::Input, typename M::Output> p;
-  p.original = subset;
-  std::stable_sort(p.original.begin(), p.original.end(), [&](std::size_t a, std::size_t b) {
+  auto is_read_only = [&](std::size_t i) {
+    if constexpr (HasReadOnly<M>) {
+      return reductions.greedy_read_only &&
+             static_cast<bool>(model.read_only(history[i].input, history[i].output));
+    } else {
+      return false;
+    }
+  };
+  // An optional operation that changes nothing can always be left out.
+  std::erase_if(subset, [&](std::size_t i) { return !history[i].output && is_read_only(i); });
+  std::stable_sort(subset.begin(), subset.end(), [&](std::size_t a, std::size_t b) {
     const auto& x = history[a];
     const auto& y = history[b];
     if (x.call != y.call) return x.call < y.call;
     return x.effective_return() < y.effective_return();
   });
-  const std::size_t n = p.original.size();
-  for (std::size_t i : p.original) {
+  p.original = subset;
+  const std::size_t n = subset.size();
+  for (std::size_t i : subset) {
     const auto& op = history[i];
     p.input.push_back(&op.input);
     p.output.push_back(op.output ? &*op.output : nullptr);
     p.call.push_back(op.call);
     p.ret.push_back(op.effective_return());
-    bool read_only = false;
-    if constexpr (HasReadOnly<M>) {
-      read_only = reductions.greedy_read_only && model.read_only(op.input, op.output);
-    }
-    p.read_only.push_back(read_only);
+    p.read_only.push_back(is_read_only(i));
   }
 
   // A cut before position i is sound when every earlier operation returned
@@ -95,23 +117,31 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
   }
   p.segment_begin.push_back(static_cast<std::uint32_t>(n));
 
-  p.by_return.resize(p.segments());
+  const std::size_t segments = p.segments();
+  p.required.resize(segments);
+  p.optional.resize(segments);
+  p.by_return.resize(segments);
   p.dominators.resize(n);
-  for (std::size_t s = 0; s < p.segments(); ++s) {
+  p.bit.resize(n);
+  for (std::size_t s = 0; s < segments; ++s) {
     const std::uint32_t begin = p.segment_begin[s];
     const std::uint32_t end = p.segment_begin[s + 1];
-    p.max_segment = std::max<std::size_t>(p.max_segment, end - begin);
-    auto& order = p.by_return[s];
     for (std::uint32_t i = begin; i < end; ++i) {
-      if (p.output[i] != nullptr) order.push_back(i);
+      auto& list = p.output[i] != nullptr ? p.required[s] : p.optional[s];
+      p.bit[i] = static_cast<std::uint32_t>(list.size());
+      list.push_back(i);
     }
+    p.max_bits = std::max({p.max_bits, p.required[s].size(), p.optional[s].size()});
+    auto& order = p.by_return[s];
+    order = p.required[s];
     std::stable_sort(order.begin(), order.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
     if (!reductions.canonical_identical) continue;
     // j dominates i when both are identical, j's interval starts and ends no
     // later than i's, and they overlap (if j returned before i was called, j
-    // is always linearized first anyway). Exchanging the two in any
-    // linearization keeps it valid, so trying j before i loses nothing.
+    // is linearized first anyway). Exchanging the two in any linearization
+    // keeps it valid (the model sees the same operations; j's earlier call
+    // and return only relax real-time order), so trying j first loses nothing.
     for (std::uint32_t i = begin; i < end; ++i) {
       for (std::uint32_t j = begin; j < i; ++j) {
         if (p.ret[j] < p.call[i] || p.ret[j] > p.ret[i]) continue;
@@ -136,10 +166,9 @@ class Searcher {
       : model_(model), p_(prepared), reductions_(reductions), deadline_(deadline), stats_(stats) {}
 
   SearchResult run() {
-    Frame root{model_.initial(), {}, 0, 0, 0, 0, 0};
-    root.bits.clear(p_.max_segment);
-    root.first_open = p_.segment_begin[0];
-    root.next = root.first_open;
+    Frame root{model_.initial(), {}, {}, 0, 0, 0, 0, 0, kNoEntry};
+    root.required.clear(p_.max_bits);
+    root.used.clear(p_.max_bits);
     switch (settle(root)) {
       case Settled::kDone:
         return success();
@@ -151,34 +180,12 @@ class Searcher {
 
     while (!stack_.empty()) {
       if (deadline_.expired()) return {Outcome::kTimedOut, {}};
-      Frame& f = stack_.back();
-      const auto& order = p_.by_return[f.segment];
-      const Time min_return = f.return_cursor < order.size() ? p_.ret[order[f.return_cursor]]
-                                                             : kEndOfTime;
-      const std::uint32_t base = p_.segment_begin[f.segment];
-      const std::uint32_t end = p_.segment_begin[f.segment + 1];
-      bool descended = false;
-      for (std::uint32_t i = f.next; i < end && p_.call[i] <= min_return; ++i) {
-        if (f.bits.test(i - base) || dominated(f, i)) continue;
-        std::optional<State> next = apply(f.state, i);
-        if (!next) continue;
-        f.next = i + 1;
-        Frame child{std::move(*next), f.bits, f.segment, f.first_open, f.return_cursor, 0,
-                    static_cast<std::uint32_t>(trail_.size())};
-        child.bits.set(i - base);
-        trail_.push_back(i);
-        const Settled settled = settle(child);
-        if (settled == Settled::kDone) return success();
-        if (settled == Settled::kSeen) {
-          trail_.resize(child.trail_size);
-          continue;
-        }
-        stack_.push_back(std::move(child));  // invalidates f
-        descended = true;
-        break;
-      }
-      if (!descended) {
-        trail_.resize(stack_.back().trail_size);
+      if (descend(stack_.back())) {
+        if (done_) return success();
+      } else {
+        Frame& done = stack_.back();
+        if (done.entry != kNoEntry) entries_[done.entry].failed = true;
+        trail_.resize(done.trail_size);
         stack_.pop_back();
       }
     }
@@ -186,28 +193,42 @@ class Searcher {
   }
 
  private:
+  static constexpr std::uint32_t kNoEntry = std::numeric_limits<std::uint32_t>::max();
+
   struct Frame {
     State state;
-    Bits bits;                     // linearized operations of this segment
+    Bits required;               // required operations of the segment linearized
+    Bits used;                   // optional operations linearized
     std::uint32_t segment;
-    std::uint32_t first_open;      // first position of the segment not linearized
-    std::uint32_t return_cursor;   // into by_return[segment]: first not linearized
-    std::uint32_t next;            // next candidate position to try
-    std::uint32_t trail_size;      // trail_ length before this node's operations
+    std::uint32_t first_open;    // index into required[segment]: first not linearized
+    std::uint32_t return_cursor; // index into by_return[segment]: first not linearized
+    std::uint32_t next;          // next candidate: required[next], then optional[next - R]
+    std::uint32_t trail_size;    // trail_ length before this node's operations
+    std::uint32_t entry;         // this node's memo entry
   };
 
   struct Key {
-    Bits bits;
+    Bits required;
     State state;
     std::uint32_t segment;
     bool operator==(const Key&) const = default;
     template <class H>
     friend H AbslHashValue(H h, const Key& k) {
-      return H::combine(std::move(h), k.bits, k.state, k.segment);
+      return H::combine(std::move(h), k.required, k.state, k.segment);
     }
+  };
+  // The optional sets seen with one Key, as a linked list in entries_.
+  struct Entry {
+    Bits used;
+    std::uint32_t next;
+    bool failed;
   };
 
   enum class Settled { kOpen, kSeen, kDone };
+
+  bool is_linearized(const Frame& f, std::uint32_t i) const {
+    return p_.output[i] != nullptr ? f.required.test(p_.bit[i]) : f.used.test(p_.bit[i]);
+  }
 
   std::optional<State> apply(const State& state, std::uint32_t i) {
     ++stats_.steps;
@@ -220,43 +241,110 @@ class Searcher {
   }
 
   bool dominated(const Frame& f, std::uint32_t i) const {
-    const std::uint32_t base = p_.segment_begin[f.segment];
     for (std::uint32_t j : p_.dominators[i]) {
-      if (!f.bits.test(j - base)) return true;
+      if (!is_linearized(f, j)) return true;
     }
     return false;
   }
 
+  Time min_return(const Frame& f) const {
+    const auto& order = p_.by_return[f.segment];
+    return f.return_cursor < order.size() ? p_.ret[order[f.return_cursor]] : kEndOfTime;
+  }
+
+  // Tries the frame's next candidates until one leads to a new node, which
+  // it pushes. Required candidates go first: optional operations can always
+  // be linearized later (they never return, so real time never forces them
+  // early), and trying them late finds linearizations sooner and lets the
+  // failed sets with fewer optional operations prune more.
+  bool descend(Frame& f) {
+    const auto& required = p_.required[f.segment];
+    const auto& optional = p_.optional[f.segment];
+    const auto n_required = static_cast<std::uint32_t>(required.size());
+    const Time bound = min_return(f);
+    for (;;) {
+      std::uint32_t i;
+      if (f.next < n_required) {
+        i = required[f.next];
+        if (p_.call[i] > bound) {
+          f.next = n_required;
+          continue;
+        }
+      } else if (f.next - n_required < optional.size()) {
+        i = optional[f.next - n_required];
+        if (p_.call[i] > bound) return false;
+      } else {
+        return false;
+      }
+      ++f.next;
+      if (is_linearized(f, i) || dominated(f, i)) continue;
+      std::optional<State> next = apply(f.state, i);
+      if (!next) continue;
+      // An optional operation that changes nothing here is not worth
+      // linearizing here: any completion after it is also a completion
+      // without it, and a shorter one.
+      if (p_.output[i] == nullptr && *next == f.state) continue;
+      Frame child{std::move(*next), f.required, f.used,        f.segment, f.first_open,
+                  f.return_cursor,  0,          static_cast<std::uint32_t>(trail_.size()), kNoEntry};
+      if (p_.output[i] != nullptr) {
+        child.required.set(p_.bit[i]);
+      } else {
+        child.used.set(p_.bit[i]);
+      }
+      trail_.push_back(i);
+      const Settled settled = settle(child);
+      if (settled == Settled::kDone) {
+        done_ = true;  // the trail is a linearization
+        return true;
+      }
+      if (settled == Settled::kSeen) {
+        trail_.resize(child.trail_size);
+        continue;
+      }
+      stack_.push_back(std::move(child));  // invalidates f
+      return true;
+    }
+  }
+
   // Brings a new node to the point where it must branch: skips linearized
   // operations in the cursors, moves on to the next segment when this one is
-  // done, and applies greedy linearizations. Then records it in the memo.
+  // done, and applies greedy linearizations. Then consults the memo.
   Settled settle(Frame& f) {
     ++stats_.nodes;
     for (;;) {
       const auto& order = p_.by_return[f.segment];
-      const std::uint32_t base = p_.segment_begin[f.segment];
-      while (f.return_cursor < order.size() && f.bits.test(order[f.return_cursor] - base)) {
+      while (f.return_cursor < order.size() &&
+             f.required.test(p_.bit[order[f.return_cursor]])) {
         ++f.return_cursor;
       }
       if (f.return_cursor == order.size()) {
-        // Every operation with a known outcome in this segment is linearized.
-        // Only the last segment can hold optional operations (they never
-        // return, so no cut follows them); they may simply not have happened.
+        // Every required operation of the segment is linearized; optional
+        // ones may simply never have happened.
         if (f.segment + 1 == p_.segments()) return Settled::kDone;
         ++f.segment;
-        f.bits.clear(p_.max_segment);
-        f.first_open = p_.segment_begin[f.segment];
+        f.required.clear(p_.max_bits);
+        f.first_open = 0;
         f.return_cursor = 0;
         continue;
       }
-      const std::uint32_t end = p_.segment_begin[f.segment + 1];
-      while (f.first_open < end && f.bits.test(f.first_open - base)) ++f.first_open;
+      const auto& required = p_.required[f.segment];
+      while (f.first_open < required.size() && f.required.test(f.first_open)) ++f.first_open;
       if (!reductions_.greedy_read_only || !apply_greedy(f)) break;
     }
     f.next = f.first_open;
-    if (reductions_.memoize && !memo_.insert(Key{f.bits, f.state, f.segment}).second) {
-      return Settled::kSeen;
+    return reductions_.memoize ? remember(f) : Settled::kOpen;
+  }
+
+  Settled remember(Frame& f) {
+    auto [it, added] = memo_.try_emplace(Key{f.required, f.state, f.segment}, kNoEntry);
+    if (!added) {
+      for (std::uint32_t e = it->second; e != kNoEntry; e = entries_[e].next) {
+        if (entries_[e].failed && entries_[e].used.subset_of(f.used)) return Settled::kSeen;
+      }
     }
+    f.entry = static_cast<std::uint32_t>(entries_.size());
+    entries_.push_back(Entry{f.used, it->second, false});
+    it->second = f.entry;
     return Settled::kOpen;
   }
 
@@ -267,19 +355,18 @@ class Searcher {
   // linearized (it is a candidate); the model accepts it, because it is legal
   // in this state; and every other operation sees the same state as before,
   // because the operation changes no state wherever it is legal. (Leaving the
-  // state unchanged *here* would not do: a write of the current value, or an
-  // unknown-outcome CAS that would fail now, may matter later.) So a
-  // linearization exists from this node if and only if one exists after
-  // linearizing it.
+  // state unchanged *here* would not do: a write of the current value may
+  // matter later.) So a linearization exists from this node if and only if
+  // one exists after linearizing it.
   bool apply_greedy(Frame& f) {
-    const auto& order = p_.by_return[f.segment];
-    const Time min_return = p_.ret[order[f.return_cursor]];
-    const std::uint32_t base = p_.segment_begin[f.segment];
-    const std::uint32_t end = p_.segment_begin[f.segment + 1];
-    for (std::uint32_t i = f.first_open; i < end && p_.call[i] <= min_return; ++i) {
-      if (!p_.read_only[i] || f.bits.test(i - base)) continue;
+    const Time bound = min_return(f);
+    const auto& required = p_.required[f.segment];
+    for (std::uint32_t k = f.first_open; k < required.size(); ++k) {
+      const std::uint32_t i = required[k];
+      if (p_.call[i] > bound) break;
+      if (!p_.read_only[i] || f.required.test(p_.bit[i])) continue;
       if (apply(f.state, i)) {
-        f.bits.set(i - base);
+        f.required.set(p_.bit[i]);
         trail_.push_back(i);
         return true;
       }
@@ -301,7 +388,9 @@ class Searcher {
   CheckStats& stats_;
   std::vector<Frame> stack_;
   std::vector<std::uint32_t> trail_;  // positions linearized on the current path
-  absl::flat_hash_set<Key> memo_;
+  absl::flat_hash_map<Key, std::uint32_t> memo_;
+  std::vector<Entry> entries_;
+  bool done_ = false;  // descend() reached a node where all required are done
 };
 
 // Searches one part (subset of history indices) of a history.
@@ -310,7 +399,7 @@ SearchResult search(const M& model, const HistoryOf<M>& history,
                     const std::vector<std::size_t>& subset, const Reductions& reductions,
                     Deadline& deadline, CheckStats& stats) {
   const auto prepared = prepare(model, history, subset, reductions);
-  const std::size_t size = prepared.max_segment;
+  const std::size_t size = prepared.max_bits;
   if (size <= 64) return Searcher<M, FixedBits<1>>(model, prepared, reductions, deadline, stats).run();
   if (size <= 128) return Searcher<M, FixedBits<2>>(model, prepared, reductions, deadline, stats).run();
   if (size <= 256) return Searcher<M, FixedBits<4>>(model, prepared, reductions, deadline, stats).run();
