@@ -1,0 +1,116 @@
+#include "weft/report/trace.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "weft/report/symbolize.h"
+
+namespace weft::detail {
+namespace {
+
+const char* object_kind(Op op) {
+  switch (op) {
+    case Op::kLock:
+    case Op::kTryLock:
+    case Op::kUnlock:
+    case Op::kLockShared:
+    case Op::kTryLockShared:
+    case Op::kUnlockShared:
+      return "mutex";
+    case Op::kWait:
+    case Op::kNotifyOne:
+    case Op::kNotifyAll:
+      return "cv";
+    case Op::kAcquire:
+    case Op::kTryAcquire:
+    case Op::kRelease:
+      return "semaphore";
+    case Op::kCountDown:
+    case Op::kArriveAndWait:
+      return "sync";
+    case Op::kLoad:
+    case Op::kStore:
+    case Op::kReadModifyWrite:
+    case Op::kCompareExchange:
+      return "atomic";
+    case Op::kRead:
+    case Op::kWrite:
+      return "var";
+    case Op::kSend:
+    case Op::kTrySend:
+    case Op::kReceive:
+    case Op::kTryReceive:
+    case Op::kClose:
+      return "channel";
+    default:
+      return "object";
+  }
+}
+
+}  // namespace
+
+SourcePosition to_position(const std::source_location& where) {
+  SourcePosition p;
+  if (where.line() == 0) return p;
+  p.file = where.file_name();
+  p.line = static_cast<int>(where.line());
+  p.function = where.function_name();
+  return p;
+}
+
+std::string format_position(const SourcePosition& where) {
+  if (!where.known()) return "?";
+  absl::string_view file = where.file;
+  if (size_t slash = file.rfind('/'); slash != absl::string_view::npos) file.remove_prefix(slash + 1);
+  return absl::StrCat(file, ":", where.line);
+}
+
+std::string ObjectLabels::label(const RawEvent& event) {
+  if (event.object == nullptr) return {};
+  auto it = labels_.find(event.object);
+  if (it != labels_.end()) return it->second;
+  if (event.op == Op::kWakeup) return "?";  // first seen at a wakeup: kind unknown
+  std::string label = event.name != nullptr ? std::string(event.name)
+                                            : absl::StrCat(object_kind(event.op), "#", ++counts_[object_kind(event.op)]);
+  labels_.emplace(event.object, label);
+  return label;
+}
+
+std::vector<TraceStep> to_trace_steps(std::span<const RawEvent> events, std::span<const uint64_t> highlight) {
+  ObjectLabels labels;
+  // Operators only know their caller's address: resolve those in one batch.
+  std::vector<const void*> pcs;
+  for (const RawEvent& e : events) {
+    if (e.where.line() == 0 && e.pc != nullptr) pcs.push_back(e.pc);
+  }
+  std::sort(pcs.begin(), pcs.end());
+  pcs.erase(std::unique(pcs.begin(), pcs.end()), pcs.end());
+  const std::vector<SourcePosition> resolved = symbolize(pcs);
+  std::vector<TraceStep> steps;
+  steps.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const RawEvent& e = events[i];
+    TraceStep s;
+    s.step = i + 1;
+    s.thread = e.thread;
+    s.op = op_name(e.op);
+    if (e.op == Op::kJoin || e.op == Op::kSpawn) {
+      s.object = absl::StrCat("thread ", e.value);
+    } else if (e.op == Op::kChoose) {
+      s.object = absl::StrCat("-> ", e.value);
+    } else {
+      s.object = labels.label(e);
+    }
+    if (e.where.line() != 0 || e.pc == nullptr) {
+      s.where = to_position(e.where);
+    } else {
+      s.where = resolved[std::lower_bound(pcs.begin(), pcs.end(), e.pc) - pcs.begin()];
+    }
+    s.preempted = e.preempted;
+    s.highlighted = std::find(highlight.begin(), highlight.end(), s.step) != highlight.end();
+    steps.push_back(std::move(s));
+  }
+  return steps;
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,33 @@
+// Turning the runtime's raw step events into the readable trace of a report.
+#pragma once
+
+#include <source_location>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "weft/report/failure.h"
+#include "weft/runtime/execution.h"
+
+namespace weft::detail {
+
+SourcePosition to_position(const std::source_location& where);
+// "bank_test.cc:14", file name without its directories.
+std::string format_position(const SourcePosition& where);
+
+// Names objects in a report: the user's name when given ("balance"),
+// otherwise the kind and the order of first appearance ("mutex#2").
+class ObjectLabels {
+ public:
+  std::string label(const RawEvent& event);
+
+ private:
+  absl::flat_hash_map<const void*, std::string> labels_;
+  absl::flat_hash_map<std::string, int> counts_;
+};
+
+// Steps are numbered from 1. `highlight` lists step numbers to mark.
+std::vector<TraceStep> to_trace_steps(std::span<const RawEvent> events, std::span<const uint64_t> highlight);
+
+}  // namespace weft::detail

@@ -1,0 +1,503 @@
+#include "weft/runtime/execution.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "weft/detect/happens_before.h"
+#include "weft/report/trace.h"
+#include "weft/runtime/sanitizer_fibers.h"
+
+namespace weft::detail {
+
+thread_local Execution* Execution::current_execution_ = nullptr;
+
+namespace {
+
+// Contexts that can never be resumed or destroyed (a fiber lost to a stack
+// overflow leaves main's old continuation behind). Destroying one would
+// resume it to unwind, so they are kept here, reachable, forever.
+std::vector<void*>& leaked_contexts() {
+  static auto* leaked = new std::vector<void*>();
+  return *leaked;
+}
+
+// Follows each blocked thread's first holder until a thread repeats. Returns
+// the cycle with its first thread repeated at the end, or nothing.
+std::vector<ThreadId> find_wait_cycle(const absl::flat_hash_map<ThreadId, std::vector<ThreadId>>& waits_for) {
+  std::vector<ThreadId> starts;
+  for (const auto& [thread, holders] : waits_for) starts.push_back(thread);
+  std::sort(starts.begin(), starts.end());  // deterministic reports
+  for (ThreadId start : starts) {
+    std::vector<ThreadId> path;
+    ThreadId at = start;
+    while (true) {
+      if (auto seen = std::find(path.begin(), path.end(), at); seen != path.end()) {
+        std::vector<ThreadId> cycle(seen, path.end());
+        cycle.push_back(at);
+        return cycle;
+      }
+      path.push_back(at);
+      auto it = waits_for.find(at);
+      if (it == waits_for.end() || it->second.empty()) break;
+      at = it->second.front();
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void Execution::not_exploring() {
+  std::fputs(
+      "weft: a weft primitive was used outside weft::explore (or WEFT_TEST). weft::thread, "
+      "weft::mutex, weft::var and the rest only work inside a test body that weft runs.\n",
+      stderr);
+  std::abort();
+}
+
+Execution::Execution(const ExecutionConfig& config, StackPool& stacks) : config_(config), stacks_(stacks) {
+  trace_.reserve(1024);
+  decisions_.reserve(1024);
+}
+
+Execution::~Execution() = default;
+
+void Execution::reset() {
+  for (int i = 0; i < thread_count_; ++i) {
+    Thread& t = *threads_[i];
+    t.fn = nullptr;
+    t.joiners.clear();
+  }
+  thread_count_ = 0;
+  runnable_.clear();
+  wakeable_blocked_ = 0;
+  steps_ = 0;
+  choice_points_ = 0;
+  now_ = 0;
+  decisions_.clear();
+  trace_.clear();
+  aborting_ = false;
+  unwinding_ = kNoThread;
+  lost_thread_ = kNoThread;
+  failure_.reset();
+  current_ = kNoThread;
+}
+
+void Execution::run(const std::function<void()>& body, Strategy& strategy, uint64_t index) {
+  reset();
+  strategy_ = &strategy;
+  index_ = index;
+  current_execution_ = this;
+  running_ = &main_;
+  spawn([&body] { body(); }, {});
+  if (sigsetjmp(overflow_jump_, 1) == 0) {
+    current_ = 0;
+    Thread& first = *threads_[0];
+    trace_.push_back(first.pending);
+    ++steps_;
+    switch_to(first);
+  } else {
+    handle_stack_overflow();
+  }
+  if (aborting_) resume_aborted_threads();
+  current_execution_ = nullptr;
+  strategy_ = nullptr;
+}
+
+void Execution::switch_to(Thread& next) {
+  Thread* self = running_;
+  running_ = &next;
+  switched_from_ = self;
+  void* fake_stack = nullptr;
+  start_fiber_switch(&fake_stack, next.stack_bottom, next.stack_size);
+  boost::context::fiber from = std::move(next.context).resume();
+  // Back in `self`: whoever switched here left its continuation in `from`.
+  const void* bottom = nullptr;
+  std::size_t size = 0;
+  finish_fiber_switch(fake_stack, &bottom, &size);
+  if (switched_from_ == &main_ && bottom != nullptr) {
+    main_.stack_bottom = bottom;
+    main_.stack_size = size;
+  }
+  switched_from_->context = std::move(from);
+}
+
+boost::context::fiber Execution::thread_main(ThreadId id, boost::context::fiber&& caller) {
+  {
+    const void* bottom = nullptr;
+    std::size_t size = 0;
+    finish_fiber_switch(nullptr, &bottom, &size);
+    if (switched_from_ == &main_ && bottom != nullptr) {
+      main_.stack_bottom = bottom;
+      main_.stack_size = size;
+    }
+  }
+  switched_from_->context = std::move(caller);
+  Thread& self = *threads_[id];
+  if (!aborting_) {
+    try {
+      self.fn();
+    } catch (const AbortExecution&) {
+    } catch (const std::exception& e) {
+      if (!aborting_) {
+        record_failure(FailureKind::kUncaughtException,
+                       absl::StrCat("uncaught exception in thread ", id, ": ", e.what()), nullptr, {}, {});
+      }
+    } catch (...) {
+      // Boost.Context unwinds fibers it destroys with forced_unwind; weft
+      // never destroys a suspended fiber, but never swallow it either.
+      if (!aborting_) {
+        record_failure(FailureKind::kUncaughtException,
+                       absl::StrCat("uncaught exception of unknown type in thread ", id), nullptr, {}, {});
+      }
+    }
+  }
+  // The thread's captured state dies with the thread, as with std::thread.
+  try {
+    self.fn = nullptr;
+  } catch (const AbortExecution&) {
+  }
+  if (!aborting_) point(Op::kExit, nullptr, nullptr, self.created_at, Cancel::kNonCancellable);
+
+  self.status = Status::kFinished;
+  std::erase(runnable_, id);
+  if (races_ != nullptr) races_->thread_exit(id);
+  for (ThreadId joiner : self.joiners) wake(joiner);
+  self.joiners.clear();
+
+  Thread* next = aborting_ ? &main_ : pick_next();
+  running_ = next;
+  switched_from_ = &self;
+  start_fiber_switch(nullptr, next->stack_bottom, next->stack_size);
+  return std::move(next->context);
+}
+
+ThreadId Execution::spawn(absl::AnyInvocable<void()> fn, std::source_location where) {
+  const ThreadId id = thread_count_++;
+  if (static_cast<size_t>(id) == threads_.size()) threads_.push_back(std::make_unique<Thread>());
+  Thread& t = *threads_[id];
+  t.fn = std::move(fn);
+  t.status = Status::kRunnable;
+  t.waiting_on = nullptr;
+  t.deadline = kNoDeadline;
+  t.spurious_ok = false;
+  t.wake_reason = WakeReason::kWoken;
+  t.exit.thread = id;
+  t.created_at = where;
+  t.pending = RawEvent{.thread = id, .op = Op::kStart, .where = where};
+  t.context = boost::context::fiber(std::allocator_arg, PooledStack{&stacks_},
+                                    [this, id](boost::context::fiber&& caller) {
+                                      return thread_main(id, std::move(caller));
+                                    });
+  const boost::context::stack_context& stack = stacks_.last_allocated();
+  t.stack_top = stack.sp;
+  t.stack_size = stack.size;
+  t.stack_bottom = static_cast<char*>(stack.sp) - stack.size;
+  runnable_.push_back(id);  // ids only grow: runnable_ stays sorted
+  if (strategy_ != nullptr) strategy_->thread_created(id);
+  if (races_ != nullptr) races_->thread_start(current_, id);
+  if (aborting_) {
+    // Never runs: the execution is being unwound.
+    t.status = Status::kFinished;
+    runnable_.pop_back();
+  }
+  return id;
+}
+
+std::span<const ThreadId> Execution::collect_enabled() {
+  if (wakeable_blocked_ == 0) return runnable_;
+  // Blocked threads that may wake on their own: a spurious wakeup, or the
+  // earliest pending deadline (timeouts fire in deadline order).
+  int64_t earliest = kNoDeadline;
+  for (int i = 0; i < thread_count_; ++i) {
+    const Thread& t = *threads_[i];
+    if (t.status == Status::kBlocked) earliest = std::min(earliest, t.deadline);
+  }
+  enabled_.assign(runnable_.begin(), runnable_.end());
+  for (int i = 0; i < thread_count_; ++i) {
+    const Thread& t = *threads_[i];
+    if (t.status == Status::kBlocked && (t.spurious_ok || (t.deadline != kNoDeadline && t.deadline == earliest))) {
+      enabled_.push_back(i);
+    }
+  }
+  std::sort(enabled_.begin(), enabled_.end());
+  return enabled_;
+}
+
+Execution::Thread* Execution::pick_next() {
+  const std::span<const ThreadId> enabled = collect_enabled();
+  if (enabled.empty()) {
+    for (int i = 0; i < thread_count_; ++i) {
+      if (threads_[i]->status != Status::kFinished) {
+        record_deadlock();
+        return &main_;
+      }
+    }
+    return &main_;  // every thread finished: the execution is complete
+  }
+  if (steps_ >= config_.max_steps) [[unlikely]] {
+    record_livelock();
+    return &main_;
+  }
+  ThreadId chosen = enabled[0];
+  if (enabled.size() > 1) {
+    ++choice_points_;
+    chosen = strategy_->pick_thread(enabled, current_);
+    if (chosen == kNoThread) [[unlikely]] {
+      record_failure(FailureKind::kReplayDiverged,
+                     absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), nullptr,
+                     {"the program no longer makes the choices recorded in the token: the code changed, or the "
+                      "body depends on something weft does not control (real time, real randomness, hash "
+                      "order of pointers, an uncontrolled std::thread)"},
+                     {});
+      return &main_;
+    }
+    decisions_.push_back(static_cast<uint32_t>(chosen));
+  }
+  Thread& t = *threads_[chosen];
+  if (t.status == Status::kBlocked) {
+    // Woken by the scheduler itself: a timeout, or a spurious wakeup.
+    const bool timed_out = t.deadline != kNoDeadline && (!t.spurious_ok || t.deadline <= now_);
+    if (timed_out) now_ = std::max(now_, t.deadline);
+    wake(chosen);
+    t.wake_reason = timed_out ? WakeReason::kTimedOut : WakeReason::kSpurious;
+  }
+  t.pending.preempted = chosen != current_ && current_ != kNoThread &&
+                        threads_[current_]->status == Status::kRunnable;
+  trace_.push_back(t.pending);
+  ++steps_;
+  current_ = chosen;
+  return &t;
+}
+
+void Execution::point(Op op, const void* object, const char* name, std::source_location where, Cancel cancel,
+                      uint64_t value, const void* pc) {
+  if (aborting_) [[unlikely]] {
+    abort_point(cancel);
+    return;
+  }
+  running_->pending = RawEvent{current_, op, false, object, name, value, where, pc};
+  Thread* next = pick_next();
+  if (next != running_) switch_to(*next);
+  if (aborting_) [[unlikely]] abort_point(cancel);
+}
+
+void Execution::abort_point(Cancel cancel) {
+  if (cancel == Cancel::kNonCancellable || std::uncaught_exceptions() > 0) return;
+  // Threads unwind one at a time, newest first, under main's control: a
+  // thread's objects may be referenced by the threads it started.
+  if (unwinding_ != current_) switch_to(main_);
+  throw AbortExecution{};
+}
+
+WakeReason Execution::block(const Waitable& on, int64_t deadline, bool spurious, Cancel cancel) {
+  if (aborting_) [[unlikely]] {
+    abort_point(cancel);
+    return WakeReason::kAborted;
+  }
+  Thread& self = *running_;
+  self.status = Status::kBlocked;
+  self.waiting_on = &on;
+  self.deadline = deadline;
+  self.spurious_ok = spurious;
+  if (deadline != kNoDeadline || spurious) ++wakeable_blocked_;
+  std::erase(runnable_, current_);
+  Thread* next = pick_next();
+  if (next != running_) switch_to(*next);
+  if (aborting_) [[unlikely]] {
+    abort_point(cancel);
+    return WakeReason::kAborted;
+  }
+  return self.wake_reason;
+}
+
+void Execution::wake(ThreadId thread) {
+  Thread& t = *threads_[thread];
+  if (t.status != Status::kBlocked) return;
+  if (t.deadline != kNoDeadline || t.spurious_ok) --wakeable_blocked_;
+  t.status = Status::kRunnable;
+  t.waiting_on = nullptr;
+  t.deadline = kNoDeadline;
+  t.spurious_ok = false;
+  t.wake_reason = WakeReason::kWoken;
+  t.pending.op = Op::kWakeup;
+  runnable_.insert(std::lower_bound(runnable_.begin(), runnable_.end(), thread), thread);
+}
+
+void Execution::wait_for_exit(ThreadId thread) {
+  while (!finished(thread)) {
+    threads_[thread]->joiners.push_back(current_);
+    if (block(threads_[thread]->exit, kNoDeadline, false, Cancel::kNonCancellable) == WakeReason::kAborted) return;
+  }
+}
+
+uint32_t Execution::choose(uint32_t n, std::source_location where) {
+  if (aborting_ || n <= 1) return 0;
+  const uint32_t value = strategy_->pick_value(n);
+  if (value >= n) [[unlikely]] {
+    record_failure(FailureKind::kReplayDiverged,
+                   absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), &where, {}, {});
+    abort_point(Cancel::kCancellable);
+    return 0;
+  }
+  decisions_.push_back(value);
+  trace_.push_back(RawEvent{current_, Op::kChoose, false, nullptr, nullptr, value, where});
+  ++steps_;
+  return value;
+}
+
+void Execution::fail(FailureKind kind, std::string message, std::source_location where,
+                     std::vector<std::string> details, Cancel cancel) {
+  if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), {});
+  abort_point(cancel);
+}
+
+void Execution::fail_highlighting(FailureKind kind, std::string message, std::source_location where,
+                                  std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
+                                  Cancel cancel) {
+  if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
+  abort_point(cancel);
+}
+
+void Execution::record_failure(FailureKind kind, std::string message, const std::source_location* where,
+                               std::vector<std::string> details, std::vector<uint64_t> highlight_steps) {
+  aborting_ = true;
+  Failure f;
+  f.kind = kind;
+  f.message = std::move(message);
+  f.details = std::move(details);
+  f.thread = current_;
+  if (where != nullptr) f.where = to_position(*where);
+  f.execution = index_;
+  f.step = steps_;
+  f.thread_count = thread_count_;
+  f.trace = to_trace_steps(trace_, highlight_steps);
+  failure_ = std::move(f);
+  // Token and report now, before anything unwinds.
+  if (finish_failure) finish_failure(*failure_);
+}
+
+void Execution::record_deadlock() {
+  ObjectLabels labels;
+  // Label objects the way the trace does, so the report reads as one text.
+  for (const RawEvent& e : trace_) labels.label(e);
+  std::vector<std::string> details;
+  absl::flat_hash_map<ThreadId, std::vector<ThreadId>> waits_for;
+  for (int i = 0; i < thread_count_; ++i) {
+    const Thread& t = *threads_[i];
+    if (t.status != Status::kBlocked) continue;
+    std::vector<ThreadId> holders;
+    if (t.waiting_on != nullptr) t.waiting_on->holders(holders);
+    std::string line = absl::StrCat("thread ", i, " is blocked in ", op_name(t.pending.op == Op::kWakeup ? Op::kWait : t.pending.op));
+    if (t.pending.op == Op::kJoin) {
+      absl::StrAppend(&line, " of thread ", t.pending.value);
+    } else if (t.pending.object != nullptr) {
+      absl::StrAppend(&line, " on ", labels.label(t.pending));
+    }
+    absl::StrAppend(&line, " at ", format_position(to_position(t.pending.where)));
+    if (!holders.empty()) {
+      absl::StrAppend(&line, t.pending.op == Op::kJoin ? "" : absl::StrCat(", held by thread",
+                                                                           holders.size() > 1 ? "s " : " ",
+                                                                           absl::StrJoin(holders, ", ")));
+    } else if (t.pending.op == Op::kWait) {
+      absl::StrAppend(&line, ", waiting for a notify that can no longer come");
+    }
+    details.push_back(std::move(line));
+    waits_for[i] = std::move(holders);
+  }
+  const std::vector<ThreadId> cycle = find_wait_cycle(waits_for);
+  if (!cycle.empty()) details.push_back(absl::StrCat("wait-for cycle: thread ", absl::StrJoin(cycle, " -> thread ")));
+  int blocked = 0;
+  for (int i = 0; i < thread_count_; ++i) blocked += threads_[i]->status == Status::kBlocked;
+  const ThreadId keep = current_;
+  current_ = kNoThread;  // no single thread failed
+  record_failure(FailureKind::kDeadlock,
+                 absl::StrCat("deadlock: ", blocked, blocked == 1 ? " thread is" : " threads are",
+                              " blocked and none can make progress"),
+                 nullptr, std::move(details), {});
+  current_ = keep;
+}
+
+void Execution::record_livelock() {
+  // Name what each unfinished thread kept doing in the last steps.
+  constexpr size_t kWindow = 2000;
+  ObjectLabels labels;
+  for (const RawEvent& e : trace_) labels.label(e);
+  const size_t from = trace_.size() > kWindow ? trace_.size() - kWindow : 0;
+  std::vector<std::string> details;
+  for (int i = 0; i < thread_count_; ++i) {
+    if (threads_[i]->status == Status::kFinished) continue;
+    absl::flat_hash_map<std::string, int> counts;
+    for (size_t k = from; k < trace_.size(); ++k) {
+      const RawEvent& e = trace_[k];
+      if (e.thread != i) continue;
+      std::string what = op_name(e.op);
+      if (e.object != nullptr) absl::StrAppend(&what, " ", labels.label(e));
+      absl::StrAppend(&what, " at ", format_position(to_position(e.where)));
+      ++counts[what];
+    }
+    std::vector<std::pair<int, std::string>> top;
+    for (auto& [what, n] : counts) top.emplace_back(-n, what);
+    std::sort(top.begin(), top.end());
+    if (top.size() > 3) top.resize(3);
+    std::vector<std::string> parts;
+    for (auto& [n, what] : top) parts.push_back(absl::StrCat(what, " (", -n, "x)"));
+    details.push_back(absl::StrCat("thread ", i, threads_[i]->status == Status::kBlocked ? " (blocked)" : "",
+                                   parts.empty() ? " made no step lately" : " repeats: ",
+                                   absl::StrJoin(parts, ", ")));
+  }
+  record_failure(FailureKind::kLivelock,
+                 absl::StrCat("livelock: the execution exceeded max_steps (", config_.max_steps,
+                              ") without finishing"),
+                 nullptr, std::move(details), {});
+}
+
+void Execution::resume_aborted_threads() {
+  for (ThreadId id = thread_count_ - 1; id >= 0; --id) {
+    Thread& t = *threads_[id];
+    if (t.status == Status::kFinished || id == lost_thread_) continue;
+    if (t.status == Status::kBlocked) {
+      if (t.deadline != kNoDeadline || t.spurious_ok) --wakeable_blocked_;
+      t.status = Status::kRunnable;
+    }
+    unwinding_ = id;
+    current_ = id;
+    switch_to(t);
+  }
+  unwinding_ = kNoThread;
+}
+
+void Execution::on_stack_overflow_signal() {
+  lost_thread_ = current_;
+  siglongjmp(overflow_jump_, 1);
+}
+
+void Execution::handle_stack_overflow() {
+  // Main resumes here, off the overflowed fiber. Main's saved continuation
+  // points into frames that no longer exist: it must never be resumed or
+  // destroyed (destroying a fiber resumes it to unwind).
+  leaked_contexts().push_back(new boost::context::fiber(std::move(main_.context)));
+  running_ = &main_;
+  Thread& lost = *threads_[lost_thread_];
+  stacks_.abandon(lost.stack_top);
+  // Its captured state may be referenced from the abandoned stack: keep it.
+  leaked_contexts().push_back(new absl::AnyInvocable<void()>(std::move(lost.fn)));
+  lost.status = Status::kFinished;
+  std::erase(runnable_, lost_thread_);
+  if (!aborting_) {
+    current_ = lost_thread_;
+    record_failure(FailureKind::kStackOverflow,
+                   absl::StrCat("stack overflow in thread ", lost_thread_, ": it used more than its ",
+                                stacks_.usable_bytes() / 1024,
+                                " KiB stack (deep or unbounded recursion?); raise Options::stack_size if the "
+                                "depth is intended"),
+                   &lost.pending.where, {}, {});
+  }
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,247 @@
+// One execution of a test body: weft threads as fibers on one OS thread, and
+// the controlled scheduler that decides, at every scheduling point, which one
+// runs next. The primitives in sync/ are its only clients; test authors never
+// touch this header.
+//
+// Protocol for a primitive operation, running on the current weft thread:
+//
+//   Execution& ex = Execution::get();
+//   ex.point(Op::kLock, this, name_, loc);     // the scheduler may switch here
+//   while (held_) {                            // the operation, atomically:
+//     waiters_.push_back(ex.current());        // no other fiber runs until
+//     ex.block(*this);                         // the next point or block
+//   }
+//   held_ = true;
+//
+// Only one fiber runs at a time, so nothing here needs a lock.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+#include <csetjmp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "weft/report/failure.h"
+#include "weft/runtime/op.h"
+#include "weft/runtime/stack_pool.h"
+#include "weft/strategy/strategy.h"
+
+namespace weft::detail {
+
+class HappensBefore;
+class LockOrder;
+
+inline constexpr int64_t kNoDeadline = INT64_MAX;
+
+// Something a thread can block on. Deadlock reports ask it which threads hold
+// it: the edges of the wait-for graph. (What it is comes from the blocked
+// thread's pending operation.)
+class Waitable {
+ public:
+  virtual void holders(std::vector<ThreadId>& out) const { (void)out; }
+
+ protected:
+  ~Waitable() = default;
+};
+
+enum class WakeReason : uint8_t { kWoken, kTimedOut, kSpurious, kAborted };
+
+// Whether a scheduling point may unwind the thread when the execution is
+// being aborted. Operations that destructors call (unlock, notify, release,
+// join, ...) must not throw: they return, and the thread is unwound at its
+// next cancellable point instead.
+enum class Cancel : uint8_t { kCancellable, kNonCancellable };
+
+// Thrown into each unfinished thread to unwind it after a failure. Not a
+// std::exception, so `catch (const std::exception&)` in user code lets it by.
+struct AbortExecution {};
+
+struct ExecutionConfig {
+  uint64_t max_steps = 100000;
+  bool spurious_wakeups = false;
+  bool detect_races = true;
+  std::size_t stack_size = 256 * 1024;
+};
+
+// A raw trace event: cheap to record at every step, turned into a
+// weft::TraceStep only when a failure is reported.
+struct RawEvent {
+  ThreadId thread = 0;
+  Op op = Op::kStart;
+  bool preempted = false;
+  const void* object = nullptr;
+  const char* name = nullptr;  // the object's user-given name, if any
+  uint64_t value = 0;          // op-specific: the chosen value, the joined thread
+  std::source_location where;
+  // Operators cannot take a std::source_location argument (x = x + 1): they
+  // record their caller's address instead, symbolized only for a report.
+  const void* pc = nullptr;
+};
+
+class Execution {
+ public:
+  Execution(const ExecutionConfig& config, StackPool& stacks);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // The execution running on this OS thread. Calling a weft primitive
+  // outside weft::explore is a user error reported by not_exploring().
+  static Execution& get() {
+    if (current_execution_ == nullptr) [[unlikely]] not_exploring();
+    return *current_execution_;
+  }
+  static Execution* get_if_any() { return current_execution_; }
+
+  // Runs `body` as thread 0 until every thread finishes or a failure aborts
+  // the execution. `index` is the execution's position in the exploration.
+  void run(const std::function<void()>& body, Strategy& strategy, uint64_t index);
+
+  // ---- for primitives -----------------------------------------------------
+  ThreadId current() const { return current_; }
+  uint64_t step() const { return steps_; }
+  int64_t now() const { return now_; }
+  int thread_count() const { return thread_count_; }
+
+  // The scheduling point before a visible operation of the current thread.
+  void point(Op op, const void* object, const char* name, std::source_location where,
+             Cancel cancel = Cancel::kCancellable, uint64_t value = 0, const void* pc = nullptr);
+
+  // Blocks the current thread on `on` until wake(), or until `deadline`
+  // (virtual ns) when it is the earliest pending deadline. `spurious` lets
+  // the scheduler wake it at any time (condition variables, when enabled).
+  WakeReason block(const Waitable& on, int64_t deadline = kNoDeadline, bool spurious = false,
+                   Cancel cancel = Cancel::kCancellable);
+  void wake(ThreadId thread);
+
+  // Creates a thread; it runs when the scheduler picks it.
+  ThreadId spawn(absl::AnyInvocable<void()> fn, std::source_location where);
+  bool finished(ThreadId thread) const { return threads_[thread]->status == Status::kFinished; }
+  // Blocks the current thread until `thread` exits (join).
+  void wait_for_exit(ThreadId thread);
+
+  // A controlled nondeterministic choice in [0, n), recorded like a switch.
+  uint32_t choose(uint32_t n, std::source_location where);
+
+  // The current thread yields (yield, sleep, failed try_lock): PCT demotes it.
+  void note_yield() { strategy_->thread_yielded(current_); }
+
+  bool spurious_wakeups() const { return config_.spurious_wakeups; }
+  bool aborting() const { return aborting_; }
+  HappensBefore* races() { return races_; }
+  void set_race_detector(HappensBefore* detector) { races_ = detector; }
+  LockOrder* lock_order() { return lock_order_; }
+  void set_lock_order_detector(LockOrder* detector) { lock_order_ = detector; }
+
+  // Reports a failure of the current thread and unwinds the execution.
+  // Returns only in non-cancellable contexts (destructors): then the thread
+  // goes on until its next cancellable point.
+  void fail(FailureKind kind, std::string message, std::source_location where,
+            std::vector<std::string> details = {}, Cancel cancel = Cancel::kCancellable);
+  // Like fail(), with extra steps to highlight in the trace.
+  void fail_highlighting(FailureKind kind, std::string message, std::source_location where,
+                         std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
+                         Cancel cancel = Cancel::kCancellable);
+
+  // ---- for the explorer ---------------------------------------------------
+  const std::optional<Failure>& failure() const { return failure_; }
+  std::optional<Failure> take_failure() { return std::move(failure_); }
+  const std::vector<uint32_t>& decisions() const { return decisions_; }
+  uint64_t choice_points() const { return choice_points_; }
+  // Called when a guard page is hit (see failure_signals.h). Async-signal-safe.
+  [[noreturn]] void on_stack_overflow_signal();
+  // True when `address` is in the guard region of a running fiber's stack.
+  bool is_guard_address(const void* address) const { return stacks_.is_guard_address(address); }
+  // Hook for the failure builder: fills the token fields of a failure.
+  std::function<void(Failure&)> finish_failure;
+
+ private:
+  enum class Status : uint8_t { kRunnable, kBlocked, kFinished };
+
+  struct ExitWaitable final : Waitable {
+    ThreadId thread = 0;
+    void holders(std::vector<ThreadId>& out) const override { out.push_back(thread); }
+  };
+
+  struct Thread {
+    boost::context::fiber context;
+    absl::AnyInvocable<void()> fn;
+    Status status = Status::kRunnable;
+    const Waitable* waiting_on = nullptr;
+    int64_t deadline = kNoDeadline;
+    bool spurious_ok = false;
+    WakeReason wake_reason = WakeReason::kWoken;
+    ExitWaitable exit;
+    std::vector<ThreadId> joiners;
+    RawEvent pending{};  // the operation it performs when next picked
+    std::source_location created_at;
+    // Stack bounds, for the sanitizers' fiber-switch annotations.
+    const void* stack_bottom = nullptr;
+    std::size_t stack_size = 0;
+    void* stack_top = nullptr;
+  };
+
+  [[noreturn]] static void not_exploring();
+
+  void reset();
+  // Picks the thread that runs next among the enabled ones (main_ when the
+  // execution is over or failed). Called by the current thread at a point,
+  // when it blocks, and when it exits.
+  Thread* pick_next();
+  std::span<const ThreadId> collect_enabled();
+  void switch_to(Thread& next);
+  // The current thread meets a scheduling point while the execution aborts.
+  void abort_point(Cancel cancel);
+  void resume_aborted_threads();
+  void handle_stack_overflow();
+  void make_runnable(ThreadId t);
+  void make_not_runnable(ThreadId t);
+  boost::context::fiber thread_main(ThreadId id, boost::context::fiber&& caller);
+  void record_failure(FailureKind kind, std::string message, const std::source_location* where,
+                      std::vector<std::string> details, std::vector<uint64_t> highlight_steps);
+  void record_deadlock();
+  void record_livelock();
+
+  ExecutionConfig config_;
+  StackPool& stacks_;
+  Strategy* strategy_ = nullptr;
+  HappensBefore* races_ = nullptr;
+  LockOrder* lock_order_ = nullptr;
+  uint64_t index_ = 0;
+
+  // Thread records are reused across executions; thread_count_ are live.
+  std::vector<std::unique_ptr<Thread>> threads_;
+  int thread_count_ = 0;
+  Thread main_;                  // the OS thread's own context
+  Thread* running_ = nullptr;    // whose code runs now (threads_ entry or main_)
+  Thread* switched_from_ = nullptr;
+  ThreadId current_ = kNoThread;
+
+  std::vector<ThreadId> runnable_;  // sorted
+  std::vector<ThreadId> enabled_;   // scratch for collect_enabled()
+  int wakeable_blocked_ = 0;        // blocked threads with a deadline or spurious_ok
+
+  uint64_t steps_ = 0;
+  uint64_t choice_points_ = 0;
+  int64_t now_ = 0;
+  std::vector<uint32_t> decisions_;
+  std::vector<RawEvent> trace_;
+
+  bool aborting_ = false;
+  ThreadId unwinding_ = kNoThread;  // the thread main is unwinding now
+  ThreadId lost_thread_ = kNoThread;
+  std::optional<Failure> failure_;
+  sigjmp_buf overflow_jump_;
+
+  static thread_local Execution* current_execution_;
+  friend struct ExecutionAccess;
+};
+
+}  // namespace weft::detail

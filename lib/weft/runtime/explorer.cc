@@ -1,0 +1,203 @@
+// weft::explore and weft::replay: the loop over executions, the strategy
+// rotation, and turning a failed execution into a Result.
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "weft/detect/happens_before.h"
+#include "weft/detect/lock_order.h"
+#include "weft/explore.h"
+#include "weft/report/render.h"
+#include "weft/report/token.h"
+#include "weft/runtime/execution.h"
+#include "weft/runtime/failure_signals.h"
+#include "weft/strategy/replay.h"
+
+namespace weft {
+namespace {
+
+using detail::ScheduleToken;
+using Clock = std::chrono::steady_clock;
+
+absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> make_strategies(absl::string_view spec) {
+  std::vector<std::unique_ptr<detail::Strategy>> out;
+  // The default portfolio: random finds shallow bugs fast, PCT at depths
+  // 1-3 finds the ones that need a long run of one thread or a few
+  // well-placed preemptions.
+  const std::vector<absl::string_view> specs =
+      spec == "portfolio" ? std::vector<absl::string_view>{"random", "pct:1", "pct:2", "pct:3"}
+                          : std::vector<absl::string_view>{spec};
+  for (absl::string_view s : specs) {
+    absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
+    if (!strategy.ok()) return strategy.status();
+    out.push_back(*std::move(strategy));
+  }
+  return out;
+}
+
+absl::Status validate(const Options& o) {
+  if (o.max_steps == 0) return absl::InvalidArgumentError("Options::max_steps must be at least 1");
+  if (o.stack_size < 16 * 1024) return absl::InvalidArgumentError("Options::stack_size must be at least 16 KiB");
+  if (o.time_budget.count() < 0) return absl::InvalidArgumentError("Options::time_budget must not be negative");
+  return absl::OkStatus();
+}
+
+// Everything one exploration or replay needs, wired together.
+class Session {
+ public:
+  Session(const Options& options, bool spurious, uint64_t max_steps)
+      : options_(options),
+        stacks_(options.stack_size),
+        execution_(detail::ExecutionConfig{.max_steps = max_steps,
+                                           .spurious_wakeups = spurious,
+                                           .detect_races = options.detect_races,
+                                           .stack_size = options.stack_size},
+                   stacks_),
+        signals_(&execution_) {
+    if (options.detect_races) execution_.set_race_detector(&races_);
+    if (options.detect_lock_order) execution_.set_lock_order_detector(&lock_order_);
+    token_base_.max_steps = max_steps;
+    token_base_.spurious_wakeups = spurious;
+  }
+
+  // Runs one execution; true if it failed.
+  bool run(const std::function<void()>& body, detail::Strategy& strategy, uint64_t seed, uint64_t index,
+           absl::string_view given_token = {}) {
+    races_.reset();
+    lock_order_.begin_execution();
+    strategy.begin_execution(seed, index);
+    detail::FailureSignals::set_crash_execution(index);
+    const std::string spec = strategy.replay_spec();
+    if (given_token.empty() && spec != crash_spec_) {
+      crash_spec_ = spec;
+      ScheduleToken t = token_base_;
+      t.form = ScheduleToken::Form::kSeed;
+      t.strategy = spec;
+      t.seed = seed;
+      const std::string token = detail::format_token(t);  // ...-<index>-<max_steps>-<flags>
+      const std::string suffix = absl::StrCat("-", t.max_steps, "-", t.spurious_wakeups ? 1 : 0);
+      const std::string prefix = token.substr(0, token.size() - suffix.size() - absl::StrCat(t.execution).size());
+      const std::string before = absl::StrCat("weft: replay the schedule that crashed with WEFT_REPLAY=", prefix);
+      const std::string after = absl::StrCat(suffix, "\n");
+      detail::FailureSignals::set_crash_note(before, after);
+    }
+    execution_.finish_failure = [&](Failure& f) {
+      ScheduleToken t = token_base_;
+      t.decisions = execution_.decisions();
+      f.token = given_token.empty() ? detail::format_token(t) : std::string(given_token);
+      if (strategy.name() != "replay") {
+        ScheduleToken s = token_base_;
+        s.form = ScheduleToken::Form::kSeed;
+        s.strategy = strategy.replay_spec();
+        s.seed = seed;
+        s.execution = index;
+        f.seed_token = detail::format_token(s);
+      }
+      if (!options_.replay_command.empty()) {
+        f.replay_command = absl::StrReplaceAll(options_.replay_command, {{"{token}", f.token}});
+      }
+      f.report = detail::render_text_report(f, {strategy.name(), seed});
+    };
+    execution_.run(body, strategy, index);
+    strategy.end_execution(execution_.choice_points());
+    total_steps_ += execution_.step();
+    return execution_.failure().has_value();
+  }
+
+  detail::Execution& execution() { return execution_; }
+  uint64_t total_steps() const { return total_steps_; }
+
+ private:
+  const Options& options_;
+  detail::StackPool stacks_;
+  detail::Execution execution_;
+  detail::HappensBefore races_;
+  detail::LockOrder lock_order_;
+  detail::FailureSignals signals_;
+  ScheduleToken token_base_;
+  std::string crash_spec_;
+  uint64_t total_steps_ = 0;
+};
+
+}  // namespace
+
+Result explore(const Options& options, const std::function<void()>& body) {
+  Result result;
+  const Clock::time_point start = Clock::now();
+  if (absl::Status s = validate(options); !s.ok()) {
+    result.error = s;
+    return result;
+  }
+  absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> strategies = make_strategies(options.strategy);
+  if (!strategies.ok()) {
+    result.error = strategies.status();
+    return result;
+  }
+  Session session(options, options.spurious_wakeups, options.max_steps);
+  const size_t n = strategies->size();
+  for (uint64_t i = 0; i < options.iterations; ++i) {
+    // Checking the clock every execution would cost more than a short one.
+    if (options.time_budget.count() > 0 && (i & 63) == 0 && Clock::now() - start >= options.time_budget) break;
+    detail::Strategy& strategy = *(*strategies)[i % n];
+    ++result.executions;
+    if (session.run(body, strategy, options.seed, i)) {
+      result.failure = session.execution().take_failure();
+      break;
+    }
+  }
+  result.total_steps = session.total_steps();
+  result.elapsed = Clock::now() - start;
+  return result;
+}
+
+Result replay(std::string_view token_in, const std::function<void()>& body, const Options& options) {
+  const absl::string_view token(token_in.data(), token_in.size());
+  Result result;
+  const Clock::time_point start = Clock::now();
+  absl::StatusOr<ScheduleToken> parsed = detail::parse_token(token);
+  if (!parsed.ok()) {
+    result.error = parsed.status();
+    return result;
+  }
+  if (absl::Status s = validate(options); !s.ok()) {
+    result.error = s;
+    return result;
+  }
+  std::unique_ptr<detail::Strategy> strategy;
+  if (parsed->form == ScheduleToken::Form::kDecisions) {
+    strategy = std::make_unique<detail::ReplayStrategy>(parsed->decisions);
+  } else {
+    absl::StatusOr<std::unique_ptr<detail::Strategy>> s = detail::make_strategy(parsed->strategy);
+    if (!s.ok()) {
+      result.error = absl::InvalidArgumentError(absl::StrCat("bad schedule token: ", s.status().message()));
+      return result;
+    }
+    strategy = *std::move(s);
+  }
+  Session session(options, parsed->spurious_wakeups, parsed->max_steps);
+  result.executions = 1;
+  const bool failed = session.run(body, *strategy, parsed->seed, parsed->execution, absl::StripAsciiWhitespace(token));
+  if (failed) {
+    result.failure = session.execution().take_failure();
+  } else if (!strategy->exhausted()) {
+    Failure f;
+    f.kind = FailureKind::kReplayDiverged;
+    f.message = absl::StrCat("schedule diverged at step ", session.execution().step(),
+                             ": the program finished, but the token records more decisions");
+    f.details = {"the program no longer makes the choices recorded in the token: the code changed, or the body "
+                 "depends on something weft does not control (real time, real randomness, an uncontrolled "
+                 "std::thread)"};
+    f.step = session.execution().step();
+    f.token = std::string(absl::StripAsciiWhitespace(token));
+    f.report = absl::StrCat("weft: ", f.message, "\n  ", f.details[0], "\n  token: ", f.token, "\n");
+    result.failure = std::move(f);
+  }
+  result.total_steps = session.total_steps();
+  result.elapsed = Clock::now() - start;
+  return result;
+}
+
+}  // namespace weft

@@ -1,0 +1,48 @@
+// Parses strategy names ("random", "pct:3") and seed-token specs ("pct3k57").
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "weft/strategy/pct.h"
+#include "weft/strategy/random.h"
+#include "weft/strategy/strategy.h"
+
+namespace weft::detail {
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+absl::StatusOr<int> parse_depth(absl::string_view text, absl::string_view spec) {
+  int depth = 0;
+  if (!absl::SimpleAtoi(text, &depth) || depth < 1 || depth > kMaxDepth) {
+    return absl::InvalidArgumentError(absl::StrCat("bad strategy '", spec, "': PCT depth must be an integer in [1, ",
+                                                   kMaxDepth, "], e.g. pct:3"));
+  }
+  return depth;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec) {
+  if (spec == "random") return std::make_unique<RandomStrategy>();
+  absl::string_view rest = spec;
+  if (absl::ConsumePrefix(&rest, "pct:")) {
+    absl::StatusOr<int> depth = parse_depth(rest, spec);
+    if (!depth.ok()) return depth.status();
+    return std::make_unique<PctStrategy>(*depth);
+  }
+  if (absl::ConsumePrefix(&rest, "pct")) {
+    // Seed-token form: pct<depth>k<estimate>.
+    const size_t k = rest.find('k');
+    uint64_t estimate = 0;
+    if (k != absl::string_view::npos && absl::SimpleAtoi(rest.substr(k + 1), &estimate) && estimate >= 1 &&
+        estimate <= (uint64_t{1} << 32)) {
+      absl::StatusOr<int> depth = parse_depth(rest.substr(0, k), spec);
+      if (!depth.ok()) return depth.status();
+      return std::make_unique<PctStrategy>(*depth, estimate);
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown strategy '", spec, "': expected portfolio, random or pct:<depth> (e.g. pct:3)"));
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,65 @@
+#include "weft/strategy/pct.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace weft::detail {
+
+PctStrategy::PctStrategy(int depth, uint64_t fixed_estimate)
+    : depth_(depth),
+      learn_(fixed_estimate == 0),
+      estimate_(fixed_estimate ? fixed_estimate : kInitialEstimate),
+      next_estimate_(estimate_) {}
+
+void PctStrategy::begin_execution(uint64_t seed, uint64_t index) {
+  // The depth is part of the stream so pct:1 and pct:3 at the same index differ.
+  rng_.reseed(mix_seed(seed ^ (static_cast<uint64_t>(depth_) << 56), index));
+  estimate_ = next_estimate_;
+  priority_.clear();
+  change_points_.clear();
+  for (int i = 1; i < depth_; ++i) change_points_.push_back(1 + rng_.below(static_cast<uint32_t>(estimate_)));
+  std::sort(change_points_.begin(), change_points_.end());
+  next_change_ = 0;
+  steps_ = 0;
+  // Change point j lowers the running thread to depth_-1-j >= 0; demotions
+  // for yields go below all of those.
+  lowest_ = -1;
+}
+
+void PctStrategy::end_execution(uint64_t choice_points) {
+  if (learn_) next_estimate_ = std::max(next_estimate_, std::max<uint64_t>(choice_points, 1));
+}
+
+void PctStrategy::thread_created(ThreadId id) {
+  if (priority_.size() <= static_cast<size_t>(id)) priority_.resize(id + 1, 0);
+  // Initial priorities sit above every change-point priority (< depth_).
+  // 31 random bits make ties negligible; ties break towards the lower id.
+  priority_[id] = depth_ + static_cast<int64_t>(rng_.next() >> 33);
+}
+
+void PctStrategy::thread_yielded(ThreadId id) {
+  if (static_cast<size_t>(id) < priority_.size()) priority_[id] = lowest_--;
+}
+
+ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId current) {
+  ++steps_;
+  // Several change points may share a step; each lowers the running thread.
+  while (next_change_ < change_points_.size() && change_points_[next_change_] == steps_) {
+    if (current >= 0 && static_cast<size_t>(current) < priority_.size()) {
+      priority_[current] = depth_ - 1 - static_cast<int64_t>(next_change_) - 1;
+    }
+    ++next_change_;
+  }
+  ThreadId best = enabled[0];
+  for (ThreadId t : enabled.subspan(1)) {
+    if (priority_[t] > priority_[best]) best = t;
+  }
+  return best;
+}
+
+std::string PctStrategy::name() const { return absl::StrCat("pct:", depth_); }
+
+std::string PctStrategy::replay_spec() const { return absl::StrCat("pct", depth_, "k", estimate_); }
+
+}  // namespace weft::detail

@@ -1,0 +1,53 @@
+// PCT: probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi,
+// Nagarakatte; ASPLOS 2010).
+//
+// Each thread gets a random distinct priority; the highest-priority enabled
+// thread always runs. d-1 change points, drawn uniformly from the k steps an
+// execution is expected to have, each drop the running thread's priority
+// below every initial one. A bug of depth d is then found with probability at
+// least 1/(n k^(d-1)) per execution. k is learned: the largest number of
+// choice points seen so far in this exploration. Steps are counted only where
+// two or more threads are enabled, so k reflects real choices.
+//
+// Spin loops: a thread that yields, sleeps or fails a try_lock is demoted to
+// the lowest priority, so a spinning high-priority thread cannot starve the
+// thread it waits for (PCT without this hangs on the first spin loop).
+#pragma once
+
+#include <vector>
+
+#include "weft/runtime/rng.h"
+#include "weft/strategy/strategy.h"
+
+namespace weft::detail {
+
+class PctStrategy final : public Strategy {
+ public:
+  static constexpr uint64_t kInitialEstimate = 64;
+
+  // `fixed_estimate` > 0 pins k (seed-form replay); 0 learns it.
+  explicit PctStrategy(int depth, uint64_t fixed_estimate = 0);
+
+  void begin_execution(uint64_t seed, uint64_t index) override;
+  void end_execution(uint64_t choice_points) override;
+  void thread_created(ThreadId id) override;
+  void thread_yielded(ThreadId id) override;
+  ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
+  uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
+  std::string name() const override;
+  std::string replay_spec() const override;
+
+ private:
+  int depth_;
+  bool learn_;
+  uint64_t estimate_;        // k used by the current execution
+  uint64_t next_estimate_;   // k for the next execution
+  Rng rng_;
+  std::vector<int64_t> priority_;       // by thread id; higher runs first
+  std::vector<uint64_t> change_points_; // sorted, in [1, k]
+  size_t next_change_ = 0;
+  uint64_t steps_ = 0;
+  int64_t lowest_ = 0;  // next demoted priority; decreases
+};
+
+}  // namespace weft::detail

@@ -1,0 +1,29 @@
+// Shared plumbing for weft::var, weft::atomic and annotated memory: the
+// scheduling point before an access and the race check after it.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <source_location>
+
+#include "weft/detect/vector_clock.h"
+#include "weft/runtime/execution.h"
+
+namespace weft::detail {
+
+// A scheduling point, then a race check of [address, address + size).
+void plain_access(Op op, const void* address, std::size_t size, const char* name, std::source_location where,
+                  const void* pc);
+
+// The happens-before effect of an atomic operation with `order`.
+enum class AtomicEffect : uint8_t { kLoad, kStore, kReadModifyWrite };
+void atomic_sync(AtomicEffect effect, std::memory_order order, SyncClock& clock);
+
+// Scheduling point of an atomic operation (cancellable: atomics are not
+// used in destructors often enough to justify the alternative).
+inline void atomic_point(Op op, const void* object, const char* name, std::source_location where,
+                         const void* pc = nullptr) {
+  Execution::get().point(op, object, name, where, Cancel::kCancellable, 0, pc);
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,169 @@
+// weft::channel<T>: a Go-style channel between weft threads.
+//
+//   weft::channel<int> jobs{3};           // buffered: send blocks when 3 wait
+//   weft::channel<int> handoff;           // capacity 0: send waits for recv
+//   weft::thread worker([&] {
+//     while (std::optional<int> job = jobs.recv()) process(*job);
+//   });                                   // recv gives nullopt once closed and drained
+//   jobs.send(1);
+//   jobs.close();
+//   worker.join();
+//
+// A send happens-before the receive that takes its value; close
+// happens-before a receive that sees the channel closed. Sending on a closed
+// channel or closing twice is reported as misuse (Go panics there).
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <source_location>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "weft/detect/happens_before.h"
+#include "weft/runtime/execution.h"
+
+namespace weft {
+
+template <typename T>
+class channel final : private detail::Waitable {
+ public:
+  explicit channel(std::size_t capacity = 0, const char* name = nullptr) : capacity_(capacity), name_(name) {}
+  channel(const channel&) = delete;
+  channel& operator=(const channel&) = delete;
+
+  // Blocks until there is room (or, unbuffered, until a receiver takes it).
+  void send(T value, std::source_location where = std::source_location::current()) {
+    detail::Execution& ex = detail::Execution::get();
+    ex.point(detail::Op::kSend, this, name_, where);
+    if (!check_open(ex, where)) return;
+    while (!has_room()) {
+      if (!wait(ex, where) || !check_open(ex, where)) return;
+    }
+    const uint64_t ticket = push(ex, std::move(value));
+    // Unbuffered: the send completes only when a receiver has taken it.
+    while (capacity_ == 0 && taken_ <= ticket) {
+      if (!wait(ex, where)) return;
+      if (closed_ && taken_ <= ticket) return;  // receivers never came; close() made it moot
+    }
+  }
+
+  bool try_send(T value, std::source_location where = std::source_location::current()) {
+    detail::Execution& ex = detail::Execution::get();
+    ex.point(detail::Op::kTrySend, this, name_, where);
+    if (!check_open(ex, where)) return false;
+    // Unbuffered try_send succeeds only if a receiver is already waiting.
+    if (!has_room() || (capacity_ == 0 && receivers_waiting_ == 0)) {
+      ex.note_yield();
+      return false;
+    }
+    push(ex, std::move(value));
+    return true;
+  }
+
+  // The next value; nullopt once the channel is closed and drained.
+  std::optional<T> recv(std::source_location where = std::source_location::current()) {
+    detail::Execution& ex = detail::Execution::get();
+    ex.point(detail::Op::kReceive, this, name_, where);
+    while (items_.empty() && !closed_) {
+      ++receivers_waiting_;
+      wake_all(ex);  // an unbuffered sender may be waiting for a receiver
+      const bool woke = wait(ex, where);
+      --receivers_waiting_;
+      if (!woke) return std::nullopt;
+    }
+    return pop(ex);
+  }
+
+  std::optional<T> try_recv(std::source_location where = std::source_location::current()) {
+    detail::Execution& ex = detail::Execution::get();
+    ex.point(detail::Op::kTryReceive, this, name_, where);
+    if (items_.empty()) {
+      if (closed_) {
+        if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), close_clock_);
+      } else {
+        ex.note_yield();
+      }
+      return std::nullopt;
+    }
+    return pop(ex);
+  }
+
+  void close(std::source_location where = std::source_location::current()) {
+    detail::Execution& ex = detail::Execution::get();
+    ex.point(detail::Op::kClose, this, name_, where, detail::Cancel::kNonCancellable);
+    if (closed_) {
+      ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: ", describe(), " closed twice"), where, {},
+              detail::Cancel::kNonCancellable);
+      return;
+    }
+    if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), close_clock_);
+    closed_ = true;
+    wake_all(ex);
+  }
+
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  struct Item {
+    T value;
+    detail::SyncClock clock;
+  };
+
+  std::string describe() const {
+    return name_ != nullptr ? absl::StrCat("channel '", name_, "'") : std::string("a channel");
+  }
+  bool has_room() const { return items_.size() < std::max<std::size_t>(capacity_, 1); }
+
+  bool check_open(detail::Execution& ex, std::source_location where) {
+    if (!closed_) return true;
+    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: send on ", describe(), ", which is closed"), where);
+    return false;
+  }
+
+  uint64_t push(detail::Execution& ex, T value) {
+    Item item{std::move(value), {}};
+    if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), item.clock);
+    items_.push_back(std::move(item));
+    wake_all(ex);
+    return pushed_++;
+  }
+
+  std::optional<T> pop(detail::Execution& ex) {
+    if (items_.empty()) {  // closed and drained
+      if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), close_clock_);
+      return std::nullopt;
+    }
+    Item item = std::move(items_.front());
+    items_.pop_front();
+    ++taken_;
+    if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), item.clock);
+    wake_all(ex);
+    return std::move(item.value);
+  }
+
+  // Blocks until something about the channel changes. False if aborted.
+  bool wait(detail::Execution& ex, std::source_location) {
+    waiters_.push_back(ex.current());
+    if (ex.block(*this) == detail::WakeReason::kAborted) return false;
+    return true;
+  }
+  void wake_all(detail::Execution& ex) {
+    for (detail::ThreadId w : waiters_) ex.wake(w);
+    waiters_.clear();
+  }
+
+  std::size_t capacity_;
+  const char* name_;
+  std::deque<Item> items_;
+  bool closed_ = false;
+  uint64_t pushed_ = 0;
+  uint64_t taken_ = 0;
+  int receivers_waiting_ = 0;
+  std::vector<detail::ThreadId> waiters_;
+  detail::SyncClock close_clock_;
+};
+
+}  // namespace weft

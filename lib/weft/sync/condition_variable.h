@@ -1,0 +1,89 @@
+// weft::condition_variable: std::condition_variable over weft::mutex.
+//
+//   weft::mutex m;
+//   weft::condition_variable cv;
+//   bool ready = false;                     // guarded by m
+//   // consumer
+//   std::unique_lock lock(m);
+//   cv.wait(lock, [&] { return ready; });
+//   // producer
+//   { std::lock_guard g(m); ready = true; }
+//   cv.notify_one();
+//
+// notify_one wakes a waiter chosen by the scheduler, not the oldest, so code
+// that relies on FIFO wakeups is caught. Timeouts use virtual time: a
+// wait_for may time out at any point where its deadline is the earliest one
+// pending. Spurious wakeups, which the standard allows, are explored when
+// Options::spurious_wakeups is set.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <source_location>
+#include <vector>
+
+#include "weft/detect/vector_clock.h"
+#include "weft/sync/mutex.h"
+
+namespace weft {
+
+using cv_status = std::cv_status;
+
+class condition_variable final : private detail::Waitable {
+ public:
+  condition_variable() = default;
+  explicit condition_variable(const char* name) : name_(name) {}
+  condition_variable(const condition_variable&) = delete;
+  condition_variable& operator=(const condition_variable&) = delete;
+
+  void notify_one(std::source_location where = std::source_location::current());
+  void notify_all(std::source_location where = std::source_location::current());
+
+  void wait(std::unique_lock<mutex>& lock, std::source_location where = std::source_location::current()) {
+    wait_until_ns(lock, detail::kNoDeadline, where);
+  }
+  template <typename Predicate>
+  void wait(std::unique_lock<mutex>& lock, Predicate pred,
+            std::source_location where = std::source_location::current()) {
+    while (!pred()) wait_until_ns(lock, detail::kNoDeadline, where);
+  }
+
+  template <typename Rep, typename Period>
+  cv_status wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& d,
+                     std::source_location where = std::source_location::current()) {
+    return wait_until_ns(lock, detail::deadline_after(d), where);
+  }
+  template <typename Rep, typename Period, typename Predicate>
+  bool wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& d, Predicate pred,
+                std::source_location where = std::source_location::current()) {
+    return wait_until_pred(lock, detail::deadline_after(d), pred, where);
+  }
+
+  template <typename Duration>
+  cv_status wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<steady_clock, Duration>& t,
+                       std::source_location where = std::source_location::current()) {
+    return wait_until_ns(lock, detail::deadline_at(t), where);
+  }
+  template <typename Duration, typename Predicate>
+  bool wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<steady_clock, Duration>& t,
+                  Predicate pred, std::source_location where = std::source_location::current()) {
+    return wait_until_pred(lock, detail::deadline_at(t), pred, where);
+  }
+
+ private:
+  cv_status wait_until_ns(std::unique_lock<mutex>& lock, int64_t deadline, std::source_location where);
+  template <typename Predicate>
+  bool wait_until_pred(std::unique_lock<mutex>& lock, int64_t deadline, Predicate& pred, std::source_location where) {
+    while (!pred()) {
+      if (wait_until_ns(lock, deadline, where) == cv_status::timeout) return pred();
+    }
+    return true;
+  }
+
+  const char* name_ = nullptr;
+  std::vector<detail::ThreadId> waiters_;
+  detail::SyncClock clock_;
+};
+
+}  // namespace weft

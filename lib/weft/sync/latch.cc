@@ -1,0 +1,90 @@
+#include "weft/sync/latch.h"
+
+#include "absl/strings/str_cat.h"
+#include "weft/detect/happens_before.h"
+
+namespace weft {
+
+using detail::Cancel;
+using detail::Execution;
+using detail::Op;
+using detail::WakeReason;
+
+void latch::count_down(std::ptrdiff_t n, std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kCountDown, this, name_, where, Cancel::kNonCancellable, static_cast<uint64_t>(n));
+  if (n < 0 || n > count_) {
+    ex.fail(FailureKind::kMisuse,
+            absl::StrCat("misuse: latch counted down by ", n, " with only ", count_, " left"), where, {},
+            Cancel::kNonCancellable);
+    return;
+  }
+  if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
+  count_ -= n;
+  if (count_ == 0) {
+    for (auto w : waiters_) ex.wake(w);
+    waiters_.clear();
+  }
+}
+
+bool latch::try_wait(std::source_location where) const noexcept {
+  Execution& ex = Execution::get();
+  ex.point(Op::kArriveAndWait, this, name_, where, Cancel::kNonCancellable);
+  if (count_ != 0) {
+    ex.note_yield();
+    return false;
+  }
+  if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);
+  return true;
+}
+
+void latch::wait(std::source_location where) const {
+  Execution& ex = Execution::get();
+  ex.point(Op::kArriveAndWait, this, name_, where);
+  while (count_ != 0) {
+    waiters_.push_back(ex.current());
+    if (ex.block(*this) == WakeReason::kAborted) return;
+  }
+  if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);
+}
+
+barrier::arrival_token barrier::arrive_internal(std::ptrdiff_t n, bool drop, std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kArriveAndWait, this, name_, where);
+  if (n <= 0 || n > pending_) {
+    ex.fail(FailureKind::kMisuse,
+            absl::StrCat("misuse: barrier arrival of ", n, " with only ", pending_, " expected in this phase"), where);
+    return phase_;
+  }
+  if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
+  const uint64_t phase = phase_;
+  if (drop) --expected_;
+  pending_ -= n;
+  if (pending_ == 0) {
+    if (completion_) completion_();
+    if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
+    ++phase_;
+    pending_ = expected_;
+    for (auto w : waiters_) ex.wake(w);
+    waiters_.clear();
+  }
+  return phase;
+}
+
+barrier::arrival_token barrier::arrive(std::ptrdiff_t n, std::source_location where) {
+  return arrive_internal(n, false, where);
+}
+
+void barrier::arrive_and_drop(std::source_location where) { arrive_internal(1, true, where); }
+
+void barrier::wait(arrival_token phase, std::source_location where) const {
+  Execution& ex = Execution::get();
+  while (phase_ == phase) {
+    waiters_.push_back(ex.current());
+    if (ex.block(*this) == WakeReason::kAborted) return;
+  }
+  if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);
+  (void)where;
+}
+
+}  // namespace weft

@@ -1,0 +1,132 @@
+#include "weft/sync/mutex_core.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "weft/detect/happens_before.h"
+#include "weft/detect/lock_order.h"
+
+namespace weft::detail {
+namespace {
+
+std::string describe(const char* name) { return name != nullptr ? absl::StrCat("mutex '", name, "'") : "a mutex"; }
+
+}  // namespace
+
+MutexCore::~MutexCore() {
+  Execution* ex = Execution::get_if_any();
+  if (ex == nullptr || owner_ == kNoThread) return;
+  ex->fail(FailureKind::kMisuse,
+           absl::StrCat("misuse: ", describe(name_), " was destroyed while thread ", owner_, " still held it"), {}, {},
+           Cancel::kNonCancellable);
+}
+
+bool MutexCore::held_by_current() const {
+  Execution* ex = Execution::get_if_any();
+  return ex != nullptr && owner_ == ex->current();
+}
+
+void MutexCore::take(Execution& ex, std::source_location where, bool blocking) {
+  owner_ = ex.current();
+  depth_ = 1;
+  if (HappensBefore* hb = ex.races()) hb->acquire(owner_, clock_);
+  if (LockOrder* order = ex.lock_order()) {
+    order->acquired(owner_, this, name_, where, blocking);
+    if (std::optional<LockInversion> inversion = order->take_inversion()) {
+      ex.fail(FailureKind::kLockOrderInversion, std::move(inversion->message), where, std::move(inversion->details));
+    }
+  }
+}
+
+void MutexCore::give(Execution& ex) {
+  if (HappensBefore* hb = ex.races()) hb->release(owner_, clock_);
+  if (LockOrder* order = ex.lock_order()) order->released(owner_, this);
+  owner_ = kNoThread;
+  depth_ = 0;
+  for (ThreadId w : waiters_) ex.wake(w);
+  waiters_.clear();
+}
+
+bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_location where) {
+  const ThreadId self = ex.current();
+  while (owner_ != kNoThread) {
+    if (owner_ == self) {
+      if (recursive_) {
+        ++depth_;
+        return true;
+      }
+      ex.fail(FailureKind::kMisuse,
+              absl::StrCat("misuse: thread ", self, " locks ", describe(name_),
+                           " that it already holds (self-deadlock; use weft::recursive_mutex if intended)"),
+              where);
+      return false;
+    }
+    waiters_.push_back(self);
+    const WakeReason why = ex.block(*this, deadline);
+    if (why != WakeReason::kWoken) {
+      std::erase(waiters_, self);
+      if (why == WakeReason::kAborted) return false;
+      if (owner_ != kNoThread) return false;  // timed out while still held
+    }
+  }
+  take(ex, where, /*blocking=*/true);
+  return true;
+}
+
+void MutexCore::lock(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kLock, this, name_, where);
+  acquire_or_block(ex, kNoDeadline, where);
+}
+
+bool MutexCore::try_lock(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kTryLock, this, name_, where);
+  if (owner_ == kNoThread) {
+    take(ex, where, /*blocking=*/false);
+    return true;
+  }
+  if (owner_ == ex.current() && recursive_) {
+    ++depth_;
+    return true;
+  }
+  // A failed try_lock is how spin loops wait: let PCT demote the spinner.
+  ex.note_yield();
+  return false;
+}
+
+bool MutexCore::try_lock_until(int64_t deadline, std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kTryLock, this, name_, where);
+  return acquire_or_block(ex, deadline, where);
+}
+
+void MutexCore::unlock(std::source_location where) {
+  Execution& ex = Execution::get();
+  // unlock runs in lock_guard destructors: it must never unwind.
+  ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable);
+  if (owner_ != ex.current()) {
+    if (ex.aborting()) return;
+    ex.fail(FailureKind::kMisuse,
+            owner_ == kNoThread
+                ? absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_), ", which is not locked")
+                : absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_),
+                               ", which thread ", owner_, " holds"),
+            where, {}, Cancel::kNonCancellable);
+    return;
+  }
+  if (--depth_ > 0) return;
+  give(ex);
+}
+
+void MutexCore::release_for_wait() {
+  Execution& ex = Execution::get();
+  if (owner_ == ex.current()) give(ex);
+}
+
+void MutexCore::reacquire_after_wait(std::source_location where) {
+  Execution& ex = Execution::get();
+  acquire_or_block(ex, kNoDeadline, where);
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,52 @@
+// The state machine behind every weft mutex type: owner, recursion depth,
+// waiters, and the happens-before clock that unlock hands to the next lock.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <source_location>
+#include <vector>
+
+#include "weft/detect/vector_clock.h"
+#include "weft/runtime/execution.h"
+
+namespace weft::detail {
+
+class MutexCore final : public Waitable {
+ public:
+  MutexCore(const char* name, bool recursive) : name_(name), recursive_(recursive) {}
+  ~MutexCore();
+  MutexCore(const MutexCore&) = delete;
+  MutexCore& operator=(const MutexCore&) = delete;
+
+  void lock(std::source_location where);
+  bool try_lock(std::source_location where);
+  // `deadline` in virtual ns; returns false on timeout.
+  bool try_lock_until(int64_t deadline, std::source_location where);
+  void unlock(std::source_location where);
+
+  // For condition variables: release fully / reacquire without a scheduling
+  // point of their own (the wait is the point).
+  void release_for_wait();
+  void reacquire_after_wait(std::source_location where);
+
+  void holders(std::vector<ThreadId>& out) const override {
+    if (owner_ != kNoThread) out.push_back(owner_);
+  }
+  bool held_by_current() const;
+  const char* name() const { return name_; }
+
+ private:
+  bool acquire_or_block(Execution& ex, int64_t deadline, std::source_location where);
+  void take(Execution& ex, std::source_location where, bool blocking);
+  void give(Execution& ex);
+
+  const char* name_;
+  bool recursive_;
+  ThreadId owner_ = kNoThread;
+  int depth_ = 0;
+  std::vector<ThreadId> waiters_;
+  SyncClock clock_;
+};
+
+}  // namespace weft::detail

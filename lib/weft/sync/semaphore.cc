@@ -1,0 +1,51 @@
+#include "weft/sync/semaphore.h"
+
+#include <algorithm>
+
+namespace weft::detail {
+
+void SemaphoreCore::release(std::ptrdiff_t n, std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kRelease, this, name_, where, Cancel::kNonCancellable, static_cast<uint64_t>(n));
+  if (n < 0 || count_ + n > max_) {
+    ex.fail(FailureKind::kMisuse,
+            absl::StrCat("misuse: semaphore", name_ ? absl::StrCat(" '", name_, "'") : "", " released by ", n,
+                         " with count ", count_, " and maximum ", max_),
+            where, {}, Cancel::kNonCancellable);
+    return;
+  }
+  if (HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
+  count_ += n;
+  for (ThreadId w : waiters_) ex.wake(w);
+  waiters_.clear();
+}
+
+bool SemaphoreCore::try_acquire(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kTryAcquire, this, name_, where);
+  if (count_ == 0) {
+    ex.note_yield();
+    return false;
+  }
+  --count_;
+  if (HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);
+  return true;
+}
+
+bool SemaphoreCore::acquire_until(int64_t deadline, std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kAcquire, this, name_, where);
+  while (count_ == 0) {
+    waiters_.push_back(ex.current());
+    const WakeReason why = ex.block(*this, deadline);
+    if (why != WakeReason::kWoken) {
+      std::erase(waiters_, ex.current());
+      if (why == WakeReason::kAborted || count_ == 0) return false;
+    }
+  }
+  --count_;
+  if (HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);
+  return true;
+}
+
+}  // namespace weft::detail

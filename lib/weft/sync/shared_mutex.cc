@@ -1,0 +1,143 @@
+#include "weft/sync/shared_mutex.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "weft/detect/happens_before.h"
+
+namespace weft {
+
+using detail::Cancel;
+using detail::Execution;
+using detail::kNoThread;
+using detail::Op;
+using detail::WakeReason;
+
+namespace {
+
+std::string describe(const char* name) {
+  return name != nullptr ? absl::StrCat("shared_mutex '", name, "'") : "a shared_mutex";
+}
+
+}  // namespace
+
+shared_mutex::~shared_mutex() {
+  Execution* ex = Execution::get_if_any();
+  if (ex == nullptr || (writer_ == kNoThread && readers_.empty())) return;
+  ex->fail(FailureKind::kMisuse, absl::StrCat("misuse: ", describe(name_), " was destroyed while held"), {}, {},
+           Cancel::kNonCancellable);
+}
+
+void shared_mutex::holders(std::vector<detail::ThreadId>& out) const {
+  if (writer_ != kNoThread) out.push_back(writer_);
+  for (auto r : readers_) {
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  }
+}
+
+void shared_mutex::wake_all(Execution& ex) {
+  for (auto w : waiters_) ex.wake(w);
+  waiters_.clear();
+}
+
+void shared_mutex::lock(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kLock, this, name_, where);
+  const auto self = ex.current();
+  if (writer_ == self || std::find(readers_.begin(), readers_.end(), self) != readers_.end()) {
+    ex.fail(FailureKind::kMisuse,
+            absl::StrCat("misuse: thread ", self, " locks ", describe(name_), " that it already holds (self-deadlock)"),
+            where);
+    return;
+  }
+  while (writer_ != kNoThread || !readers_.empty()) {
+    waiters_.push_back(self);
+    if (ex.block(*this) == WakeReason::kAborted) return;
+  }
+  writer_ = self;
+  if (detail::HappensBefore* hb = ex.races()) {
+    hb->acquire(self, write_clock_);
+    hb->acquire(self, read_clock_);
+  }
+}
+
+bool shared_mutex::try_lock(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kTryLock, this, name_, where);
+  if (writer_ != kNoThread || !readers_.empty()) {
+    ex.note_yield();
+    return false;
+  }
+  writer_ = ex.current();
+  if (detail::HappensBefore* hb = ex.races()) {
+    hb->acquire(writer_, write_clock_);
+    hb->acquire(writer_, read_clock_);
+  }
+  return true;
+}
+
+void shared_mutex::unlock(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable);
+  if (writer_ != ex.current()) {
+    if (ex.aborting()) return;
+    ex.fail(FailureKind::kMisuse,
+            absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_),
+                         " without holding it exclusively"),
+            where, {}, Cancel::kNonCancellable);
+    return;
+  }
+  if (detail::HappensBefore* hb = ex.races()) hb->release(writer_, write_clock_);
+  writer_ = kNoThread;
+  wake_all(ex);
+}
+
+void shared_mutex::lock_shared(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kLockShared, this, name_, where);
+  const auto self = ex.current();
+  if (writer_ == self) {
+    ex.fail(FailureKind::kMisuse,
+            absl::StrCat("misuse: thread ", self, " takes ", describe(name_),
+                         " shared while holding it exclusively (self-deadlock)"),
+            where);
+    return;
+  }
+  while (writer_ != kNoThread) {
+    waiters_.push_back(self);
+    if (ex.block(*this) == WakeReason::kAborted) return;
+  }
+  readers_.push_back(self);
+  if (detail::HappensBefore* hb = ex.races()) hb->acquire(self, write_clock_);
+}
+
+bool shared_mutex::try_lock_shared(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kTryLockShared, this, name_, where);
+  if (writer_ != kNoThread) {
+    ex.note_yield();
+    return false;
+  }
+  readers_.push_back(ex.current());
+  if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), write_clock_);
+  return true;
+}
+
+void shared_mutex::unlock_shared(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kUnlockShared, this, name_, where, Cancel::kNonCancellable);
+  auto it = std::find(readers_.begin(), readers_.end(), ex.current());
+  if (it == readers_.end()) {
+    if (ex.aborting()) return;
+    ex.fail(FailureKind::kMisuse,
+            absl::StrCat("misuse: thread ", ex.current(), " unlock_shared()s ", describe(name_),
+                         " without a shared hold on it"),
+            where, {}, Cancel::kNonCancellable);
+    return;
+  }
+  readers_.erase(it);
+  if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), read_clock_);
+  if (readers_.empty()) wake_all(ex);
+}
+
+}  // namespace weft

@@ -1,0 +1,48 @@
+// weft::shared_mutex: std::shared_mutex's interface. Works with
+// std::unique_lock (exclusive) and std::shared_lock (shared).
+//
+//   weft::shared_mutex m;
+//   { std::shared_lock read(m); ... }   // many readers at once
+//   { std::unique_lock write(m); ... }  // one writer, no readers
+//
+// Happens-before: an exclusive unlock orders after it every later lock of
+// either kind; a shared unlock orders after it the next exclusive lock.
+#pragma once
+
+#include <source_location>
+#include <vector>
+
+#include "weft/detect/vector_clock.h"
+#include "weft/runtime/execution.h"
+
+namespace weft {
+
+class shared_mutex final : private detail::Waitable {
+ public:
+  shared_mutex() = default;
+  explicit shared_mutex(const char* name) : name_(name) {}
+  ~shared_mutex();
+  shared_mutex(const shared_mutex&) = delete;
+  shared_mutex& operator=(const shared_mutex&) = delete;
+
+  void lock(std::source_location where = std::source_location::current());
+  bool try_lock(std::source_location where = std::source_location::current());
+  void unlock(std::source_location where = std::source_location::current());
+
+  void lock_shared(std::source_location where = std::source_location::current());
+  bool try_lock_shared(std::source_location where = std::source_location::current());
+  void unlock_shared(std::source_location where = std::source_location::current());
+
+ private:
+  void holders(std::vector<detail::ThreadId>& out) const override;
+  void wake_all(detail::Execution& ex);
+
+  const char* name_ = nullptr;
+  detail::ThreadId writer_ = detail::kNoThread;
+  std::vector<detail::ThreadId> readers_;  // one entry per shared hold
+  std::vector<detail::ThreadId> waiters_;
+  detail::SyncClock write_clock_;  // from exclusive unlocks, to every lock
+  detail::SyncClock read_clock_;   // from shared unlocks, to exclusive locks
+};
+
+}  // namespace weft

@@ -1,0 +1,83 @@
+#include "weft/sync/thread.h"
+
+#include "absl/strings/str_cat.h"
+#include "weft/detect/happens_before.h"
+#include "weft/runtime/execution.h"
+
+namespace weft::detail {
+namespace {
+
+struct SleepWaitable final : Waitable {};
+const SleepWaitable kSleeping;
+
+}  // namespace
+
+int spawn_thread(absl::AnyInvocable<void()> fn) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kSpawn, nullptr, nullptr, {}, Cancel::kCancellable, static_cast<uint64_t>(ex.thread_count()));
+  return ex.spawn(std::move(fn), {});
+}
+
+void join_thread(int id, std::source_location where) {
+  Execution& ex = Execution::get();
+  if (id < 0) {
+    ex.fail(FailureKind::kMisuse, "misuse: join of a weft::thread that is not joinable (already joined, detached, "
+            "or never started)", where, {}, Cancel::kNonCancellable);
+    return;
+  }
+  if (id == ex.current()) {
+    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: thread ", id, " joins itself (this would deadlock)"), where,
+            {}, Cancel::kNonCancellable);
+    return;
+  }
+  // Joins run in destructors of RAII wrappers: never cancellable.
+  ex.point(Op::kJoin, nullptr, nullptr, where, Cancel::kNonCancellable, static_cast<uint64_t>(id));
+  ex.wait_for_exit(id);
+  if (HappensBefore* hb = ex.races(); hb != nullptr && ex.finished(id)) hb->join(ex.current(), id);
+}
+
+void detach_thread(int id, std::source_location where) {
+  Execution& ex = Execution::get();
+  if (id < 0) {
+    ex.fail(FailureKind::kMisuse, "misuse: detach of a weft::thread that is not joinable", where, {},
+            Cancel::kNonCancellable);
+    return;
+  }
+  ex.point(Op::kDetach, nullptr, nullptr, where, Cancel::kNonCancellable, static_cast<uint64_t>(id));
+}
+
+void destroy_joinable_thread(int id) {
+  Execution* ex = Execution::get_if_any();
+  if (ex == nullptr) return;
+  ex->fail(FailureKind::kMisuse,
+           absl::StrCat("misuse: the weft::thread handle of thread ", id,
+                        " was destroyed while joinable: join() or detach() it first (std::thread would call "
+                        "std::terminate here)"),
+           {}, {}, Cancel::kNonCancellable);
+}
+
+int current_thread_id() {
+  Execution* ex = Execution::get_if_any();
+  return ex == nullptr ? -1 : ex->current();
+}
+
+void yield_now(std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.note_yield();
+  ex.point(Op::kYield, nullptr, nullptr, where);
+}
+
+void sleep_ns(int64_t ns, std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.note_yield();
+  ex.point(Op::kSleep, nullptr, nullptr, where, Cancel::kCancellable, static_cast<uint64_t>(ns));
+  if (ns <= 0) return;
+  ex.block(kSleeping, ex.now() + ns);
+}
+
+int64_t virtual_now_ns() {
+  Execution* ex = Execution::get_if_any();
+  return ex == nullptr ? 0 : ex->now();
+}
+
+}  // namespace weft::detail
