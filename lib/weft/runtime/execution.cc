@@ -54,8 +54,9 @@ std::vector<ThreadId> find_wait_cycle(const absl::flat_hash_map<ThreadId, std::v
 
 void Execution::not_exploring() {
   std::fputs(
-      "weft: a weft primitive was used outside weft::explore (or WEFT_TEST). weft::thread, "
-      "weft::mutex, weft::var and the rest only work inside a test body that weft runs.\n",
+      "weft: a weft primitive was used outside weft::explore (or WEFT_TEST), or from a thread weft does not "
+      "control (a std::thread started by the test body). weft::thread, weft::mutex, weft::var and the rest only "
+      "work on weft threads inside a test body that weft runs: start threads with weft::thread.\n",
       stderr);
   std::abort();
 }

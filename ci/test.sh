@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds weft and runs every test, from a fresh clone on Debian 12:
+#   1. installs missing Debian packages (ci/setup.sh),
+#   2. the regular build (g++, warnings as errors) and its ctest suite,
+#   3. the linearizability verdicts on ../shared/data/porcupine when present,
+#   4. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   5. a short libFuzzer run of every parser (clang).
+# Set WEFT_SKIP_SANITIZERS=1 or WEFT_SKIP_FUZZ=1 to leave a stage out locally.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+ci/setup.sh
+
+jobs=$(nproc)
+stage() { printf '\n=== %s ===\n' "$*"; }
+
+stage "build (g++, -Werror)"
+cmake -S . -B build -G Ninja -DWEFT_WERROR=ON -DWEFT_BUILD_BENCH=ON >/dev/null
+cmake --build build -j"$jobs"
+
+stage "tests"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+porcupine="$root/../shared/data/porcupine"
+if [ -d "$porcupine" ] && [ -x ci/check_porcupine.sh ]; then
+  stage "linearizability verdicts on $porcupine"
+  ci/check_porcupine.sh "$porcupine" build
+else
+  echo "porcupine data not found at $porcupine: verdict check skipped"
+fi
+
+if [ "${WEFT_SKIP_SANITIZERS:-0}" != 1 ]; then
+  stage "tests under ASan + UBSan"
+  cmake -S . -B build-asan -G Ninja -DWEFT_WERROR=ON -DWEFT_SANITIZE=address,undefined \
+    -DWEFT_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"
+fi
+
+if [ "${WEFT_SKIP_FUZZ:-0}" != 1 ]; then
+  stage "fuzzing the parsers (clang, libFuzzer)"
+  CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DWEFT_ENABLE_FUZZ=ON -DWEFT_BUILD_TESTS=OFF \
+    -DWEFT_BUILD_EXAMPLES=OFF -DWEFT_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-fuzz -j"$jobs"
+  found=0
+  while IFS= read -r fuzzer; do
+    found=1
+    echo "fuzzing $(basename "$fuzzer") for ${WEFT_FUZZ_SECONDS:-20}s"
+    corpus=$(mktemp -d)
+    "$fuzzer" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" -print_final_stats=0 "$corpus" 2>fuzz.log ||
+      { tail -50 fuzz.log; exit 1; }
+    rm -rf "$corpus"
+  done < <(find build-fuzz -type f -executable -name '*_fuzz')
+  [ "$found" = 1 ] || { echo "no fuzz targets were built" >&2; exit 1; }
+  rm -f fuzz.log
+fi
+stage "all tests passed"
