@@ -99,5 +99,8 @@ WEFT_TEST_WITH(Bank, MutexKeepsEveryUpdate, weft::Options{.iterations = 5000}) {
 
 // README's demo: the buggy body as a WEFT_TEST. Disabled so that ctest
 // stays green; run it with --gtest_also_run_disabled_tests to see the
-// report and the line that replays it.
-WEFT_TEST(Bank, DISABLED_LostUpdate) { lost_update(); }
+// report and the line that replays it. The race detector is off so that the
+// report shows the lost update itself (a read, a preemption, the other
+// teller's write, then a stale write); with it on, the same test fails on
+// its first schedule with the data race (see RaceDetectorFlags... above).
+WEFT_TEST_WITH(Bank, DISABLED_LostUpdate, weft::Options{.detect_races = false}) { lost_update(); }
