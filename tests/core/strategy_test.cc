@@ -1,0 +1,136 @@
+// Options::strategy and the other options: every strategy finds a simple
+// bug and replays it, explorations are deterministic in their seed, and bad
+// options are Result::error values with a message, never a crash.
+#include <weft/weft.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <limits>
+#include <string>
+
+#include "explore_helpers.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using weft::FailureKind;
+using weft_test::contains;
+using weft_test::expect_clean;
+using weft_test::expect_replays;
+using weft_test::find_failure;
+using weft_test::options_with;
+
+void lost_update_body() {
+  weft::var<int> x{0, "x"};
+  weft::thread t([&] { x = x + 1; });
+  x = x + 1;
+  t.join();
+  WEFT_ASSERT(x == 2);
+}
+
+weft::Options without_races(weft::Options o) {
+  o.detect_races = false;  // let the assertion, not the race detector, report
+  return o;
+}
+
+TEST(Strategy, EveryStrategyFindsALostUpdateAndItReplays) {
+  for (const char* strategy : {"random", "pct:2", "pct:3", "pct:10", "portfolio"}) {
+    SCOPED_TRACE(strategy);
+    const weft::Options options = without_races(options_with(2000, strategy));
+    std::optional<weft::Failure> f = find_failure(options, lost_update_body, FailureKind::kAssertion);
+    ASSERT_TRUE(f.has_value());
+    EXPECT_TRUE(contains(f->message, "x == 2"));
+    expect_replays(*f, lost_update_body, options);
+  }
+}
+
+// PCT at depth 1 never preempts: it runs the highest-priority thread until
+// it blocks or ends. The lost update needs one preemption (depth 2), so
+// pct:1 must never find it, however many executions it gets.
+TEST(Strategy, PctDepthOneNeverPreempts) {
+  expect_clean(without_races(options_with(1000, "pct:1")), lost_update_body);
+}
+
+TEST(Strategy, TheSeedDeterminesTheExploration) {
+  const weft::Options options = without_races(options_with(2000));
+  const weft::Result a = weft::explore(options, lost_update_body);
+  const weft::Result b = weft::explore(options, lost_update_body);
+  ASSERT_TRUE(a.failure.has_value());
+  ASSERT_TRUE(b.failure.has_value());
+  EXPECT_EQ(a.executions, b.executions);
+  EXPECT_EQ(a.failure->token, b.failure->token);
+  EXPECT_EQ(a.failure->seed_token, b.failure->seed_token);
+  EXPECT_EQ(a.failure->report, b.failure->report);
+}
+
+TEST(Strategy, ACleanExplorationRunsEveryIteration) {
+  const weft::Options options = options_with(777);
+  const weft::Result r = weft::explore(options, [] {
+    weft::atomic<int> x{0};
+    weft::thread t([&] { x.fetch_add(1); });
+    x.fetch_add(1);
+    t.join();
+  });
+  ASSERT_TRUE(r.error.ok());
+  EXPECT_FALSE(r.bug_found());
+  EXPECT_EQ(r.executions, 777u);
+  EXPECT_GE(r.total_steps, 777u * 5);  // start, spawn, rmw, join, ... in each
+}
+
+TEST(Strategy, ZeroIterationsRunNothing) {
+  const weft::Result r = weft::explore(options_with(0), lost_update_body);
+  ASSERT_TRUE(r.error.ok());
+  EXPECT_EQ(r.executions, 0u);
+  EXPECT_FALSE(r.bug_found());
+}
+
+TEST(Strategy, TheTimeBudgetEndsAnEndlessExploration) {
+  weft::Options options = options_with(std::numeric_limits<uint64_t>::max());
+  options.time_budget = 20ms;
+  const weft::Result r = weft::explore(options, [] { weft::this_thread::yield(); });
+  ASSERT_TRUE(r.error.ok());
+  EXPECT_FALSE(r.bug_found());
+  EXPECT_GT(r.executions, 0u);
+}
+
+TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
+  struct Case {
+    const char* spec;
+    const char* says;
+  };
+  for (const Case& c : {Case{"pct:0", "PCT depth must be an integer in [1, 64]"},
+                        Case{"pct:65", "PCT depth must be an integer in [1, 64]"},
+                        Case{"pct:-1", "PCT depth"}, Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"},
+                        Case{"bogus", "unknown strategy 'bogus'"}, Case{"", "unknown strategy ''"},
+                        Case{"Random", "expected portfolio, random or pct:<depth>"}}) {
+    SCOPED_TRACE(c.spec);
+    int runs = 0;
+    const weft::Result r = weft::explore(options_with(10, c.spec), [&runs] { ++runs; });
+    EXPECT_FALSE(r.error.ok());
+    EXPECT_EQ(r.error.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(contains(r.error.message(), c.says));
+    EXPECT_EQ(r.executions, 0u);
+    EXPECT_EQ(runs, 0);  // the body never ran
+  }
+}
+
+TEST(Strategy, BadOptionsAreErrors) {
+  weft::Options no_steps = options_with(10);
+  no_steps.max_steps = 0;
+  EXPECT_TRUE(contains(weft::explore(no_steps, [] {}).error.message(), "max_steps"));
+
+  weft::Options tiny_stack = options_with(10);
+  tiny_stack.stack_size = 1024;
+  EXPECT_TRUE(contains(weft::explore(tiny_stack, [] {}).error.message(), "stack_size"));
+
+  weft::Options negative_budget = options_with(10);
+  negative_budget.time_budget = -1ms;
+  EXPECT_TRUE(contains(weft::explore(negative_budget, [] {}).error.message(), "time_budget"));
+
+  // replay checks its options too.
+  const weft::Result r = weft::replay("w1s-random-5eed-0-100-0", [] {}, no_steps);
+  EXPECT_TRUE(contains(r.error.message(), "max_steps"));
+}
+
+}  // namespace
