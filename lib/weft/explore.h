@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "weft/report/failure.h"
@@ -41,6 +42,11 @@ struct Options {
   bool spurious_wakeups = false;
   // Check every weft::var access and annotated range for data races.
   bool detect_races = true;
+  // A data race fails the execution and ends the exploration. When false,
+  // exploration goes on (to look for assertion failures, deadlocks, ...) and
+  // the first occurrence of each race (pair of source sites) is recorded in
+  // Result::races instead.
+  bool stop_on_race = true;
   // Report lock-order inversions (potential deadlocks) across executions.
   bool detect_lock_order = true;
   // Usable stack bytes per weft thread (guard pages come on top).
@@ -56,6 +62,10 @@ struct Result {
   uint64_t total_steps = 0;  // scheduling points over all executions
   std::chrono::nanoseconds elapsed{0};
   std::optional<Failure> failure;
+  // Races recorded without stopping (Options::stop_on_race == false): one per
+  // distinct pair of source sites, in the order found. Each token replays its
+  // whole execution; replay it with stop_on_race = false to see every race.
+  std::vector<Failure> races;
   // Not OK when the exploration could not run: bad options or a bad token.
   absl::Status error;
 };

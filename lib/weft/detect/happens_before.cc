@@ -1,104 +1,318 @@
 #include "weft/detect/happens_before.h"
 
+#include <algorithm>
+#include <atomic>
+#include <iterator>
+
 namespace weft::detail {
+namespace {
+
+// Generations are unique across explorations too: a global weft::atomic
+// used by two explorations in a row must not carry clocks between them.
+std::atomic<uint64_t> next_generation{1};
+
+}  // namespace
+
+HappensBefore::HappensBefore() { reset(); }
 
 void HappensBefore::reset() {
-  for (VectorClock& c : threads_) c.clear();
+  generation_ = next_generation.fetch_add(1, std::memory_order_relaxed);
+  // Memory is kept for the next execution: it will look much like this one.
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    threads_[i].clear();
+    threads_[i].set(static_cast<int>(i), 1);
+  }
   cells_.clear();
+  free_cells_.clear();
+  free_read_sets_.clear();
+  for (size_t i = read_sets_.size(); i-- > 0;) {
+    read_sets_[i].clear();
+    free_read_sets_.push_back(static_cast<uint32_t>(i));
+  }
+  by_begin_.clear();
+  ordered_.clear();
+  found_.clear();
 }
 
-VectorClock& HappensBefore::clock_of(ThreadId thread) {
-  if (static_cast<size_t>(thread) >= threads_.size()) threads_.resize(thread + 1);
-  VectorClock& c = threads_[thread];
-  if (c.get(thread) == 0) c.set(thread, 1);
-  return c;
+void HappensBefore::grow_threads(ThreadId thread) {
+  const size_t old = threads_.size();
+  threads_.resize(static_cast<size_t>(thread) + 1);
+  // A thread's own entry starts at 1: epoch 0 means "no access".
+  for (size_t i = old; i < threads_.size(); ++i) threads_[i].set(static_cast<int>(i), 1);
 }
 
 void HappensBefore::thread_start(ThreadId parent, ThreadId child) {
+  clock_of(std::max(parent, child));  // both references below stay valid
   VectorClock& c = clock_of(child);
   if (parent >= 0) {
     VectorClock& p = clock_of(parent);
     c.join(p);
     p.tick(parent);
   }
-  c.tick(child);
 }
 
 void HappensBefore::join(ThreadId joiner, ThreadId joined) {
-  VectorClock done = clock_of(joined);
-  clock_of(joiner).join(done);
+  clock_of(std::max(joiner, joined));
+  clock_of(joiner).join(clock_of(joined));
 }
 
 void HappensBefore::release(ThreadId thread, SyncClock& sync) {
   VectorClock& c = clock_of(thread);
-  sync.clock.join(c);
+  if (sync.generation != generation_) {
+    sync.clock.assign(c);
+    sync.generation = generation_;
+  } else {
+    sync.clock.join(c);
+  }
   c.tick(thread);
 }
 
 void HappensBefore::release_store(ThreadId thread, SyncClock& sync) {
   VectorClock& c = clock_of(thread);
-  sync.clock = c;
+  sync.clock.assign(c);
+  sync.generation = generation_;
   c.tick(thread);
 }
 
-void HappensBefore::acquire(ThreadId thread, const SyncClock& sync) { clock_of(thread).join(sync.clock); }
-
-std::optional<Race> HappensBefore::check(Cell& cell, const Access& access, const VectorClock& now,
-                                         const void* address) {
-  if (cell.written && cell.last_write.access.thread != access.thread && !ordered_before(cell.last_write, now)) {
-    return Race{cell.last_write.access, access, address, cell.name};
-  }
-  if (access.write) {
-    for (const Epoch& r : cell.reads) {
-      if (r.access.thread != access.thread && !ordered_before(r, now)) return Race{r.access, access, address, cell.name};
-    }
-  }
-  return std::nullopt;
+void HappensBefore::relaxed_store(SyncClock& sync) {
+  sync.clock.clear();
+  sync.generation = generation_;
 }
 
-std::optional<Race> HappensBefore::access(ThreadId thread, const void* address, std::size_t size, bool write,
-                                          const char* name, uint64_t step, std::source_location where,
-                                          const void* pc) {
-  const VectorClock& now = clock_of(thread);
-  const Access a{thread, write, step, where, pc};
-  const auto start = reinterpret_cast<uintptr_t>(address);
-  const uintptr_t end = start + size;
+void HappensBefore::acquire(ThreadId thread, const SyncClock& sync) {
+  if (sync.generation != generation_) return;  // released in an earlier execution: nothing to learn
+  clock_of(thread).join(sync.clock);
+}
 
-  // Every recorded range that overlaps [start, end) conflicts potentially.
-  auto it = cells_.upper_bound(start);
-  if (it != cells_.begin()) --it;
-  std::optional<Race> race;
-  bool exact = false;
-  for (; it != cells_.end() && it->first < end; ++it) {
-    Cell& cell = it->second;
-    if (it->first + cell.size <= start) continue;
-    if (!race) race = check(cell, a, now, address);
-    if (race && race->name == nullptr) race->name = name;
-    if (it->first == start && cell.size == size) {
-      exact = true;
-      if (name != nullptr) cell.name = name;
-    }
-  }
-  if (!exact) cells_.emplace(start, Cell{.size = size, .name = name});
-  // Record this access in the cell of its exact range.
-  Cell& cell = cells_.find(start)->second;
-  if (cell.size != size) return race;  // a different-size range starts here: checked, not recorded
-  const Epoch e{now.get(thread), a};
-  if (write) {
-    cell.written = true;
-    cell.last_write = e;
-    cell.reads.clear();
-  } else {
-    bool replaced = false;
-    for (Epoch& r : cell.reads) {
-      if (r.access.thread == thread) {
-        r = e;
-        replaced = true;
+void HappensBefore::race_with(const Cell& cell, const Access& earlier, const Access& later) {
+  found_.push_back(Race{earlier, later, cell.name, std::max(earlier.begin, later.begin),
+                        std::min(earlier.end, later.end)});
+}
+
+void HappensBefore::check_and_record(Cell& cell, const Access& a, const VectorClock& now) {
+  const ThreadId t = a.thread;
+  const uint32_t mine = now.get(t);
+  if (!a.is_write()) {
+    if (cell.read_set == kNone) {
+      // Read again in the same epoch: no write since (a write empties the
+      // reads), and the last write was checked against this epoch already.
+      if (cell.read.clock == mine && cell.read.access.thread == t) [[likely]] {
+        cell.read.access = a;
+        return;
       }
     }
-    if (!replaced) cell.reads.push_back(e);
+    if (cell.write.clock != 0 && !ordered_before(cell.write, now)) race_with(cell, cell.write.access, a);
+    if (cell.read_set != kNone) {
+      std::vector<Epoch>& set = read_sets_[cell.read_set];
+      for (Epoch& e : set) {
+        if (e.access.thread == t) {
+          e = Epoch{mine, a};
+          return;
+        }
+      }
+      set.push_back(Epoch{mine, a});
+      return;
+    }
+    if (cell.read.clock == 0 || cell.read.access.thread == t || ordered_before(cell.read, now)) {
+      // Any later write ordered after this read is ordered after the old one.
+      cell.read = Epoch{mine, a};
+      return;
+    }
+    // Two unordered readers: a later write must be checked against both.
+    const uint32_t index = new_read_set();
+    read_sets_[index].push_back(cell.read);
+    read_sets_[index].push_back(Epoch{mine, a});
+    cell.read_set = index;
+    cell.read.clock = 0;
+    return;
   }
-  return race;
+  if (cell.write.clock == mine && cell.write.access.thread == t && cell.read.clock == 0 &&
+      cell.read_set == kNone) [[likely]] {
+    cell.write.access = a;  // written again in the same epoch, nobody read it since
+    return;
+  }
+  if (cell.write.clock != 0 && !ordered_before(cell.write, now)) race_with(cell, cell.write.access, a);
+  if (cell.read_set != kNone) {
+    for (const Epoch& e : read_sets_[cell.read_set]) {
+      if (!ordered_before(e, now)) race_with(cell, e.access, a);
+    }
+    drop_read_set(cell);
+  } else if (cell.read.clock != 0 && !ordered_before(cell.read, now)) {
+    race_with(cell, cell.read.access, a);
+  }
+  cell.write = Epoch{mine, a};
+  cell.read.clock = 0;
+}
+
+void HappensBefore::order_found() {
+  // One earlier access may race over several cells: report it once, over
+  // all the bytes; the most recent conflicting access first.
+  std::sort(found_.begin(), found_.end(), [](const Race& x, const Race& y) {
+    if (x.earlier.step != y.earlier.step) return x.earlier.step > y.earlier.step;
+    if (x.earlier.thread != y.earlier.thread) return x.earlier.thread < y.earlier.thread;
+    return x.begin < y.begin;
+  });
+  size_t out = 0;
+  for (size_t i = 0; i < found_.size(); ++i) {
+    if (out > 0) {
+      Race& last = found_[out - 1];
+      const Access& e = found_[i].earlier;
+      if (last.earlier.step == e.step && last.earlier.thread == e.thread && last.earlier.kind == e.kind) {
+        last.begin = std::min(last.begin, found_[i].begin);
+        last.end = std::max(last.end, found_[i].end);
+        if (last.name == nullptr) last.name = found_[i].name;
+        continue;
+      }
+    }
+    found_[out++] = found_[i];
+  }
+  found_.resize(out);
+}
+
+std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t begin, std::size_t size,
+                                                   Access::Kind kind, const char* name, uint64_t step,
+                                                   std::source_location where, const void* pc) {
+  found_.clear();
+  if (size == 0) return found_;
+  const uintptr_t end = begin + size;
+  const Access a{thread, kind, step, where, pc, begin, end};
+  cover(begin, end, name);
+  const VectorClock& now = clock_of(thread);
+  for (uint32_t index : pieces_) check_and_record(cells_[index], a, now);
+  if (a.is_write() && pieces_.size() > 1) {
+    // Every piece now holds the same state (this write, no reads): one cell
+    // keeps the shadow from fragmenting under repeated wide writes.
+    for (size_t i = 1; i < pieces_.size(); ++i) drop_cell(pieces_[i]);
+    cells_[pieces_[0]].end = end;
+  }
+  if (found_.size() > 1) order_found();
+  return found_;
+}
+
+void HappensBefore::created(ThreadId thread, const void* address, std::size_t size, const char* name,
+                            uint64_t step, std::source_location where) {
+  if (size == 0) return;
+  const auto begin = reinterpret_cast<uintptr_t>(address);
+  const uintptr_t end = begin + size;
+  cover(begin, end, name);
+  for (size_t i = 1; i < pieces_.size(); ++i) drop_cell(pieces_[i]);
+  Cell& cell = cells_[pieces_[0]];
+  drop_read_set(cell);
+  cell.end = end;
+  cell.name = name;
+  cell.read = Epoch{};
+  cell.write = Epoch{clock_of(thread).get(thread), Access{thread, Access::Kind::kCreate, step, where, nullptr, begin, end}};
+}
+
+void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {
+  pieces_.clear();
+  inserts_.clear();
+  // The btree is only read in this loop: inserting would invalidate `it`.
+  auto it = ordered_.lower_bound(begin);
+  if (it != ordered_.begin()) {
+    auto before = std::prev(it);
+    if (cells_[before->second].end > begin) it = before;
+  }
+  uintptr_t cursor = begin;
+  for (; it != ordered_.end() && it->first < end; ++it) {
+    uint32_t index = it->second;
+    if (cells_[index].begin > cursor) {
+      const uint32_t gap = new_cell(cursor, cells_[index].begin, name);
+      pieces_.push_back(gap);
+      inserts_.emplace_back(cursor, gap);
+    }
+    if (cells_[index].begin < begin) {  // starts before the range: split off the part inside
+      const uint32_t inside = copy_cell(index, begin, cells_[index].end);
+      cells_[index].end = begin;
+      inserts_.emplace_back(begin, inside);
+      index = inside;
+    }
+    if (cells_[index].end > end) {  // ends after the range: split off the part outside
+      const uint32_t outside = copy_cell(index, end, cells_[index].end);
+      cells_[index].end = end;
+      inserts_.emplace_back(end, outside);
+    }
+    if (cells_[index].name == nullptr) cells_[index].name = name;
+    pieces_.push_back(index);
+    cursor = cells_[index].end;
+  }
+  if (cursor < end) {
+    const uint32_t gap = new_cell(cursor, end, name);
+    pieces_.push_back(gap);
+    inserts_.emplace_back(cursor, gap);
+  }
+  for (const auto& [at, index] : inserts_) {
+    by_begin_[at] = index;
+    ordered_[at] = index;
+  }
+}
+
+uint32_t HappensBefore::new_cell(uintptr_t begin, uintptr_t end, const char* name) {
+  uint32_t index;
+  if (!free_cells_.empty()) {
+    index = free_cells_.back();
+    free_cells_.pop_back();
+    cells_[index] = Cell{};
+  } else {
+    index = static_cast<uint32_t>(cells_.size());
+    cells_.emplace_back();
+  }
+  Cell& cell = cells_[index];
+  cell.begin = begin;
+  cell.end = end;
+  cell.name = name;
+  return index;
+}
+
+uint32_t HappensBefore::copy_cell(uint32_t from, uintptr_t begin, uintptr_t end) {
+  const uint32_t index = new_cell(begin, end, nullptr);
+  Cell copy = cells_[from];
+  copy.begin = begin;
+  copy.end = end;
+  if (copy.read_set != kNone) {
+    const uint32_t set = new_read_set();
+    read_sets_[set] = read_sets_[copy.read_set];
+    copy.read_set = set;
+  }
+  cells_[index] = copy;
+  return index;
+}
+
+void HappensBefore::drop_cell(uint32_t index) {
+  Cell& cell = cells_[index];
+  drop_read_set(cell);
+  by_begin_.erase(cell.begin);
+  ordered_.erase(cell.begin);
+  free_cells_.push_back(index);
+}
+
+uint32_t HappensBefore::new_read_set() {
+  if (!free_read_sets_.empty()) {
+    const uint32_t index = free_read_sets_.back();
+    free_read_sets_.pop_back();
+    return index;
+  }
+  read_sets_.emplace_back();
+  return static_cast<uint32_t>(read_sets_.size() - 1);
+}
+
+void HappensBefore::drop_read_set(Cell& cell) {
+  if (cell.read_set == kNone) return;
+  read_sets_[cell.read_set].clear();
+  free_read_sets_.push_back(cell.read_set);
+  cell.read_set = kNone;
+}
+
+bool HappensBefore::first_of_its_sites(const Race& race) {
+  const auto site = [](const Access& a) -> Site {
+    if (a.where.line() != 0) {
+      return {reinterpret_cast<uintptr_t>(a.where.file_name()), a.where.line(), a.where.column()};
+    }
+    return {reinterpret_cast<uintptr_t>(a.pc), 0, 0};
+  };
+  Site x = site(race.earlier), y = site(race.later);
+  if (y < x) std::swap(x, y);
+  return seen_sites_.insert({x, y}).second;
 }
 
 }  // namespace weft::detail

@@ -1,87 +1,182 @@
-// Data-race detection by happens-before, with vector clocks.
+// Data-race detection by happens-before (FastTrack, Flanagan & Freund, PLDI
+// 2009), for weft::var and annotated memory.
 //
 // Every weft thread carries a vector clock; synchronization objects carry a
-// SyncClock that releases join into and acquires join from. Each checked
-// memory range remembers its last write and the reads since then (the
-// FastTrack idea: one epoch for the write, one per reading thread). An access
-// that is not ordered after a conflicting earlier access is a race.
+// SyncClock that releases join into and acquires join from. Checked memory is
+// shadowed by disjoint byte ranges ("cells"); each cell remembers its last
+// write as an epoch (thread, clock) and its reads since then as one epoch,
+// or, once two unordered threads have read it, one epoch per reading thread.
+// An access not ordered after a conflicting earlier access (same bytes, one a
+// write) is a race. Accesses to the exact range of an existing cell (every
+// weft::var access after the first) take one hash lookup and O(1) epoch
+// comparisons; other ranges split cells at their boundaries, so overlap
+// handling is exact to the byte.
 //
 // The runtime owns one HappensBefore per exploration and resets it per
 // execution; primitives call it directly. Only one fiber runs at a time, so
 // nothing here locks.
 //
-//   if (HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
+//   if (HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);   // unlock
+//   if (HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);   // lock
+//   for (const Race& r : hb->access(t, &x, sizeof x, /*write=*/true, ...)) report(r);
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <source_location>
-#include <string>
+#include <span>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "weft/detect/vector_clock.h"
+#include "weft/report/failure.h"
 
 namespace weft::detail {
 
 using ThreadId = int;
 
+// One checked access, as a report describes it.
 struct Access {
+  enum class Kind : uint8_t { kRead, kWrite, kCreate };
   ThreadId thread = 0;
-  bool write = false;
+  Kind kind = Kind::kRead;
   uint64_t step = 0;
   std::source_location where;
   const void* pc = nullptr;  // caller address when `where` is unknown
+  uintptr_t begin = 0;       // the bytes it touched: [begin, end)
+  uintptr_t end = 0;
+  bool is_write() const { return kind != Kind::kRead; }
 };
 
 struct Race {
   Access earlier;
   Access later;
-  const void* address = nullptr;
-  const char* name = nullptr;
+  const char* name = nullptr;  // the variable's name, when it has one
+  uintptr_t begin = 0;         // the bytes both touched: [begin, end)
+  uintptr_t end = 0;
 };
 
 class HappensBefore {
  public:
+  HappensBefore();
+
+  // Forgets everything: a new execution starts.
   void reset();
 
   void thread_start(ThreadId parent, ThreadId child);
   void thread_exit(ThreadId thread) { (void)thread; }
   void join(ThreadId joiner, ThreadId joined);
 
-  // `thread` publishes what it has seen into `sync` (unlock, release store,
-  // notify, send, semaphore release, ...).
+  // `thread` publishes what it has seen into `sync` (unlock, notify, send,
+  // semaphore release, release RMW, ...).
   void release(ThreadId thread, SyncClock& sync);
   // A release store: `sync` now carries exactly this thread's clock, since a
   // later acquire load synchronizes with the store it reads, not older ones.
   void release_store(ThreadId thread, SyncClock& sync);
+  // A relaxed store ends the release sequence: acquirers of its value learn nothing.
+  void relaxed_store(SyncClock& sync);
   // `thread` learns what `sync` carries (lock, acquire load, wakeup, ...).
   void acquire(ThreadId thread, const SyncClock& sync);
 
-  // Checks an access to [address, address + size). Returns the first race it
-  // finds, against the most recent conflicting access.
-  std::optional<Race> access(ThreadId thread, const void* address, std::size_t size, bool write,
-                             const char* name, uint64_t step, std::source_location where, const void* pc);
+  // Checks an access to [address, address + size) and records it. Returns the
+  // races it makes, the most recent conflicting access first; the span stays
+  // valid until the next call.
+  std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write,
+                               const char* name, uint64_t step, std::source_location where, const void* pc) {
+    const auto begin = reinterpret_cast<uintptr_t>(address);
+    if (auto it = by_begin_.find(begin); it != by_begin_.end()) {
+      Cell& cell = cells_[it->second];
+      if (cell.end == begin + size) [[likely]] {
+        found_.clear();
+        if (name != nullptr) cell.name = name;
+        const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin,
+                       begin + size};
+        check_and_record(cell, a, clock_of(thread));
+        if (found_.size() > 1) order_found();
+        return found_;
+      }
+    }
+    return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step,
+                         where, pc);
+  }
+
+  // A weft::var was constructed at [address, address + size): whatever the
+  // memory held before is forgotten, and the construction counts as a write
+  // by `thread` (so a reader that was not handed the object races with it).
+  void created(ThreadId thread, const void* address, std::size_t size, const char* name, uint64_t step,
+               std::source_location where);
+
+  // ---- reporting policy, for the whole exploration ----
+  void set_stop_on_race(bool stop) { stop_on_race_ = stop; }
+  bool stop_on_race() const { return stop_on_race_; }
+  // True the first time this exploration sees a race between these two
+  // source sites (in either order).
+  bool first_of_its_sites(const Race& race);
+  // Races recorded without stopping (stop_on_race == false), oldest first.
+  // The explorer finishes them (token, report) when their execution ends.
+  void record(Failure failure) { recorded_.push_back(std::move(failure)); }
+  std::vector<Failure>& recorded() { return recorded_; }
 
  private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // The last access of one thread, at its epoch (clock 0: none).
   struct Epoch {
-    uint32_t clock;
+    uint32_t clock = 0;
     Access access;
   };
   struct Cell {
-    std::size_t size = 0;
+    uintptr_t begin = 0;
+    uintptr_t end = 0;
     const char* name = nullptr;
-    bool written = false;
-    Epoch last_write{0, {}};
-    std::vector<Epoch> reads;  // at most one per thread, since last write
+    Epoch write;                 // the last write
+    Epoch read;                  // the reads since, while one epoch suffices
+    uint32_t read_set = kNone;   // else: index into read_sets_, one epoch per reader
   };
 
-  VectorClock& clock_of(ThreadId thread);
-  bool ordered_before(const Epoch& e, const VectorClock& now) const { return e.clock <= now.get(e.access.thread); }
-  std::optional<Race> check(Cell& cell, const Access& access, const VectorClock& now, const void* address);
+  VectorClock& clock_of(ThreadId thread) {
+    if (static_cast<size_t>(thread) >= threads_.size()) [[unlikely]] grow_threads(thread);
+    return threads_[thread];
+  }
+  void grow_threads(ThreadId thread);
+  bool ordered_before(const Epoch& e, const VectorClock& now) const {
+    return e.clock <= now.get(e.access.thread);
+  }
+  void check_and_record(Cell& cell, const Access& access, const VectorClock& now);
+  void race_with(const Cell& cell, const Access& earlier, const Access& later);
+  void order_found();
+  std::span<const Race> access_ranges(ThreadId thread, uintptr_t begin, std::size_t size, Access::Kind kind,
+                                      const char* name, uint64_t step, std::source_location where,
+                                      const void* pc);
+  // Cells overlapping [begin, end), split at begin and end, gaps filled with
+  // fresh cells: on return `pieces_` covers the range exactly, in order.
+  void cover(uintptr_t begin, uintptr_t end, const char* name);
+  uint32_t new_cell(uintptr_t begin, uintptr_t end, const char* name);
+  uint32_t copy_cell(uint32_t from, uintptr_t begin, uintptr_t end);
+  void drop_cell(uint32_t index);
+  uint32_t new_read_set();
+  void drop_read_set(Cell& cell);
 
   std::vector<VectorClock> threads_;
-  absl::btree_map<uintptr_t, Cell> cells_;  // by start address; ranges may overlap
+  uint64_t generation_ = 0;
+
+  std::vector<Cell> cells_;
+  std::vector<uint32_t> free_cells_;
+  std::vector<std::vector<Epoch>> read_sets_;
+  std::vector<uint32_t> free_read_sets_;
+  absl::flat_hash_map<uintptr_t, uint32_t> by_begin_;    // the exact-range fast path
+  absl::btree_map<uintptr_t, uint32_t> ordered_;         // overlap queries; cells are disjoint
+  std::vector<uint32_t> pieces_;                         // scratch for cover()
+  std::vector<std::pair<uintptr_t, uint32_t>> inserts_;  // scratch for cover()
+  std::vector<Race> found_;
+
+  bool stop_on_race_ = true;
+  // (site, site) pairs already reported, smaller site first.
+  using Site = std::tuple<uintptr_t, uint32_t, uint32_t>;
+  absl::flat_hash_set<std::pair<Site, Site>> seen_sites_;
+  std::vector<Failure> recorded_;
 };
 
 }  // namespace weft::detail

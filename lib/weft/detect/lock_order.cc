@@ -3,78 +3,208 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "weft/report/trace.h"
+#include "weft/runtime/execution.h"
 
 namespace weft::detail {
 namespace {
 
+constexpr uint64_t pair_key(uint32_t high, uint32_t low) { return static_cast<uint64_t>(high) << 32 | low; }
+
 std::string site(const std::source_location& where) { return format_position(to_position(where)); }
+
+template <typename A, typename B>
+bool disjoint(const A& a, const B& b) {
+  for (uint32_t x : a) {
+    if (std::find(b.begin(), b.end(), x) != b.end()) return false;
+  }
+  return true;
+}
+
+// Cycle searches stop after this many edge visits; lock graphs in tests
+// have a handful of nodes, so only a pathological graph gets near it.
+constexpr int kSearchBudget = 100000;
 
 }  // namespace
 
-std::string LockOrder::key_of(const void* lock, const char* name) {
-  auto it = serials_.find(lock);
-  if (it != serials_.end()) return it->second;
-  std::string key = name != nullptr ? absl::StrCat("'", name, "'") : absl::StrCat("mutex#", ++next_serial_);
-  serials_.emplace(lock, key);
-  return key;
+void LockOrder::begin_execution() {
+  ++execution_;
+  for (std::vector<Held>& held : held_) held.clear();
+  std::fill(created_count_.begin(), created_count_.end(), 0);
 }
 
-bool LockOrder::reachable(const std::string& from, const std::string& to, std::vector<std::string>& path) const {
-  path.push_back(from);
-  if (from == to) return true;
-  auto it = graph_.find(from);
-  if (it != graph_.end()) {
-    for (const auto& [next, edge] : it->second) {
-      if (std::find(path.begin(), path.end(), next) != path.end()) continue;
-      if (reachable(next, to, path)) return true;
-    }
+uint32_t LockOrder::new_node() {
+  nodes_.emplace_back();
+  out_.emplace_back();
+  on_path_.push_back(0);
+  return static_cast<uint32_t>(nodes_.size() - 1);
+}
+
+uint32_t LockOrder::created(ThreadId thread) {
+  if (thread < 0) return kUnregistered;
+  if (static_cast<size_t>(thread) >= created_count_.size()) created_count_.resize(thread + 1, 0);
+  const uint64_t key = pair_key(static_cast<uint32_t>(thread), created_count_[thread]++);
+  auto [it, inserted] = by_creation_.try_emplace(key, 0);
+  if (inserted) it->second = new_node();
+  return it->second;
+}
+
+uint32_t LockOrder::node_of(const void* lock, uint32_t node, const char* name) {
+  if (node == kUnregistered || node >= nodes_.size()) {
+    auto [it, inserted] = by_address_.try_emplace(lock, 0);
+    if (inserted) it->second = new_node();
+    node = it->second;
   }
-  path.pop_back();
-  return false;
+  Node& n = nodes_[node];
+  if (n.name.empty() && name != nullptr) n.name = name;  // copied: the graph outlives the execution
+  n.address = lock;
+  n.seen_in = execution_;
+  return node;
 }
 
-void LockOrder::acquired(ThreadId thread, const void* lock, const char* name, std::source_location where,
-                         bool blocking) {
+void LockOrder::acquired(ThreadId thread, const void* lock, uint32_t node, const char* name,
+                         std::source_location where, uint64_t step, bool blocking) {
+  if (thread < 0) return;
+  if (static_cast<size_t>(thread) >= held_.size()) held_.resize(thread + 1);
+  node = node_of(lock, node, name);
   std::vector<Held>& held = held_[thread];
-  const std::string key = key_of(lock, name);
   if (blocking) {
-    for (const Held& h : held) {
-      if (h.key == key) continue;
-      std::vector<std::string> path;
-      if (!inversion_ && !reported_.contains(std::pair(h.key, key)) && reachable(key, h.key, path)) {
-        reported_.insert(std::pair(h.key, key));
-        const Edge& back = graph_[path[0]][path[1]];
-        LockInversion inv;
-        inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", thread, " acquires ", key,
-                                   " while holding ", h.key, ", but thread ", back.thread, " acquired ",
-                                   back.acquired_name, " while holding ", back.held_name);
-        inv.details.push_back(absl::StrCat("thread ", thread, " took ", h.key, " at ", site(h.where), ", then ", key,
-                                           " at ", site(where)));
-        for (size_t i = 0; i + 1 < path.size(); ++i) {
-          const Edge& e = graph_[path[i]][path[i + 1]];
-          inv.details.push_back(absl::StrCat("thread ", e.thread, " took ", e.held_name, " at ", site(e.held_at),
-                                             ", then ", e.acquired_name, " at ", site(e.acquired_at),
-                                             " (an earlier execution or step)"));
-        }
-        inv.details.push_back("two threads taking these locks in opposite orders can each hold one and wait "
-                              "forever for the other; take them in one global order (or with std::scoped_lock)");
-        inversion_ = std::move(inv);
-      }
-      graph_[h.key].try_emplace(key, Edge{thread, h.key, key, h.where, where});
+    for (size_t i = 0; i < held.size(); ++i) {
+      if (held[i].node != node) add_edge(thread, held[i], node, where, step, held);
     }
   }
-  held.push_back(Held{lock, key, key, where});
+  held.push_back(Held{lock, node, where, step});
 }
 
 void LockOrder::released(ThreadId thread, const void* lock) {
+  if (thread < 0 || static_cast<size_t>(thread) >= held_.size()) return;
   std::vector<Held>& held = held_[thread];
-  for (auto it = held.rbegin(); it != held.rend(); ++it) {
-    if (it->lock == lock) {
-      held.erase(std::next(it).base());
+  for (size_t i = held.size(); i-- > 0;) {
+    if (held[i].lock == lock) {
+      held.erase(held.begin() + static_cast<std::ptrdiff_t>(i));
       return;
     }
   }
+}
+
+void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, std::source_location where, uint64_t step,
+                         const std::vector<Held>& held) {
+  Gates gates;
+  for (const Held& h : held) {
+    if (h.node != from.node && h.node != to && std::find(gates.begin(), gates.end(), h.node) == gates.end()) {
+      gates.push_back(h.node);
+    }
+  }
+  std::sort(gates.begin(), gates.end());
+  const uint64_t key = pair_key(from.node, to);
+  if (auto it = edge_of_.find(key); it != edge_of_.end()) [[likely]] {
+    Edge& e = edges_[it->second];
+    if (e.gates.empty()) return;  // known, and already as permissive as it gets
+    Gates common;
+    std::set_intersection(e.gates.begin(), e.gates.end(), gates.begin(), gates.end(), std::back_inserter(common));
+    if (common.size() == e.gates.size()) return;
+    // Taken under fewer gates than before: cycles it could not close before may close now.
+    e.gates = std::move(common);
+    e.thread = thread;
+    e.held_at = from.where;
+    e.acquired_at = where;
+    e.held_step = from.step;
+    e.acquired_step = step;
+    e.execution = execution_;
+    if (find_cycle(it->second)) report(it->second);
+    return;
+  }
+  const auto index = static_cast<uint32_t>(edges_.size());
+  edges_.push_back(Edge{from.node, to, thread, from.where, where, from.step, step, execution_, std::move(gates)});
+  out_[from.node].push_back(index);
+  edge_of_.emplace(key, index);
+  if (find_cycle(index)) report(index);
+}
+
+bool LockOrder::find_cycle(uint32_t edge) {
+  if (inversion_) return false;  // one report at a time
+  const Edge& e = edges_[edge];
+  Gates used = e.gates;
+  path_.clear();
+  on_path_[e.to] = 1;
+  int budget = kSearchBudget;
+  const bool found = search(e.to, e.from, used, budget);
+  on_path_[e.to] = 0;
+  for (uint32_t step : path_) on_path_[edges_[step].to] = 0;
+  return found;
+}
+
+bool LockOrder::search(uint32_t at, uint32_t target, Gates& used, int& budget) {
+  if (at == target) return true;
+  for (uint32_t index : out_[at]) {
+    if (--budget < 0) return false;
+    const Edge& x = edges_[index];
+    if (on_path_[x.to] || !disjoint(x.gates, used)) continue;
+    const size_t mark = used.size();
+    used.insert(used.end(), x.gates.begin(), x.gates.end());
+    on_path_[x.to] = 1;
+    path_.push_back(index);
+    if (search(x.to, target, used, budget)) return true;
+    path_.pop_back();
+    on_path_[x.to] = 0;
+    used.resize(mark);
+  }
+  return false;
+}
+
+std::string LockOrder::label(uint32_t node) const {
+  const Node& n = nodes_[node];
+  if (!n.name.empty()) return absl::StrCat("'", n.name, "'");
+  if (n.seen_in == execution_) {
+    // The label the interleaving uses for it ("mutex#2").
+    if (const Execution* ex = Execution::get_if_any()) {
+      std::string l = ex->object_label(n.address);
+      if (!l.empty()) return l;
+    }
+  }
+  return "an unnamed mutex";
+}
+
+void LockOrder::report(uint32_t edge) {
+  const Edge& e = edges_[edge];
+  const auto when = [&](const Edge& x) {
+    return x.execution == execution_ ? absl::StrCat("earlier in this execution, steps ", x.held_step, " and ",
+                                                    x.acquired_step)
+                                     : std::string("in an earlier execution");
+  };
+  LockInversion inv;
+  if (path_.size() == 1) {
+    const Edge& back = edges_[path_[0]];
+    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ",
+                               label(e.to), " while holding ", label(e.from), ", but thread ", back.thread,
+                               " locked ", label(back.to), " while holding ", label(back.from), " (", when(back),
+                               ")");
+  } else {
+    std::vector<std::string> cycle{label(e.from), label(e.to)};
+    for (uint32_t p : path_) cycle.push_back(label(edges_[p].to));
+    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ",
+                               label(e.to), " while holding ", label(e.from), ", closing the cycle ",
+                               absl::StrJoin(cycle, " -> "));
+  }
+  inv.details.push_back(absl::StrCat("thread ", e.thread, " holds ", label(e.from), " (locked at ", site(e.held_at),
+                                     ", step ", e.held_step, ") and locks ", label(e.to), " at ",
+                                     site(e.acquired_at), " (step ", e.acquired_step, ")"));
+  inv.highlight_steps = {e.held_step, e.acquired_step};
+  for (uint32_t p : path_) {
+    const Edge& x = edges_[p];
+    inv.details.push_back(absl::StrCat("thread ", x.thread, " held ", label(x.from), " (locked at ", site(x.held_at),
+                                       ") and locked ", label(x.to), " at ", site(x.acquired_at), " (", when(x),
+                                       ")"));
+    if (x.execution == execution_) {
+      inv.highlight_steps.push_back(x.held_step);
+      inv.highlight_steps.push_back(x.acquired_step);
+    }
+  }
+  inv.details.push_back(
+      "threads taking these locks in these orders can each hold one and wait forever for the next: this schedule "
+      "did not deadlock, another can. Take the locks in one global order, or together with std::scoped_lock");
+  inversion_ = std::move(inv);
 }
 
 }  // namespace weft::detail

@@ -1,25 +1,44 @@
-// Potential deadlocks: lock-order inversions across executions.
+// Potential deadlocks: lock-order inversions across the executions of one
+// exploration.
 //
 // Keeps a graph over locks for a whole exploration: an edge A -> B means some
-// thread acquired B (blocking) while holding A. When a thread acquires B
-// while holding A and the graph already has a path B -> ... -> A, two
-// threads can deadlock even if this schedule did not; weft reports it with
-// both acquisition sites. try_lock and recursive re-acquisition add no
-// edge: they cannot block, so they cannot deadlock.
+// thread acquired B, blocking, while holding A. When a new edge closes a
+// cycle (this thread takes B holding A; a thread took A holding B, in this
+// execution or an earlier one, or a longer chain), two threads can deadlock
+// even though this schedule did not, and the inversion is reported with both
+// acquisition sites.
 //
-// Locks are identified across executions by their name when they have one,
-// otherwise by the order in which the execution created them, which is the
-// same in every execution of a deterministic body.
+// What adds no edge: try_lock (and timed try_lock_for/until, which give up),
+// recursive re-acquisition: they cannot wait forever. std::scoped_lock and
+// std::lock on several mutexes use try_lock after the first lock, so they
+// add no edges either, which is right: they cannot deadlock.
+// A cycle whose edges were all taken under one common "gate" lock (a lock
+// held across both acquisitions by every thread involved) is not reported:
+// the gate serializes the threads.
+//
+// Locks are identified across executions by creation: the k-th lock that
+// thread t constructed in the execution is the same node in every execution
+// of a deterministic body, whatever its address. Locks constructed outside
+// any execution (globals) are identified by address. Names are only labels.
+//
+// The cost on the lock path: one hash lookup per lock already held (usually
+// none or one); the cycle search runs only when an edge is new.
+//
+//   uint32_t node = order.created(ex.current());                    // in the constructor
+//   order.acquired(thread, this, node, name, where, step, /*blocking=*/true);
+//   if (auto inversion = order.take_inversion()) ex.fail_highlighting(...);
+//   order.released(thread, this);
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <source_location>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 
 namespace weft::detail {
 
@@ -28,44 +47,76 @@ using ThreadId = int;
 struct LockInversion {
   std::string message;
   std::vector<std::string> details;
+  std::vector<uint64_t> highlight_steps;  // the acquisitions of this execution
 };
 
 class LockOrder {
  public:
-  // Called at the start of every execution: held locks are per execution,
-  // the graph is kept.
-  void begin_execution() {
-    held_.clear();
-    serials_.clear();
-    next_serial_ = 0;
-  }
+  static constexpr uint32_t kUnregistered = UINT32_MAX;
 
-  void acquired(ThreadId thread, const void* lock, const char* name, std::source_location where, bool blocking);
+  // Called at the start of every execution: held locks and creation counts
+  // are per execution, the graph is kept.
+  void begin_execution();
+
+  // A lock constructed by `thread` during the execution: its node.
+  uint32_t created(ThreadId thread);
+
+  // `node` is what created() returned, or kUnregistered (then the lock is
+  // known by its address). `blocking`: lock() or a condition variable's
+  // reacquisition, not try_lock.
+  void acquired(ThreadId thread, const void* lock, uint32_t node, const char* name, std::source_location where,
+                uint64_t step, bool blocking);
   void released(ThreadId thread, const void* lock);
+
   // The first inversion seen since the last call, if any.
   std::optional<LockInversion> take_inversion() { return std::exchange(inversion_, std::nullopt); }
 
  private:
+  using Gates = absl::InlinedVector<uint32_t, 2>;  // sorted nodes
+
+  struct Node {
+    std::string name;                 // empty when unnamed
+    const void* address = nullptr;    // in the current execution, when acquired in it
+    uint64_t seen_in = 0;             // the execution `address` belongs to
+  };
   struct Edge {
-    ThreadId thread;
-    std::string held_name, acquired_name;
+    uint32_t from = 0, to = 0;
+    ThreadId thread = 0;
     std::source_location held_at, acquired_at;
+    uint64_t held_step = 0, acquired_step = 0;
+    uint64_t execution = 0;
+    Gates gates;  // other locks held at every acquisition seen so far
   };
   struct Held {
     const void* lock;
-    std::string key;
-    std::string label;
+    uint32_t node;
     std::source_location where;
+    uint64_t step;
   };
 
-  std::string key_of(const void* lock, const char* name);
-  bool reachable(const std::string& from, const std::string& to, std::vector<std::string>& path) const;
+  uint32_t node_of(const void* lock, uint32_t node, const char* name);
+  uint32_t new_node();
+  void add_edge(ThreadId thread, const Held& from, uint32_t to, std::source_location where, uint64_t step,
+                const std::vector<Held>& held);
+  // A path to -> ... -> from whose gates are disjoint from each other and
+  // from `gates`: with the edge from -> to, a feasible cycle.
+  bool find_cycle(uint32_t edge);
+  bool search(uint32_t at, uint32_t target, Gates& used, int& budget);
+  void report(uint32_t edge);
+  std::string label(uint32_t node) const;
 
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, Edge>> graph_;
-  absl::flat_hash_map<ThreadId, std::vector<Held>> held_;
-  absl::flat_hash_map<const void*, std::string> serials_;
-  absl::flat_hash_set<std::pair<std::string, std::string>> reported_;
-  int next_serial_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<Edge> edges_;
+  std::vector<std::vector<uint32_t>> out_;                   // node -> edges leaving it
+  absl::flat_hash_map<uint64_t, uint32_t> edge_of_;          // (from << 32 | to) -> edge
+  absl::flat_hash_map<uint64_t, uint32_t> by_creation_;      // (thread << 32 | k) -> node
+  absl::flat_hash_map<const void*, uint32_t> by_address_;    // locks made outside executions
+  std::vector<uint32_t> created_count_;                      // per thread, this execution
+  std::vector<std::vector<Held>> held_;                      // per thread, this execution
+  std::vector<uint8_t> on_path_;                             // per node, during search()
+  std::vector<uint32_t> path_;                               // edges, during search()
+  uint64_t execution_ = 0;
+  bool reported_ = false;
   std::optional<LockInversion> inversion_;
 };
 

@@ -368,6 +368,27 @@ void Execution::fail_highlighting(FailureKind kind, std::string message, std::so
 void Execution::record_failure(FailureKind kind, std::string message, const std::source_location* where,
                                std::vector<std::string> details, std::vector<uint64_t> highlight_steps) {
   aborting_ = true;
+  failure_ = make_failure(kind, std::move(message), where, std::move(details), std::move(highlight_steps));
+  // Token and report now, before anything unwinds.
+  if (finish_failure) finish_failure(*failure_);
+}
+
+Failure Execution::describe_failure(FailureKind kind, std::string message, std::source_location where,
+                                    std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
+  return make_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
+}
+
+std::string Execution::object_label(const void* object) const {
+  ObjectLabels labels;
+  for (const RawEvent& e : trace_) {
+    std::string label = labels.label(e);
+    if (e.object == object && !label.empty() && label != "?") return label;
+  }
+  return {};
+}
+
+Failure Execution::make_failure(FailureKind kind, std::string message, const std::source_location* where,
+                                std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
   Failure f;
   f.kind = kind;
   f.message = std::move(message);
@@ -378,9 +399,7 @@ void Execution::record_failure(FailureKind kind, std::string message, const std:
   f.step = steps_;
   f.thread_count = thread_count_;
   f.trace = to_trace_steps(trace_, highlight_steps);
-  failure_ = std::move(f);
-  // Token and report now, before anything unwinds.
-  if (finish_failure) finish_failure(*failure_);
+  return f;
 }
 
 void Execution::record_deadlock() {

@@ -150,6 +150,14 @@ class Execution {
                          std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
                          Cancel cancel = Cancel::kCancellable);
 
+  // Builds the report of a failure of the current thread at this step, as
+  // fail() would, but lets the execution go on: data races recorded when
+  // Options::stop_on_race is false. finish_failure fills in the token later.
+  Failure describe_failure(FailureKind kind, std::string message, std::source_location where,
+                           std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
+  // The label the interleaving gives `object` ("balance", "var#2"), or "".
+  std::string object_label(const void* object) const;
+
   // ---- for the explorer ---------------------------------------------------
   const std::optional<Failure>& failure() const { return failure_; }
   std::optional<Failure> take_failure() { return std::move(failure_); }
@@ -206,6 +214,8 @@ class Execution {
   boost::context::fiber thread_main(ThreadId id, boost::context::fiber&& caller);
   void record_failure(FailureKind kind, std::string message, const std::source_location* where,
                       std::vector<std::string> details, std::vector<uint64_t> highlight_steps);
+  Failure make_failure(FailureKind kind, std::string message, const std::source_location* where,
+                       std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
   void record_deadlock();
   void record_livelock();
 

@@ -2,6 +2,7 @@
 // rotation, and turning a failed execution into a Result.
 #include <chrono>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -58,6 +59,7 @@ class Session {
                    stacks_),
         signals_(&execution_) {
     if (options.detect_races) execution_.set_race_detector(&races_);
+    races_.set_stop_on_race(options.stop_on_race);
     if (options.detect_lock_order) execution_.set_lock_order_detector(&lock_order_);
     token_base_.max_steps = max_steps;
     token_base_.spurious_wakeups = spurious;
@@ -102,6 +104,9 @@ class Session {
       f.report = detail::render_text_report(f, {strategy.name(), seed});
     };
     execution_.run(body, strategy, index);
+    // Races recorded without stopping get this execution's full token.
+    for (size_t i = finished_races_; i < races_.recorded().size(); ++i) execution_.finish_failure(races_.recorded()[i]);
+    finished_races_ = races_.recorded().size();
     strategy.end_execution(execution_.choice_points());
     total_steps_ += execution_.step();
     return execution_.failure().has_value();
@@ -109,6 +114,7 @@ class Session {
 
   detail::Execution& execution() { return execution_; }
   uint64_t total_steps() const { return total_steps_; }
+  std::vector<Failure> take_races() { return std::exchange(races_.recorded(), {}); }
 
  private:
   const Options& options_;
@@ -120,6 +126,7 @@ class Session {
   ScheduleToken token_base_;
   std::string crash_spec_;
   uint64_t total_steps_ = 0;
+  size_t finished_races_ = 0;
 };
 
 }  // namespace
@@ -148,6 +155,7 @@ Result explore(const Options& options, const std::function<void()>& body) {
       break;
     }
   }
+  result.races = session.take_races();
   result.total_steps = session.total_steps();
   result.elapsed = Clock::now() - start;
   return result;
@@ -195,6 +203,7 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
     f.report = absl::StrCat("weft: ", f.message, "\n  ", f.details[0], "\n  token: ", f.token, "\n");
     result.failure = std::move(f);
   }
+  result.races = session.take_races();
   result.total_steps = session.total_steps();
   result.elapsed = Clock::now() - start;
   return result;

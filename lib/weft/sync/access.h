@@ -1,5 +1,11 @@
 // Shared plumbing for weft::var, weft::atomic and annotated memory: the
-// scheduling point before an access and the race check after it.
+// scheduling point before an access, the race check after it, and the
+// happens-before effect of each atomic operation.
+//
+//   detail::plain_access(Op::kWrite, &value_, sizeof value_, name_, where, nullptr);
+//   detail::atomic_sync(AtomicEffect::kLoad, std::memory_order_acquire, clock_);
+//
+// With Options::detect_races off, the race hooks cost a null-pointer check.
 #pragma once
 
 #include <atomic>
@@ -14,6 +20,12 @@ namespace weft::detail {
 // A scheduling point, then a race check of [address, address + size).
 void plain_access(Op op, const void* address, std::size_t size, const char* name, std::source_location where,
                   const void* pc);
+
+// A weft::var was constructed at [address, address + size): forget what the
+// memory held before (another object, freed) and count the construction as
+// a write by the current thread. No scheduling point: construction is not
+// shared yet. Does nothing outside an execution.
+void checked_memory_created(const void* address, std::size_t size, const char* name, std::source_location where);
 
 // The happens-before effect of an atomic operation with `order`.
 enum class AtomicEffect : uint8_t { kLoad, kStore, kReadModifyWrite };

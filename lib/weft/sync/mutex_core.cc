@@ -21,6 +21,12 @@ MutexCore::~MutexCore() {
            Cancel::kNonCancellable);
 }
 
+uint32_t MutexCore::lock_order_node() {
+  Execution* ex = Execution::get_if_any();
+  LockOrder* order = ex != nullptr ? ex->lock_order() : nullptr;
+  return order != nullptr ? order->created(ex->current()) : LockOrder::kUnregistered;
+}
+
 bool MutexCore::held_by_current() const {
   Execution* ex = Execution::get_if_any();
   return ex != nullptr && owner_ == ex->current();
@@ -31,9 +37,10 @@ void MutexCore::take(Execution& ex, std::source_location where, bool blocking) {
   depth_ = 1;
   if (HappensBefore* hb = ex.races()) hb->acquire(owner_, clock_);
   if (LockOrder* order = ex.lock_order()) {
-    order->acquired(owner_, this, name_, where, blocking);
+    order->acquired(owner_, this, order_node_, name_, where, ex.step(), blocking);
     if (std::optional<LockInversion> inversion = order->take_inversion()) {
-      ex.fail(FailureKind::kLockOrderInversion, std::move(inversion->message), where, std::move(inversion->details));
+      ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message), where,
+                           std::move(inversion->details), std::move(inversion->highlight_steps));
     }
   }
 }
@@ -69,7 +76,8 @@ bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_lo
       if (owner_ != kNoThread) return false;  // timed out while still held
     }
   }
-  take(ex, where, /*blocking=*/true);
+  // A timed lock gives up instead of waiting forever: like try_lock, no lock-order edge.
+  take(ex, where, /*blocking=*/deadline == kNoDeadline);
   return true;
 }
 

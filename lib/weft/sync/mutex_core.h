@@ -14,7 +14,8 @@ namespace weft::detail {
 
 class MutexCore final : public Waitable {
  public:
-  MutexCore(const char* name, bool recursive) : name_(name), recursive_(recursive) {}
+  MutexCore(const char* name, bool recursive)
+      : name_(name), recursive_(recursive), order_node_(lock_order_node()) {}
   ~MutexCore();
   MutexCore(const MutexCore&) = delete;
   MutexCore& operator=(const MutexCore&) = delete;
@@ -40,6 +41,8 @@ class MutexCore final : public Waitable {
   bool acquire_or_block(Execution& ex, int64_t deadline, std::source_location where);
   void take(Execution& ex, std::source_location where, bool blocking);
   void give(Execution& ex);
+  // Its identity in the lock-order graph, which outlives the execution.
+  static uint32_t lock_order_node();
 
   const char* name_;
   bool recursive_;
@@ -47,6 +50,7 @@ class MutexCore final : public Waitable {
   int depth_ = 0;
   std::vector<ThreadId> waiters_;
   SyncClock clock_;
+  uint32_t order_node_;
 };
 
 }  // namespace weft::detail

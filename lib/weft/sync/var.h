@@ -25,8 +25,13 @@ namespace weft {
 template <typename T>
 class var {
  public:
-  var() : value_() {}
-  var(T value, const char* name = nullptr) : value_(std::move(value)), name_(name) {}
+  // Construction counts as a write by the constructing thread (no scheduling
+  // point), so a thread that was never handed the object races with it.
+  var(std::source_location where = std::source_location::current()) : value_() { created(where); }
+  var(T value, const char* name = nullptr, std::source_location where = std::source_location::current())
+      : value_(std::move(value)), name_(name) {
+    created(where);
+  }
   var(const var&) = delete;
   var& operator=(const var&) = delete;
 
@@ -59,16 +64,8 @@ class var {
   [[gnu::noinline]] var& operator&=(const T& v) { return update(__builtin_return_address(0), [&](T& x) { x &= v; }); }
   [[gnu::noinline]] var& operator++() { return update(__builtin_return_address(0), [](T& x) { ++x; }); }
   [[gnu::noinline]] var& operator--() { return update(__builtin_return_address(0), [](T& x) { --x; }); }
-  [[gnu::noinline]] T operator++(int) {
-    T old = value_;
-    update(__builtin_return_address(0), [](T& x) { ++x; });
-    return old;
-  }
-  [[gnu::noinline]] T operator--(int) {
-    T old = value_;
-    update(__builtin_return_address(0), [](T& x) { --x; });
-    return old;
-  }
+  [[gnu::noinline]] T operator++(int) { return update_returning_old(__builtin_return_address(0), [](T& x) { ++x; }); }
+  [[gnu::noinline]] T operator--(int) { return update_returning_old(__builtin_return_address(0), [](T& x) { --x; }); }
 
   // Direct access without a scheduling point or race check, for setup and
   // final checks where only one thread is left. Prefer load()/store().
@@ -90,6 +87,20 @@ class var {
     value_ = std::move(copy);
     return *this;
   }
+
+  // The value is read after the read's scheduling point, like update():
+  // another thread may write in between.
+  template <typename F>
+  T update_returning_old(const void* pc, F f) {
+    read({}, pc);
+    T old = value_;
+    T copy = old;
+    f(copy);
+    write({}, pc);
+    value_ = std::move(copy);
+    return old;
+  }
+  void created(std::source_location where) { detail::checked_memory_created(&value_, sizeof(T), name_, where); }
 
   T value_;
   const char* name_ = nullptr;
