@@ -267,6 +267,9 @@ Execution::Thread* Execution::pick_next() {
     if (timed_out) now_ = std::max(now_, t.deadline);
     wake(chosen);
     t.wake_reason = timed_out ? WakeReason::kTimedOut : WakeReason::kSpurious;
+    // A spurious wakeup is followed by a re-check and a new wait, like a
+    // spin: demote the thread, or PCT picks it again forever.
+    if (!timed_out && strategy_ != nullptr) strategy_->thread_yielded(chosen);
   }
   t.pending.preempted = chosen != current_ && current_ != kNoThread &&
                         threads_[current_]->status == Status::kRunnable;
