@@ -11,7 +11,10 @@ namespace {
 
 constexpr uint64_t kFlagSpuriousWakeups = 1;
 constexpr uint64_t kKnownFlags = kFlagSpuriousWakeups;
-constexpr size_t kMaxDecisions = size_t{1} << 28;
+// Decisions are expanded from their runs, so the count a token claims is
+// memory spent: a 20-byte token must not cost a gigabyte. 16M decisions is
+// far beyond any token a person pastes.
+constexpr size_t kMaxDecisions = size_t{1} << 24;
 
 void put_varint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
