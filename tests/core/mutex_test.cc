@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <set>
 
 #include "explore_helpers.h"
 
@@ -144,20 +145,30 @@ TEST(TimedMutex, TryLockForTimesOutInVirtualTime) {
   });
 }
 
-TEST(TimedMutex, TryLockForSucceedsWhenTheHolderUnlocksBeforeTheDeadline) {
-  expect_clean(options_with(1000), [] {
+// The holder unlocks after a 5ms sleep; the waiter gives up after 10ms.
+// A runnable thread may be scheduled arbitrarily late in virtual time, so
+// the timeout can win too: both outcomes are schedules to explore, and each
+// must agree with the clock.
+TEST(TimedMutex, TryLockForExploresBothTheHandOverAndTheTimeout) {
+  std::set<bool> outcomes;
+  expect_clean(options_with(2000), [&outcomes] {
     weft::timed_mutex m;
     m.lock();
     weft::thread t([&] {
-      WEFT_ASSERT(m.try_lock_for(10ms));
-      // The holder's 5ms sleep ends first: the deadline never fires.
-      WEFT_ASSERT(weft::steady_clock::now() <= weft::steady_clock::time_point(5ms));
-      m.unlock();
+      const bool got = m.try_lock_for(10ms);
+      outcomes.insert(got);
+      if (got) {
+        WEFT_ASSERT(weft::steady_clock::now() <= weft::steady_clock::time_point(5ms));
+        m.unlock();
+      } else {
+        WEFT_ASSERT(weft::steady_clock::now() == weft::steady_clock::time_point(10ms));
+      }
     });
     weft::this_thread::sleep_for(5ms);
     m.unlock();
     t.join();
   });
+  EXPECT_EQ(outcomes, (std::set<bool>{false, true}));
 }
 
 TEST(TimedMutex, TryLockUntilAnAbsoluteDeadline) {
