@@ -3,7 +3,9 @@
 // Exponential; use it on histories of a dozen operations or fewer.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -18,17 +20,19 @@ class ReferenceCheck {
   ReferenceCheck(const M& model, const HistoryOf<M>& history)
       : model_(model), history_(history), done_(history.size(), false) {}
 
-  bool linearizable() { return search(model_.initial()); }
+  bool linearizable() { return search(model_.initial(), std::numeric_limits<Time>::min()); }
 
  private:
-  bool search(const typename M::State& state) {
+  // max_call: the latest call among the operations placed so far; an
+  // operation that returned before it can no longer be placed.
+  bool search(const typename M::State& state, Time max_call) {
     bool all_required_done = true;
     for (std::size_t i = 0; i < history_.size(); ++i) {
       if (!done_[i] && history_[i].output) all_required_done = false;
     }
     if (all_required_done) return true;  // the rest may never have happened
     for (std::size_t i = 0; i < history_.size(); ++i) {
-      if (done_[i] || !may_go_next(i)) continue;
+      if (done_[i] || !may_go_next(i) || history_[i].ret < max_call) continue;
       std::optional<typename M::State> next;
       if (history_[i].output) {
         next = model_.step(state, history_[i].input, *history_[i].output);
@@ -37,17 +41,20 @@ class ReferenceCheck {
       }
       if (!next) continue;
       done_[i] = true;
-      const bool found = search(*next);
+      const bool found = search(*next, std::max(max_call, history_[i].call));
       done_[i] = false;
       if (found) return true;
     }
     return false;
   }
 
-  // No other pending operation returned before this one was called.
+  // No other operation that must still happen returned before this one was
+  // called. (An optional one that did is then left out.)
   bool may_go_next(std::size_t i) const {
     for (std::size_t j = 0; j < history_.size(); ++j) {
-      if (j != i && !done_[j] && history_[j].effective_return() < history_[i].call) return false;
+      if (j != i && !done_[j] && history_[j].output && history_[j].ret < history_[i].call) {
+        return false;
+      }
     }
     return true;
   }

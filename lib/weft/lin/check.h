@@ -15,7 +15,10 @@
 // With a time limit, the verdict may be kUnknown.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <numeric>
 #include <vector>
 
@@ -45,7 +48,7 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
     }
   }
   for (std::size_t i = 0; i < history.size(); ++i) {
-    if (history[i].output && history[i].ret < history[i].call) {
+    if (history[i].ret < history[i].call) {
       result.verdict = Verdict::kUnknown;
       result.message = "operation " + std::to_string(i) + " returns before it is called";
       return result;
@@ -62,29 +65,59 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
   }
   result.stats.parts = parts.size();
 
+  // Parts are searched in rounds with a doubling node budget, so one hard
+  // part cannot hide a violation that another part shows quickly.
   detail::Deadline deadline(options.time_limit);
+  std::vector<std::unique_ptr<detail::PartSearch>> searches(parts.size());
+  std::vector<std::vector<std::size_t>> linearizations(parts.size());
+  std::vector<std::size_t> open(parts.size());
+  std::iota(open.begin(), open.end(), std::size_t{0});
   bool timed_out = false;
-  for (const auto& part : parts) {
-    detail::SearchResult r =
-        detail::search(model, history, part, options.reductions, deadline, result.stats);
-    if (r.outcome == detail::Outcome::kNotLinearizable) {
-      result.verdict = Verdict::kNotLinearizable;
-      result.linearizations.clear();
-      result.stats.elapsed = absl::Now() - start;
-      if (options.explain) {
-        detail::Explainer<M>(model, history, part, options.reductions, options.explain_time_limit)
-            .explain(result);
-      } else {
-        result.failing_part = part;
+  for (std::uint64_t budget = 4096; !open.empty() && !timed_out; budget *= 2) {
+    std::vector<std::size_t> still_open;
+    for (std::size_t k : open) {
+      if (timed_out) {
+        still_open.push_back(k);
+        continue;
       }
-      return result;
+      if (!searches[k]) {
+        searches[k] = detail::make_search(model, history, parts[k], options.reductions, deadline,
+                                          result.stats);
+      }
+      detail::SearchResult r = searches[k]->resume(budget);
+      switch (r.outcome) {
+        case detail::Outcome::kNotLinearizable:
+          result.verdict = Verdict::kNotLinearizable;
+          result.stats.elapsed = absl::Now() - start;
+          searches.clear();  // free the memo before explaining
+          if (options.explain) {
+            // Trials of the explanation may search somewhat more than the
+            // verdict needed, not without bound.
+            const std::uint64_t trial_nodes =
+                std::max<std::uint64_t>(20'000, 10 * result.stats.nodes);
+            detail::Explainer<M>(model, history, parts[k], options.reductions,
+                                 options.explain_time_limit, trial_nodes)
+                .explain(result);
+          } else {
+            result.failing_part = parts[k];
+          }
+          return result;
+        case detail::Outcome::kLinearizable:
+          linearizations[k] = std::move(r.linearization);
+          searches[k].reset();
+          break;
+        case detail::Outcome::kTimedOut:
+          timed_out = true;
+          still_open.push_back(k);
+          break;
+        case detail::Outcome::kPaused:
+          still_open.push_back(k);
+          break;
+      }
     }
-    if (r.outcome == detail::Outcome::kTimedOut) {
-      timed_out = true;
-      break;
-    }
-    result.linearizations.push_back(std::move(r.linearization));
+    open = std::move(still_open);
   }
+  if (!timed_out) result.linearizations = std::move(linearizations);
   result.stats.elapsed = absl::Now() - start;
   if (timed_out) {
     result.verdict = Verdict::kUnknown;

@@ -45,7 +45,7 @@ struct CheckOptions {
   // On a violation, also compute the smallest failing sub-history and the
   // longest linearizable prefix (more searches, bounded by explain_time_limit).
   bool explain = true;
-  absl::Duration explain_time_limit = absl::Seconds(10);
+  absl::Duration explain_time_limit = absl::Seconds(5);
   Reductions reductions;
 };
 

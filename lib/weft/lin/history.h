@@ -5,8 +5,9 @@
 // that order the events: line numbers of a log, a global counter, nanoseconds.
 // Intervals are closed: an operation that returns at t overlaps one called at t.
 // An operation whose outcome is unknown (a timeout, a crash, a call that never
-// returned) has no output; it "returns at the end of time", so it may have
-// taken effect at any point after its call, or never.
+// returned) has no output: it may have taken effect at any point between its
+// call and `ret`, or never. Leave `ret` at kEndOfTime ("returns at the end of
+// time") when it may still take effect after the history ends.
 //
 //   using weft::lin::Operation;
 //   weft::lin::History<RegisterInput, RegisterOutput> h = {
@@ -35,15 +36,12 @@ template <class Input, class Output>
 struct Operation {
   std::int64_t client = 0;
   Input input{};
-  // std::nullopt: the outcome is unknown. The checker then treats the return
-  // as kEndOfTime whatever `ret` says, and the operation as optional.
+  // std::nullopt: the outcome is unknown, and the operation optional.
   std::optional<Output> output;
   Time call = 0;
   Time ret = kEndOfTime;
 
   bool outcome_known() const { return output.has_value(); }
-  // The return time the checker uses.
-  Time effective_return() const { return output ? ret : kEndOfTime; }
 };
 
 template <class Input, class Output>

@@ -41,7 +41,7 @@ template <Model M>
 HistoryView view_of(const M& model, const HistoryOf<M>& history, const CheckResult& result) {
   HistoryView view;
   for (const auto& op : history) {
-    view.operations.push_back({op.client, op.call, op.effective_return(),
+    view.operations.push_back({op.client, op.call, op.ret,
                                model.describe(op.input, op.output), op.outcome_known()});
   }
   if constexpr (HasDescribeState<M>) {

@@ -10,11 +10,14 @@
 //    operation called after t; everything that returned by t is before it.)
 //    Prefixes are monotone in t, so a binary search finds the shortest failing
 //    one, and the prefix just before it is the longest linearizable one.
-//  - making an operation's outcome unknown (it may or may not have happened,
-//    with any result). Repeating that while the history stays unlinearizable
+//  - making an operation's outcome unknown (it may or may not have happened
+//    within its interval, with any result). Repeating that while the history stays unlinearizable
 //    leaves a core of operations with known outcomes that no choice of the
 //    others can explain. The core on its own cannot be linearized either:
 //    dropping optional operations only removes possibilities.
+// Each trial search gets a node budget; a trial that runs out counts as
+// "not shown unlinearizable", which keeps every claim proven (the core may
+// then be larger than necessary, and says so).
 #pragma once
 
 #include <algorithm>
@@ -32,9 +35,9 @@ template <Model M>
 class Explainer {
  public:
   Explainer(const M& model, const HistoryOf<M>& history, const std::vector<std::size_t>& part,
-            const Reductions& reductions, absl::Duration budget)
+            const Reductions& reductions, absl::Duration budget, std::uint64_t trial_nodes)
       : model_(model), history_(history), part_(part), reductions_(reductions),
-        deadline_(budget) {}
+        deadline_(budget), trial_nodes_(trial_nodes) {}
 
   void explain(CheckResult& result) {
     result.failing_part = part_;
@@ -46,25 +49,42 @@ class Explainer {
     returns.erase(std::unique(returns.begin(), returns.end()), returns.end());
     if (returns.empty()) return;  // cannot fail: nothing is required
 
-    // Smallest k such that prefix(returns[k]) fails. The last one fails.
+    // Smallest k such that prefix(returns[k]) fails; the last one does.
+    // Prefixes are monotone, so a binary search finds it; inconclusive
+    // trials move right, so `lo` stays proven (or is the whole part).
     std::size_t lo = 0, hi = returns.size() - 1;
+    std::vector<std::size_t> best_prefix;
+    bool have_prefix = false;
+    std::size_t prefix_index = 0;
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      const Outcome o = run(prefix(returns[mid], {}));
-      if (o == Outcome::kTimedOut) return;
-      if (o == Outcome::kNotLinearizable) {
+      SearchResult r = search_of(prefix(returns[mid], {}));
+      if (r.outcome == Outcome::kTimedOut) return;
+      if (r.outcome == Outcome::kNotLinearizable) {
         hi = mid;
       } else {
+        if (r.outcome == Outcome::kLinearizable && (!have_prefix || mid > prefix_index)) {
+          have_prefix = true;
+          prefix_index = mid;
+          best_prefix = map_back(r.linearization);
+        }
         lo = mid + 1;
       }
     }
     const Time failing_end = returns[lo];
-    if (lo > 0) {
-      result.has_prefix = true;
-      result.prefix_end = returns[lo - 1];
-      SearchResult r = search_of(prefix(result.prefix_end, {}));
+    if (lo > 0 && !(have_prefix && prefix_index == lo - 1)) {
+      SearchResult r = search_of(prefix(returns[lo - 1], {}));
       if (r.outcome == Outcome::kTimedOut) return;
-      result.prefix_linearization = map_back(r.linearization);
+      if (r.outcome == Outcome::kLinearizable) {
+        have_prefix = true;
+        prefix_index = lo - 1;
+        best_prefix = map_back(r.linearization);
+      }
+    }
+    if (have_prefix) {
+      result.has_prefix = true;
+      result.prefix_end = returns[prefix_index];
+      result.prefix_linearization = std::move(best_prefix);
     }
     for (std::size_t i : part_) {
       if (history_[i].output && history_[i].ret == failing_end) result.first_failing.push_back(i);
@@ -80,6 +100,7 @@ class Explainer {
     }
     result.core = required;
     result.core_is_minimal = false;
+    bool minimal = true;
     for (std::size_t chunk = std::max<std::size_t>(1, required.size() / 2);; chunk /= 2) {
       for (std::size_t start = 0; start < required.size(); start += chunk) {
         std::vector<std::size_t> trial;
@@ -94,14 +115,15 @@ class Explainer {
           finish_core(result, required, relaxed);
           return;
         }
-        if (o == Outcome::kLinearizable) {
+        if (o != Outcome::kNotLinearizable) {
           for (std::size_t i : trial) relaxed[i] = 0;
+          if (o == Outcome::kPaused) minimal = false;
         }
       }
       if (chunk == 1) break;
     }
     finish_core(result, required, relaxed);
-    result.core_is_minimal = true;
+    result.core_is_minimal = minimal;
   }
 
  private:
@@ -121,10 +143,13 @@ class Explainer {
       const auto& op = history_[i];
       if (op.call > t) continue;
       h.push_back(op);
-      if (op.effective_return() > t || (!relaxed.empty() && relaxed[i])) {
+      // Still pending at t: it may take effect later, or never.
+      if (op.ret > t) {
         h.back().output.reset();
         h.back().ret = kEndOfTime;
       }
+      // Relaxed: it may have taken effect within its interval, or never.
+      if (!relaxed.empty() && relaxed[i]) h.back().output.reset();
       index_.push_back(i);
     }
     return h;
@@ -133,7 +158,7 @@ class Explainer {
   SearchResult search_of(const HistoryOf<M>& h) {
     std::vector<std::size_t> all(h.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-    return search(model_, h, all, reductions_, deadline_, stats_);
+    return make_search(model_, h, all, reductions_, deadline_, stats_)->resume(trial_nodes_);
   }
 
   Outcome run(const HistoryOf<M>& h) { return search_of(h).outcome; }
@@ -149,6 +174,7 @@ class Explainer {
   const std::vector<std::size_t>& part_;
   Reductions reductions_;
   Deadline deadline_;
+  std::uint64_t trial_nodes_;
   CheckStats stats_;  // explanation work is not counted in the verdict's stats
   std::vector<std::size_t> index_;
 };

@@ -3,12 +3,13 @@
 //
 // A search node is (segment, operations of that segment linearized so far,
 // model state). Operations with a known outcome are *required*; those with an
-// unknown outcome are *optional*: they may be linearized any time after their
-// call, or never, so the search succeeds once every required operation is
-// linearized. From a node, the candidates are the operations not yet
+// unknown outcome are *optional*: they may be linearized between their call
+// and return, or never, so the search succeeds once every required operation
+// is linearized. From a node, the candidates are the operations not yet
 // linearized whose call is no later than the earliest return of a required
 // operation not yet linearized: any of them may go next without breaking
-// real-time order.
+// real-time order. An optional operation is also out once an operation called
+// after its return has been linearized.
 //
 // Failed nodes are remembered. Because optional operations never have to be
 // used, a node is also hopeless when a failed node had the same required
@@ -21,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -33,7 +35,7 @@
 
 namespace weft::lin::detail {
 
-enum class Outcome { kLinearizable, kNotLinearizable, kTimedOut };
+enum class Outcome { kLinearizable, kNotLinearizable, kTimedOut, kPaused };
 
 struct SearchResult {
   Outcome outcome = Outcome::kTimedOut;
@@ -47,7 +49,7 @@ struct Prepared {
   std::vector<const Input*> input;
   std::vector<const Output*> output;  // nullptr: outcome unknown (optional)
   std::vector<Time> call;
-  std::vector<Time> ret;  // kEndOfTime for optional operations
+  std::vector<Time> ret;
   // The model says the operation never changes a state it is legal in.
   std::vector<char> read_only;
   // Per position: its bit in the node's required set (required operations)
@@ -55,9 +57,7 @@ struct Prepared {
   std::vector<std::uint32_t> bit;
   // Segment s holds positions [segment_begin[s], segment_begin[s + 1]).
   std::vector<std::uint32_t> segment_begin;
-  // Per segment, by call: its required and its optional operations. Only the
-  // last segment can hold optional ones: they never return, so no cut
-  // follows them.
+  // Per segment, by call: its required and its optional operations.
   std::vector<std::vector<std::uint32_t>> required;
   std::vector<std::vector<std::uint32_t>> optional;
   // Per segment: its required operations by return time.
@@ -91,7 +91,7 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
     const auto& x = history[a];
     const auto& y = history[b];
     if (x.call != y.call) return x.call < y.call;
-    return x.effective_return() < y.effective_return();
+    return x.ret < y.ret;
   });
   p.original = subset;
   const std::size_t n = subset.size();
@@ -100,20 +100,23 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
     p.input.push_back(&op.input);
     p.output.push_back(op.output ? &*op.output : nullptr);
     p.call.push_back(op.call);
-    p.ret.push_back(op.effective_return());
+    p.ret.push_back(op.ret);
     p.read_only.push_back(is_read_only(i));
   }
 
   // A cut before position i is sound when every earlier operation returned
   // strictly before i was called: all of them precede all later ones in any
-  // linearization, so nodes of later segments need not remember them.
+  // linearization, so nodes of later segments need not remember them. The
+  // search moves past a cut as soon as the required operations before it are
+  // linearized, so no optional operation may come before a cut (it would
+  // lose its chance to take effect).
   p.segment_begin.push_back(0);
   Time max_return = std::numeric_limits<Time>::min();
   for (std::size_t i = 0; i < n; ++i) {
     if (reductions.cut_quiescent && i > 0 && max_return < p.call[i]) {
       p.segment_begin.push_back(static_cast<std::uint32_t>(i));
     }
-    max_return = std::max(max_return, p.ret[i]);
+    max_return = std::max(max_return, p.output[i] != nullptr ? p.ret[i] : kEndOfTime);
   }
   p.segment_begin.push_back(static_cast<std::uint32_t>(n));
 
@@ -146,6 +149,10 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
       for (std::uint32_t j = begin; j < i; ++j) {
         if (p.ret[j] < p.call[i] || p.ret[j] > p.ret[i]) continue;
         if ((p.output[i] == nullptr) != (p.output[j] == nullptr)) continue;
+        // An optional operation may be left out, and putting an earlier-
+        // returning one in its place could break real time: only exchange
+        // optional operations with the same return.
+        if (p.output[i] == nullptr && p.ret[i] != p.ret[j]) continue;
         if (!(*p.input[i] == *p.input[j])) continue;
         if (p.output[i] != nullptr && !(*p.output[i] == *p.output[j])) continue;
         p.dominators[i].push_back(j);
@@ -155,31 +162,44 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
   return p;
 }
 
+// A search that can be paused and resumed, so that check() can interleave
+// the parts of a history and stop at the first one that fails (a failing
+// part is often far quicker to refute than its siblings are to confirm).
+class PartSearch {
+ public:
+  virtual ~PartSearch() = default;
+  // Searches until a verdict, the deadline, or `node_budget` more nodes.
+  virtual SearchResult resume(std::uint64_t node_budget) = 0;
+};
+
 template <Model M, class Bits>
-class Searcher {
+class Searcher final : public PartSearch {
  public:
   using State = typename M::State;
   using P = Prepared<typename M::Input, typename M::Output>;
 
-  Searcher(const M& model, const P& prepared, const Reductions& reductions, Deadline& deadline,
+  Searcher(const M& model, P prepared, const Reductions& reductions, Deadline& deadline,
            CheckStats& stats)
-      : model_(model), p_(prepared), reductions_(reductions), deadline_(deadline), stats_(stats) {}
+      : model_(model), p_(std::move(prepared)), reductions_(reductions), deadline_(deadline),
+        stats_(stats) {}
 
-  SearchResult run() {
-    Frame root{model_.initial(), {}, {}, 0, 0, 0, 0, 0, kNoEntry};
-    root.required.clear(p_.max_bits);
-    root.used.clear(p_.max_bits);
-    switch (settle(root)) {
-      case Settled::kDone:
-        return success();
-      case Settled::kSeen:  // unreachable: the memo is empty
-      case Settled::kOpen:
-        break;
+  SearchResult resume(std::uint64_t node_budget) override {
+    if (!started_) {
+      started_ = true;
+      Frame root{model_.initial(), {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0,
+                 kNoEntry};
+      root.required.clear(p_.max_bits);
+      root.used.clear(p_.max_bits);
+      if (settle(root) == Settled::kDone) return success();
+      stack_.push_back(std::move(root));
     }
-    stack_.push_back(std::move(root));
-
+    const std::uint64_t stop_at =
+        node_budget > std::numeric_limits<std::uint64_t>::max() - stats_.nodes
+            ? std::numeric_limits<std::uint64_t>::max()
+            : stats_.nodes + node_budget;
     while (!stack_.empty()) {
       if (deadline_.expired()) return {Outcome::kTimedOut, {}};
+      if (stats_.nodes >= stop_at) return {Outcome::kPaused, {}};
       if (descend(stack_.back())) {
         if (done_) return success();
       } else {
@@ -199,6 +219,7 @@ class Searcher {
     State state;
     Bits required;               // required operations of the segment linearized
     Bits used;                   // optional operations linearized
+    Time max_call;               // latest call among linearized operations
     std::uint32_t segment;
     std::uint32_t first_open;    // index into required[segment]: first not linearized
     std::uint32_t return_cursor; // index into by_return[segment]: first not linearized
@@ -278,14 +299,23 @@ class Searcher {
       }
       ++f.next;
       if (is_linearized(f, i) || dominated(f, i)) continue;
+      if (p_.output[i] == nullptr && p_.ret[i] < f.max_call) continue;  // too late for it
       std::optional<State> next = apply(f.state, i);
       if (!next) continue;
       // An optional operation that changes nothing here is not worth
       // linearizing here: any completion after it is also a completion
       // without it, and a shorter one.
       if (p_.output[i] == nullptr && *next == f.state) continue;
-      Frame child{std::move(*next), f.required, f.used,        f.segment, f.first_open,
-                  f.return_cursor,  0,          static_cast<std::uint32_t>(trail_.size()), kNoEntry};
+      Frame child{std::move(*next),
+                  f.required,
+                  f.used,
+                  std::max(f.max_call, p_.call[i]),
+                  f.segment,
+                  f.first_open,
+                  f.return_cursor,
+                  0,
+                  static_cast<std::uint32_t>(trail_.size()),
+                  kNoEntry};
       if (p_.output[i] != nullptr) {
         child.required.set(p_.bit[i]);
       } else {
@@ -319,10 +349,12 @@ class Searcher {
       }
       if (f.return_cursor == order.size()) {
         // Every required operation of the segment is linearized; optional
-        // ones may simply never have happened.
+        // ones may simply never have happened (and after the cut, it is too
+        // late for those of this segment).
         if (f.segment + 1 == p_.segments()) return Settled::kDone;
         ++f.segment;
         f.required.clear(p_.max_bits);
+        f.used.clear(p_.max_bits);
         f.first_open = 0;
         f.return_cursor = 0;
         continue;
@@ -352,7 +384,8 @@ class Searcher {
   // This keeps the verdict exact: take any linearization of the rest from this
   // node and move that operation to its front. Real-time order still holds,
   // because every operation that returned before it was called is already
-  // linearized (it is a candidate); the model accepts it, because it is legal
+  // linearized (it is a candidate) and no optional one that could still be
+  // placed returned before it was called; the model accepts it, because it is legal
   // in this state; and every other operation sees the same state as before,
   // because the operation changes no state wherever it is legal. (Leaving the
   // state unchanged *here* would not do: a write of the current value may
@@ -365,11 +398,24 @@ class Searcher {
       const std::uint32_t i = required[k];
       if (p_.call[i] > bound) break;
       if (!p_.read_only[i] || f.required.test(p_.bit[i])) continue;
+      if (strands_optional(f, i)) continue;
       if (apply(f.state, i)) {
         f.required.set(p_.bit[i]);
+        f.max_call = std::max(f.max_call, p_.call[i]);
         trail_.push_back(i);
         return true;
       }
+    }
+    return false;
+  }
+
+  // Whether linearizing i now would leave behind an optional operation that
+  // returned before i was called and could still take effect: moving i ahead
+  // of it would break real time, so the greedy argument does not apply.
+  bool strands_optional(const Frame& f, std::uint32_t i) const {
+    for (std::uint32_t o : p_.optional[f.segment]) {
+      if (p_.call[o] >= p_.call[i]) break;
+      if (p_.ret[o] < p_.call[i] && p_.ret[o] >= f.max_call && !f.used.test(p_.bit[o])) return true;
     }
     return false;
   }
@@ -382,7 +428,7 @@ class Searcher {
   }
 
   const M& model_;
-  const P& p_;
+  const P p_;
   const Reductions& reductions_;
   Deadline& deadline_;
   CheckStats& stats_;
@@ -391,21 +437,35 @@ class Searcher {
   absl::flat_hash_map<Key, std::uint32_t> memo_;
   std::vector<Entry> entries_;
   bool done_ = false;  // descend() reached a node where all required are done
+  bool started_ = false;
 };
 
-// Searches one part (subset of history indices) of a history.
+template <Model M>
+std::unique_ptr<PartSearch> make_search(const M& model, const HistoryOf<M>& history,
+                                        const std::vector<std::size_t>& subset,
+                                        const Reductions& reductions, Deadline& deadline,
+                                        CheckStats& stats) {
+  auto prepared = prepare(model, history, subset, reductions);
+  const std::size_t size = prepared.max_bits;
+  auto make = [&]<class Bits>() -> std::unique_ptr<PartSearch> {
+    return std::make_unique<Searcher<M, Bits>>(model, std::move(prepared), reductions, deadline,
+                                               stats);
+  };
+  if (size <= 64) return make.template operator()<FixedBits<1>>();
+  if (size <= 128) return make.template operator()<FixedBits<2>>();
+  if (size <= 256) return make.template operator()<FixedBits<4>>();
+  if (size <= 512) return make.template operator()<FixedBits<8>>();
+  if (size <= 2048) return make.template operator()<FixedBits<32>>();
+  return make.template operator()<DynamicBits>();
+}
+
+// Searches one part (subset of history indices) of a history to the end.
 template <Model M>
 SearchResult search(const M& model, const HistoryOf<M>& history,
                     const std::vector<std::size_t>& subset, const Reductions& reductions,
                     Deadline& deadline, CheckStats& stats) {
-  const auto prepared = prepare(model, history, subset, reductions);
-  const std::size_t size = prepared.max_bits;
-  if (size <= 64) return Searcher<M, FixedBits<1>>(model, prepared, reductions, deadline, stats).run();
-  if (size <= 128) return Searcher<M, FixedBits<2>>(model, prepared, reductions, deadline, stats).run();
-  if (size <= 256) return Searcher<M, FixedBits<4>>(model, prepared, reductions, deadline, stats).run();
-  if (size <= 512) return Searcher<M, FixedBits<8>>(model, prepared, reductions, deadline, stats).run();
-  if (size <= 2048) return Searcher<M, FixedBits<32>>(model, prepared, reductions, deadline, stats).run();
-  return Searcher<M, DynamicBits>(model, prepared, reductions, deadline, stats).run();
+  return make_search(model, history, subset, reductions, deadline, stats)
+      ->resume(std::numeric_limits<std::uint64_t>::max());
 }
 
 }  // namespace weft::lin::detail
