@@ -64,6 +64,7 @@ void Execution::not_exploring() {
 Execution::Execution(const ExecutionConfig& config, StackPool& stacks) : config_(config), stacks_(stacks) {
   trace_.reserve(1024);
   decisions_.reserve(1024);
+  pthread_sigmask(SIG_SETMASK, nullptr, &signal_mask_);
 }
 
 Execution::~Execution() = default;
@@ -96,7 +97,7 @@ void Execution::run(const std::function<void()>& body, Strategy& strategy, uint6
   current_execution_ = this;
   running_ = &main_;
   spawn([&body] { body(); }, {});
-  if (sigsetjmp(overflow_jump_, 1) == 0) {
+  if (sigsetjmp(overflow_jump_, 0) == 0) {
     current_ = 0;
     Thread& first = *threads_[0];
     trace_.push_back(first.pending);
@@ -504,6 +505,7 @@ void Execution::handle_stack_overflow() {
   // Main resumes here, off the overflowed fiber. Main's saved continuation
   // points into frames that no longer exist: it must never be resumed or
   // destroyed (destroying a fiber resumes it to unwind).
+  pthread_sigmask(SIG_SETMASK, &signal_mask_, nullptr);
   leaked_contexts().push_back(new boost::context::fiber(std::move(main_.context)));
   running_ = &main_;
   Thread& lost = *threads_[lost_thread_];

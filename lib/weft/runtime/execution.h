@@ -16,6 +16,8 @@
 // Only one fiber runs at a time, so nothing here needs a lock.
 #pragma once
 
+#include <signal.h>
+
 #include <boost/context/fiber.hpp>
 #include <csetjmp>
 #include <cstdint>
@@ -249,6 +251,9 @@ class Execution {
   ThreadId lost_thread_ = kNoThread;
   std::optional<Failure> failure_;
   sigjmp_buf overflow_jump_;
+  // The signal mask to restore after a stack overflow: saved once, because
+  // sigsetjmp(..., 1) would cost a system call in every execution.
+  sigset_t signal_mask_;
 
   static thread_local Execution* current_execution_;
   friend struct ExecutionAccess;
