@@ -9,13 +9,16 @@
 //   }
 //
 // The executions weft needed are printed, so the numbers quoted in the
-// examples' comments can be checked with one run.
+// examples' comments can be checked with one run. WEFT_EXAMPLES_REPORT=1
+// prints each found bug's full report; WEFT_EXAMPLES_COMPARE=1 also prints
+// what random, pct:1, pct:2 and pct:3 each need on their own.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <initializer_list>
 #include <iostream>
@@ -31,6 +34,22 @@ inline weft::Options budget(uint64_t iterations, std::string strategy = "portfol
   return o;
 }
 
+// With WEFT_EXAMPLES_COMPARE set: how many executions each strategy needs
+// on its own (same budget and seed), for the numbers in docs/examples.md.
+inline void compare_strategies(const weft::Options& options, const std::function<void()>& body) {
+  for (const char* strategy : {"random", "pct:1", "pct:2", "pct:3"}) {
+    weft::Options o = options;
+    o.strategy = strategy;
+    const weft::Result r = weft::explore(o, body);
+    std::cout << "[ weft     ]   " << strategy << ": ";
+    if (r.bug_found()) {
+      std::cout << weft::failure_kind_name(r.failure->kind) << " after " << r.executions << " executions\n";
+    } else {
+      std::cout << "nothing in " << r.executions << " executions\n";
+    }
+  }
+}
+
 // Explores `body` under `options`; expects a failure whose kind is one of
 // `kinds` (and whose message contains `message_part`, when given); replays
 // its token and expects the same kind and message. Returns the exploration.
@@ -42,7 +61,10 @@ inline weft::Result expect_bug(const weft::Options& options, const std::function
   if (!found.bug_found()) return found;
   const weft::Failure& f = *found.failure;
   std::cout << "[ weft     ] found " << weft::failure_kind_name(f.kind) << " after " << found.executions
-            << " executions (" << options.strategy << "): " << f.message << "\n";
+            << " executions (" << options.strategy << "; seed token " << f.seed_token << "): " << f.message
+            << "\n";
+  if (std::getenv("WEFT_EXAMPLES_REPORT") != nullptr) std::cout << f.report;
+  if (std::getenv("WEFT_EXAMPLES_COMPARE") != nullptr) compare_strategies(options, body);
   const std::vector<weft::FailureKind> wanted(kinds);
   EXPECT_NE(std::find(wanted.begin(), wanted.end(), f.kind), wanted.end())
       << "unexpected kind " << weft::failure_kind_name(f.kind) << "\n" << f.report;
