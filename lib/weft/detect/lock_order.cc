@@ -171,7 +171,7 @@ void LockOrder::report(uint32_t edge) {
   const auto when = [&](const Edge& x) {
     return x.execution == execution_ ? absl::StrCat("earlier in this execution, steps ", x.held_step, " and ",
                                                     x.acquired_step)
-                                     : std::string("in an earlier execution");
+                                     : absl::StrCat("in execution ", x.execution - 1, " of this exploration");
   };
   LockInversion inv;
   if (path_.size() == 1) {
@@ -199,6 +199,15 @@ void LockOrder::report(uint32_t edge) {
     if (x.execution == execution_) {
       inv.highlight_steps.push_back(x.held_step);
       inv.highlight_steps.push_back(x.acquired_step);
+    }
+  }
+  for (uint32_t p : path_) {
+    if (edges_[p].execution != execution_) {
+      inv.details.push_back(
+          "a replay of this token runs this execution alone, where the locks are taken in one order only: it shows "
+          "no inversion. Explore again (same seed) to see this report, or turn Options::detect_lock_order off to "
+          "look for the deadlock itself");
+      break;
     }
   }
   inv.details.push_back(

@@ -1,0 +1,325 @@
+// Potential deadlocks: lock-order inversions are reported from the orders
+// threads take locks in, long before a schedule really deadlocks; patterns
+// that cannot deadlock (try_lock, scoped_lock, recursion, a common gate
+// lock, timed locks) are not.
+#include <chrono>
+#include <mutex>
+
+#include "detect_helpers.h"
+
+namespace {
+
+using detect_test::any_contains;
+using detect_test::Body;
+using detect_test::contains;
+using detect_test::expect_clean;
+using detect_test::expect_replays;
+using detect_test::find;
+using detect_test::highlighted;
+using detect_test::options;
+using weft::FailureKind;
+
+// Thread 1 takes a then b at once; the body first does a long stretch of
+// work, then takes b then a. A deadlock needs thread 1 preempted exactly
+// between its two locks while the body finishes its work: rare.
+// (Explicit lock() calls: through std::lock_guard, the site a report names
+// is the line in the standard header that calls lock().)
+void rare_abba() {
+  weft::mutex a{"a"}, b{"b"};
+  weft::var<int> work{0, "work"};
+  weft::thread t([&] {
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+  });
+  for (int i = 0; i < 30; ++i) work = work + 1;
+  b.lock();
+  a.lock();
+  a.unlock();
+  b.unlock();
+  t.join();
+}
+
+TEST(LockOrder, InversionIsReportedWithinTheFirstExecutionsWhileTheDeadlockIsRare) {
+  // The deadlock itself: not in the first executions.
+  weft::Options no_detector = options(20);
+  no_detector.detect_lock_order = false;
+  const weft::Result deadlock = weft::explore(no_detector, rare_abba);
+  ASSERT_TRUE(deadlock.error.ok());
+  EXPECT_FALSE(deadlock.bug_found()) << deadlock.failure->report;
+
+  // The inversion: at once.
+  const weft::Result r = weft::explore(options(20), rare_abba);
+  ASSERT_TRUE(r.bug_found());
+  ASSERT_EQ(r.failure->kind, FailureKind::kLockOrderInversion) << r.failure->report;
+  EXPECT_LE(r.executions, 3u);
+  const weft::Failure& f = *r.failure;
+  EXPECT_TRUE(contains(f.message, "lock-order inversion (potential deadlock)"));
+  EXPECT_TRUE(contains(f.message, "'a'"));
+  EXPECT_TRUE(contains(f.message, "'b'"));
+  // Both acquisition sites of both orders.
+  ASSERT_GE(f.details.size(), 2u);
+  EXPECT_TRUE(contains(f.details[0], "lock_order_test.cc:"));
+  EXPECT_TRUE(contains(f.details[1], "lock_order_test.cc:"));
+  EXPECT_TRUE(any_contains(f.details, "earlier in this execution"));
+  EXPECT_EQ(highlighted(f).size(), 4u);
+  expect_replays(f, rare_abba);
+}
+
+TEST(LockOrder, InversionAcrossExecutionsNamesTheEarlierOne) {
+  // One thread, one order per execution, chosen by the schedule.
+  const Body body = [] {
+    weft::mutex a{"a"}, b{"b"};
+    weft::thread t([&] {
+      if (weft::choose(2) == 0) {
+        std::lock_guard first(a);
+        std::lock_guard second(b);
+      } else {
+        std::lock_guard first(b);
+        std::lock_guard second(a);
+      }
+    });
+    t.join();
+  };
+  const weft::Result r = weft::explore(options(50), body);
+  ASSERT_TRUE(r.bug_found());
+  ASSERT_EQ(r.failure->kind, FailureKind::kLockOrderInversion) << r.failure->report;
+  EXPECT_LE(r.executions, 10u);
+  EXPECT_TRUE(contains(r.failure->message, "of this exploration"));
+  EXPECT_TRUE(any_contains(r.failure->details, "a replay of this token runs this execution alone"));
+}
+
+TEST(LockOrder, ThreeLockCycle) {
+  const Body body = [] {
+    weft::mutex a{"a"}, b{"b"}, c{"c"};
+    const auto nested = [](weft::mutex& outer, weft::mutex& inner) {
+      std::lock_guard first(outer);
+      std::lock_guard second(inner);
+    };
+    // One after the other: no schedule deadlocks, the orders still can.
+    weft::thread t1([&] { nested(a, b); });
+    t1.join();
+    weft::thread t2([&] { nested(b, c); });
+    t2.join();
+    nested(c, a);
+  };
+  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(contains(f->message, "closing the cycle"));
+  EXPECT_EQ(f->details.size(), 4u);  // this thread, two earlier edges, advice
+  expect_replays(*f, body);
+}
+
+// Locks are nodes by creation, not by name: two accounts both named
+// "account" taken in opposite orders are still an inversion.
+TEST(LockOrder, SameNamedLocksAreDistinct) {
+  const Body body = [] {
+    weft::mutex x{"account"}, y{"account"};
+    weft::thread t([&] {
+      std::lock_guard first(x);
+      std::lock_guard second(y);
+    });
+    t.join();
+    std::lock_guard first(y);
+    std::lock_guard second(x);
+  };
+  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  ASSERT_TRUE(f.has_value());
+  expect_replays(*f, body);
+}
+
+TEST(LockOrder, UnnamedLocksAreLabelledAsInTheInterleaving) {
+  const Body body = [] {
+    weft::mutex x, y;
+    weft::thread t([&] {
+      std::lock_guard first(x);
+      std::lock_guard second(y);
+    });
+    t.join();
+    std::lock_guard first(y);
+    std::lock_guard second(x);
+  };
+  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(contains(f->message, "mutex#1"));
+  EXPECT_TRUE(contains(f->message, "mutex#2"));
+}
+
+// ------------------------------------------------ no inversion to report
+
+constexpr uint64_t kSchedules = 2000;
+
+TEST(LockOrder, ConsistentOrderIsClean) {
+  expect_clean(
+      [] {
+        weft::mutex a{"a"}, b{"b"};
+        weft::thread t([&] {
+          std::lock_guard first(a);
+          std::lock_guard second(b);
+        });
+        {
+          std::lock_guard first(a);
+          std::lock_guard second(b);
+        }
+        t.join();
+      },
+      kSchedules);
+}
+
+// Which lock is first *used* depends on the schedule; identity must not.
+TEST(LockOrder, UnnamedLocksFirstUsedInScheduleDependentOrderAreNotConfused) {
+  expect_clean(
+      [] {
+        weft::mutex m1, m2;
+        weft::thread t([&] {
+          std::lock_guard first(m1);
+          std::lock_guard second(m2);
+        });
+        { std::lock_guard only(m2); }
+        t.join();
+      },
+      kSchedules);
+}
+
+TEST(LockOrder, TryLockAddsNoEdge) {
+  expect_clean(
+      [] {
+        weft::mutex a{"a"}, b{"b"};
+        weft::thread t([&] {
+          std::lock_guard first(a);
+          std::lock_guard second(b);
+        });
+        {
+          std::lock_guard first(b);
+          if (a.try_lock()) a.unlock();
+        }
+        t.join();
+      },
+      kSchedules);
+}
+
+TEST(LockOrder, TimedLockAddsNoEdge) {
+  expect_clean(
+      [] {
+        weft::timed_mutex a{"a"};
+        weft::mutex b{"b"};
+        weft::thread t([&] {
+          std::lock_guard first(a);
+          std::lock_guard second(b);
+        });
+        {
+          std::lock_guard first(b);
+          if (a.try_lock_for(std::chrono::milliseconds(1))) a.unlock();
+        }
+        t.join();
+      },
+      kSchedules);
+}
+
+// std::scoped_lock locks the first mutex and try_locks the rest (backing off
+// on failure): it cannot deadlock, and adds no edge.
+TEST(LockOrder, ScopedLockInEitherOrderIsClean) {
+  expect_clean(
+      [] {
+        weft::mutex a{"a"}, b{"b"};
+        weft::thread t([&] { std::scoped_lock both(a, b); });
+        { std::scoped_lock both(b, a); }
+        t.join();
+      },
+      kSchedules);
+}
+
+TEST(LockOrder, RecursiveReacquisitionAddsNoEdge) {
+  expect_clean(
+      [] {
+        weft::recursive_mutex r{"r"};
+        weft::mutex m{"m"};
+        std::lock_guard outer(r);
+        std::lock_guard inner(m);
+        std::lock_guard again(r);  // already held: cannot block
+      },
+      200);
+}
+
+// Every thread takes the gate first: the inner orders cannot deadlock.
+TEST(LockOrder, AGateLockHeldByBothOrdersSuppressesTheReport) {
+  expect_clean(
+      [] {
+        weft::mutex gate{"gate"}, a{"a"}, b{"b"};
+        weft::thread t([&] {
+          std::lock_guard g(gate);
+          std::lock_guard first(a);
+          std::lock_guard second(b);
+        });
+        {
+          std::lock_guard g(gate);
+          std::lock_guard first(b);
+          std::lock_guard second(a);
+        }
+        t.join();
+      },
+      kSchedules);
+}
+
+// ... but once one thread takes the inner locks without the gate, it can.
+TEST(LockOrder, TheSameOrdersWithoutTheGateInOneThreadAreReported) {
+  const Body body = [] {
+    weft::mutex gate{"gate"}, a{"a"}, b{"b"};
+    weft::thread t([&] {
+      std::lock_guard g(gate);
+      std::lock_guard first(a);
+      std::lock_guard second(b);
+    });
+    t.join();
+    {
+      std::lock_guard g(gate);
+      std::lock_guard first(b);
+      std::lock_guard second(a);
+    }
+    {
+      std::lock_guard first(b);
+      std::lock_guard second(a);
+    }
+  };
+  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  ASSERT_TRUE(f.has_value());
+  expect_replays(*f, body);
+}
+
+TEST(LockOrder, ConditionVariableWaitReacquiresWithoutAFalseEdge) {
+  expect_clean(
+      [] {
+        weft::mutex m{"m"};
+        weft::condition_variable cv;
+        bool ready = false;
+        weft::thread t([&] {
+          std::lock_guard l(m);
+          ready = true;
+          cv.notify_one();
+        });
+        {
+          std::unique_lock l(m);
+          cv.wait(l, [&] { return ready; });
+        }
+        t.join();
+      },
+      kSchedules);
+}
+
+TEST(LockOrder, DetectorOffReportsNothing) {
+  weft::Options o = options(20);
+  o.detect_lock_order = false;
+  const weft::Result r = weft::explore(o, [] {
+    weft::mutex a{"a"}, b{"b"};
+    {
+      std::lock_guard first(a);
+      std::lock_guard second(b);
+    }
+    std::lock_guard first(b);
+    std::lock_guard second(a);
+  });
+  EXPECT_FALSE(r.bug_found());
+}
+
+}  // namespace

@@ -1,0 +1,255 @@
+// Annotated memory: races are decided byte by byte, whatever the ranges'
+// starts and sizes. First through weft::annotate_read/annotate_write in
+// explorations, then on the detector directly, where each access and its
+// result can be pinned down.
+#include <cstring>
+
+#include "detect_helpers.h"
+#include "weft/detect/happens_before.h"
+
+namespace {
+
+using detect_test::any_contains;
+using detect_test::Body;
+using detect_test::contains;
+using detect_test::expect_clean;
+using detect_test::expect_replays;
+using detect_test::find;
+using detect_test::options;
+using weft::FailureKind;
+
+// Thread 1 writes [first_offset, +first_size) of a buffer, the body then
+// accesses [second_offset, +second_size); no synchronization in between.
+Body two_ranges(size_t first_offset, size_t first_size, size_t second_offset, size_t second_size,
+                bool second_writes) {
+  return [=] {
+    alignas(16) unsigned char buffer[64] = {};
+    weft::thread t([&] {
+      weft::annotate_write(buffer + first_offset, first_size, "buffer");
+      std::memset(buffer + first_offset, 1, first_size);
+    });
+    if (second_writes) {
+      weft::annotate_write(buffer + second_offset, second_size, "buffer");
+    } else {
+      weft::annotate_read(buffer + second_offset, second_size, "buffer");
+    }
+    t.join();
+  };
+}
+
+void expect_race(const Body& body) {
+  std::optional<weft::Failure> f = find(options(200), body, FailureKind::kDataRace);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(contains(f->message, "'buffer'"));
+  expect_replays(*f, body);
+}
+
+TEST(Overlap, SameStartDifferentSizesRace) {
+  expect_race(two_ranges(0, 8, 0, 4, false));
+  expect_race(two_ranges(0, 4, 0, 8, true));
+}
+
+TEST(Overlap, ALongRangeStartingBeforeAnEarlierNeighbourRaces) {
+  expect_race(two_ranges(8, 4, 0, 16, true));
+  expect_race(two_ranges(8, 4, 4, 32, false));
+}
+
+TEST(Overlap, ARangeInsideAnotherRaces) {
+  expect_race(two_ranges(0, 32, 12, 2, false));
+  expect_race(two_ranges(12, 2, 0, 32, false));
+}
+
+TEST(Overlap, OneSharedByteRaces) {
+  std::optional<weft::Failure> f = find(options(200), two_ranges(0, 8, 7, 8, false), FailureKind::kDataRace);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(any_contains(f->details, "overlap in 1 bytes"));
+}
+
+TEST(Overlap, AdjacentRangesDoNotRace) {
+  expect_clean(two_ranges(0, 8, 8, 8, true), 500);
+  expect_clean(two_ranges(8, 8, 0, 8, true), 500);
+  expect_clean(two_ranges(4, 4, 0, 4, false), 500);
+}
+
+TEST(Overlap, TwoReadsNeverRace) {
+  expect_clean(
+      [] {
+        alignas(16) unsigned char buffer[64] = {};
+        weft::thread t([&] { weft::annotate_read(buffer, 16); });
+        weft::annotate_read(buffer + 4, 4);
+        weft::annotate_read(buffer, 32);
+        t.join();
+      },
+      500);
+}
+
+// Struct fields annotated one by one: neighbours do not race, the whole
+// struct against any field does.
+struct Node {
+  int value = 0;
+  Node* next = nullptr;
+};
+
+TEST(Overlap, FieldsOfOneStruct) {
+  expect_clean(
+      [] {
+        Node n;
+        weft::thread t([&] {
+          weft::annotate_write(&n.value, sizeof n.value, "value");
+          n.value = 1;
+        });
+        weft::annotate_write(&n.next, sizeof n.next, "next");
+        n.next = &n;
+        t.join();
+      },
+      500);
+  const Body whole = [] {
+    Node n;
+    weft::thread t([&] { weft::annotate_write(&n.next, sizeof n.next, "next"); });
+    weft::annotate_read(&n, sizeof n, "node");
+    t.join();
+  };
+  std::optional<weft::Failure> f = find(options(200), whole, FailureKind::kDataRace);
+  ASSERT_TRUE(f.has_value());
+  expect_replays(*f, whole);
+}
+
+// ------------------------------------------------- the detector directly
+
+using weft::detail::HappensBefore;
+using weft::detail::Race;
+using weft::detail::SyncClock;
+
+class Shadow : public testing::Test {
+ protected:
+  Shadow() {
+    hb_.thread_start(-1, 0);
+    hb_.thread_start(0, 1);
+    hb_.thread_start(0, 2);
+  }
+  // Races of an access of thread `t` to buffer_[offset, offset + size).
+  std::vector<Race> access(int t, size_t offset, size_t size, bool write) {
+    const std::span<const Race> r = hb_.access(t, buffer_ + offset, size, write, nullptr, ++step_, {}, nullptr);
+    return {r.begin(), r.end()};
+  }
+  uintptr_t at(size_t offset) const { return reinterpret_cast<uintptr_t>(buffer_ + offset); }
+
+  HappensBefore hb_;
+  alignas(64) unsigned char buffer_[256] = {};
+  uint64_t step_ = 0;
+};
+
+TEST_F(Shadow, ReportsTheOverlappingBytesAndBothAccesses) {
+  EXPECT_TRUE(access(1, 0, 8, true).empty());
+  const std::vector<Race> r = access(2, 4, 8, false);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].earlier.thread, 1);
+  EXPECT_TRUE(r[0].earlier.is_write());
+  EXPECT_EQ(r[0].earlier.step, 1u);
+  EXPECT_EQ(r[0].later.thread, 2);
+  EXPECT_FALSE(r[0].later.is_write());
+  EXPECT_EQ(r[0].later.step, 2u);
+  EXPECT_EQ(r[0].begin, at(4));
+  EXPECT_EQ(r[0].end, at(8));
+}
+
+TEST_F(Shadow, AWideWriteRacesWithEveryUnorderedPieceOnce) {
+  EXPECT_TRUE(access(1, 0, 4, true).empty());
+  EXPECT_TRUE(access(1, 8, 4, true).empty());
+  EXPECT_TRUE(access(1, 20, 4, false).empty());
+  const std::vector<Race> r = access(2, 0, 32, true);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].earlier.step, 3u);  // most recent first
+  EXPECT_EQ(r[1].earlier.step, 2u);
+  EXPECT_EQ(r[2].earlier.step, 1u);
+  // The wide write left one cell: a read of any byte races with it alone.
+  const std::vector<Race> again = access(1, 30, 1, false);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].earlier.step, 4u);
+}
+
+TEST_F(Shadow, SplittingKeepsTheStateOfBothParts) {
+  EXPECT_TRUE(access(1, 0, 16, true).empty());
+  SyncClock sync;
+  hb_.release(1, sync);
+  hb_.acquire(2, sync);
+  // Thread 2 is ordered after the write; a narrow write in the middle splits it.
+  EXPECT_TRUE(access(2, 4, 4, true).empty());
+  // Thread 0 is ordered with neither: it races with thread 1 on the outer
+  // parts and with thread 2 on the middle.
+  const std::vector<Race> left = access(0, 0, 4, false);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].earlier.thread, 1);
+  const std::vector<Race> middle = access(0, 4, 4, false);
+  ASSERT_EQ(middle.size(), 1u);
+  EXPECT_EQ(middle[0].earlier.thread, 2);
+  const std::vector<Race> right = access(0, 8, 8, false);
+  ASSERT_EQ(right.size(), 1u);
+  EXPECT_EQ(right[0].earlier.thread, 1);
+}
+
+TEST_F(Shadow, ReadsSharedByUnorderedThreadsAreAllCheckedByTheNextWrite) {
+  EXPECT_TRUE(access(1, 0, 4, false).empty());
+  EXPECT_TRUE(access(2, 0, 4, false).empty());
+  SyncClock sync;
+  hb_.release(1, sync);
+  hb_.acquire(0, sync);  // thread 0 is ordered after thread 1's read, not thread 2's
+  const std::vector<Race> r = access(0, 0, 4, true);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].earlier.thread, 2);
+  EXPECT_FALSE(r[0].earlier.is_write());
+}
+
+TEST_F(Shadow, OrderedAccessesDoNotRace) {
+  SyncClock m;
+  EXPECT_TRUE(access(1, 0, 8, true).empty());
+  hb_.release(1, m);
+  hb_.acquire(2, m);
+  EXPECT_TRUE(access(2, 0, 8, false).empty());
+  EXPECT_TRUE(access(2, 2, 2, true).empty());
+  hb_.release(2, m);
+  hb_.acquire(0, m);
+  EXPECT_TRUE(access(0, 0, 16, true).empty());
+}
+
+TEST_F(Shadow, AClockReleasedInAnEarlierExecutionIsIgnored) {
+  SyncClock m;
+  EXPECT_TRUE(access(1, 0, 8, true).empty());
+  hb_.release(1, m);
+  hb_.reset();
+  hb_.thread_start(-1, 0);
+  hb_.thread_start(0, 1);
+  hb_.thread_start(0, 2);
+  EXPECT_TRUE(access(1, 0, 8, true).empty());
+  hb_.acquire(2, m);  // stale: teaches thread 2 nothing
+  EXPECT_EQ(access(2, 0, 8, false).size(), 1u);
+}
+
+TEST_F(Shadow, ConstructionForgetsOldAccessesAndCountsAsAWrite) {
+  EXPECT_TRUE(access(1, 0, 16, true).empty());
+  hb_.created(2, buffer_ + 4, 4, "fresh", ++step_, {});
+  // Bytes 4..8 are a new object written by thread 2; the rest still holds
+  // thread 1's write.
+  const std::vector<Race> inside = access(0, 4, 4, false);
+  ASSERT_EQ(inside.size(), 1u);
+  EXPECT_EQ(inside[0].earlier.thread, 2);
+  EXPECT_EQ(inside[0].earlier.kind, weft::detail::Access::Kind::kCreate);
+  EXPECT_STREQ(inside[0].name, "fresh");
+  const std::vector<Race> outside = access(0, 0, 4, false);
+  ASSERT_EQ(outside.size(), 1u);
+  EXPECT_EQ(outside[0].earlier.thread, 1);
+}
+
+TEST_F(Shadow, ManyNarrowAccessesThenOneWideStayExact) {
+  for (size_t i = 0; i < 64; ++i) EXPECT_TRUE(access(1, i, 1, i % 2 == 0).empty());
+  const std::vector<Race> r = access(2, 0, 64, false);
+  // Thread 2 reads: only the 32 writes race, reported as 32 earlier accesses.
+  EXPECT_EQ(r.size(), 32u);
+  for (const Race& race : r) EXPECT_TRUE(race.earlier.is_write());
+  const std::vector<Race> w = access(2, 0, 128, true);
+  EXPECT_EQ(w.size(), 64u);
+  // One cell again: the next wide write sees one earlier access.
+  EXPECT_EQ(access(1, 0, 128, true).size(), 1u);
+}
+
+}  // namespace
