@@ -14,7 +14,7 @@
 
 namespace weft::detail {
 
-thread_local Execution* Execution::current_execution_ = nullptr;
+constinit thread_local Execution* Execution::current_execution_ = nullptr;
 
 namespace {
 
@@ -211,8 +211,12 @@ ThreadId Execution::spawn(absl::AnyInvocable<void()> fn, std::source_location wh
   return id;
 }
 
-std::span<const ThreadId> Execution::collect_enabled() {
-  if (wakeable_blocked_ == 0) return runnable_;
+inline std::span<const ThreadId> Execution::collect_enabled() {
+  if (wakeable_blocked_ == 0) [[likely]] return runnable_;
+  return collect_enabled_with_wakeable();
+}
+
+std::span<const ThreadId> Execution::collect_enabled_with_wakeable() {
   // Blocked threads that may wake on their own: a spurious wakeup, or the
   // earliest pending deadline (timeouts fire in deadline order).
   int64_t earliest = kNoDeadline;
@@ -231,17 +235,41 @@ std::span<const ThreadId> Execution::collect_enabled() {
   return enabled_;
 }
 
+Execution::Thread* Execution::finish_or_deadlock() {
+  for (int i = 0; i < thread_count_; ++i) {
+    if (threads_[i]->status != Status::kFinished) {
+      record_deadlock();
+      return &main_;
+    }
+  }
+  return &main_;  // every thread finished: the execution is complete
+}
+
+Execution::Thread* Execution::replay_diverged() {
+  record_failure(FailureKind::kReplayDiverged,
+                 absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), nullptr,
+                 {"the program no longer makes the choices recorded in the token: the code changed, or the "
+                  "body depends on something weft does not control (real time, real randomness, hash "
+                  "order of pointers, an uncontrolled std::thread)"},
+                 {});
+  return &main_;
+}
+
+void Execution::wake_by_scheduler(ThreadId chosen) {
+  // Woken by the scheduler itself: a timeout, or a spurious wakeup.
+  Thread& t = *threads_[chosen];
+  const bool timed_out = t.deadline != kNoDeadline && (!t.spurious_ok || t.deadline <= now_);
+  if (timed_out) now_ = std::max(now_, t.deadline);
+  wake(chosen);
+  t.wake_reason = timed_out ? WakeReason::kTimedOut : WakeReason::kSpurious;
+  // A spurious wakeup is followed by a re-check and a new wait, like a
+  // spin: demote the thread, or PCT picks it again forever.
+  if (!timed_out && strategy_ != nullptr) strategy_->thread_yielded(chosen);
+}
+
 Execution::Thread* Execution::pick_next() {
   const std::span<const ThreadId> enabled = collect_enabled();
-  if (enabled.empty()) {
-    for (int i = 0; i < thread_count_; ++i) {
-      if (threads_[i]->status != Status::kFinished) {
-        record_deadlock();
-        return &main_;
-      }
-    }
-    return &main_;  // every thread finished: the execution is complete
-  }
+  if (enabled.empty()) [[unlikely]] return finish_or_deadlock();
   if (steps_ >= config_.max_steps) [[unlikely]] {
     record_livelock();
     return &main_;
@@ -250,28 +278,11 @@ Execution::Thread* Execution::pick_next() {
   if (enabled.size() > 1) {
     ++choice_points_;
     chosen = strategy_->pick_thread(enabled, current_);
-    if (chosen == kNoThread) [[unlikely]] {
-      record_failure(FailureKind::kReplayDiverged,
-                     absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), nullptr,
-                     {"the program no longer makes the choices recorded in the token: the code changed, or the "
-                      "body depends on something weft does not control (real time, real randomness, hash "
-                      "order of pointers, an uncontrolled std::thread)"},
-                     {});
-      return &main_;
-    }
+    if (chosen == kNoThread) [[unlikely]] return replay_diverged();
     decisions_.push_back(static_cast<uint32_t>(chosen));
   }
   Thread& t = *threads_[chosen];
-  if (t.status == Status::kBlocked) {
-    // Woken by the scheduler itself: a timeout, or a spurious wakeup.
-    const bool timed_out = t.deadline != kNoDeadline && (!t.spurious_ok || t.deadline <= now_);
-    if (timed_out) now_ = std::max(now_, t.deadline);
-    wake(chosen);
-    t.wake_reason = timed_out ? WakeReason::kTimedOut : WakeReason::kSpurious;
-    // A spurious wakeup is followed by a re-check and a new wait, like a
-    // spin: demote the thread, or PCT picks it again forever.
-    if (!timed_out && strategy_ != nullptr) strategy_->thread_yielded(chosen);
-  }
+  if (t.status == Status::kBlocked) [[unlikely]] wake_by_scheduler(chosen);
   t.pending.preempted = chosen != current_ && current_ != kNoThread &&
                         threads_[current_]->status == Status::kRunnable;
   trace_.push_back(t.pending);
@@ -306,6 +317,11 @@ WakeReason Execution::block(const Waitable& on, int64_t deadline, bool spurious,
     return WakeReason::kAborted;
   }
   Thread& self = *running_;
+  if (self.pending.op == Op::kWakeup) {
+    self.pending.op = self.blocked_in;  // deadlock reports describe it by pending
+  } else {
+    self.blocked_in = self.pending.op;
+  }
   self.status = Status::kBlocked;
   self.waiting_on = &on;
   self.deadline = deadline;

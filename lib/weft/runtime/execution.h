@@ -191,6 +191,10 @@ class Execution {
     ExitWaitable exit;
     std::vector<ThreadId> joiners;
     RawEvent pending{};  // the operation it performs when next picked
+    // The operation it last blocked in: a thread woken (pending.op becomes
+    // kWakeup) that blocks again without a new point, e.g. after losing the
+    // race for a mutex, is still blocked in that operation.
+    Op blocked_in = Op::kStart;
     std::source_location created_at;
     // Stack bounds, for the sanitizers' fiber-switch annotations.
     const void* stack_bottom = nullptr;
@@ -206,6 +210,11 @@ class Execution {
   // when it blocks, and when it exits.
   Thread* pick_next();
   std::span<const ThreadId> collect_enabled();
+  // pick_next's rare paths, out of line so the hot path keeps a small frame.
+  [[gnu::noinline]] std::span<const ThreadId> collect_enabled_with_wakeable();
+  [[gnu::noinline]] Thread* finish_or_deadlock();
+  [[gnu::noinline, gnu::cold]] Thread* replay_diverged();
+  [[gnu::noinline]] void wake_by_scheduler(ThreadId chosen);
   void switch_to(Thread& next);
   // The current thread meets a scheduling point while the execution aborts.
   void abort_point(Cancel cancel);
@@ -255,7 +264,8 @@ class Execution {
   // sigsetjmp(..., 1) would cost a system call in every execution.
   sigset_t signal_mask_;
 
-  static thread_local Execution* current_execution_;
+  // constinit: other translation units read it without a TLS-wrapper call.
+  static constinit thread_local Execution* current_execution_;
   friend struct ExecutionAccess;
 };
 
