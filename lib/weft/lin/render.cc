@@ -89,8 +89,12 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
   }
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i : by_call(view, result.core)) rows.push_back(row(i));
-  absl::StrAppend(&out, "\nThese ", result.core.size(),
-                  " operations cannot be linearized, whatever any other operation did",
+  absl::StrAppend(&out, "\n",
+                  result.core.size() == 1
+                      ? std::string("This operation cannot be linearized")
+                      : absl::StrCat("These ", result.core.size(),
+                                     " operations cannot be linearized together"),
+                  ", whatever any other operation did",
                   result.core_is_minimal ? "" : " (not minimal: the time for explaining ran out)",
                   ":\n",
                   table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl),

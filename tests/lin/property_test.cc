@@ -1,0 +1,215 @@
+// Property: on many random small histories, the checker (with every
+// combination of its reductions) agrees with a plain exhaustive search that
+// has no memo and no reductions (reference_check.h). Histories mix
+// overlapping and sequential operations, and outcomes that are unknown with
+// or without a return time, so both verdicts occur often.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "reference_check.h"
+#include "weft/lin/check.h"
+#include "weft/lin/models/collections.h"
+#include "weft/lin/models/kv.h"
+#include "weft/lin/models/register.h"
+
+namespace weft::lin {
+namespace {
+
+struct Shape {
+  int max_ops = 7;
+  int max_time = 12;
+  int max_duration = 5;
+  int unknown_percent = 20;
+};
+
+// Random intervals; the input and the output come from the caller.
+template <class M, class MakeOp>
+HistoryOf<M> random_history(std::mt19937& rng, const Shape& shape, MakeOp make_op) {
+  HistoryOf<M> h;
+  const int n = 1 + static_cast<int>(rng() % shape.max_ops);
+  for (int i = 0; i < n; ++i) {
+    OperationOf<M> op;
+    op.client = i;
+    op.call = static_cast<Time>(rng() % shape.max_time);
+    op.ret = op.call + static_cast<Time>(rng() % shape.max_duration);
+    make_op(rng, op);
+    if (static_cast<int>(rng() % 100) < shape.unknown_percent) {
+      op.output.reset();
+      if (rng() % 2) op.ret = kEndOfTime;
+    }
+    h.push_back(std::move(op));
+  }
+  return h;
+}
+
+std::vector<Reductions> all_reduction_sets() {
+  std::vector<Reductions> out;
+  for (int mask = 0; mask < 32; ++mask) {
+    Reductions r;
+    r.partition = mask & 1;
+    r.memoize = mask & 2;
+    r.greedy_read_only = mask & 4;
+    r.canonical_identical = mask & 8;
+    r.cut_quiescent = mask & 16;
+    out.push_back(r);
+  }
+  return out;
+}
+
+template <class M>
+std::string show(const M& model, const HistoryOf<M>& h) {
+  std::string out;
+  for (const auto& op : h) {
+    out += "  client " + std::to_string(op.client) + " [" + std::to_string(op.call) + ", " +
+           (op.ret == kEndOfTime ? std::string("end") : std::to_string(op.ret)) + "] " +
+           model.describe(op.input, op.output) + "\n";
+  }
+  return out;
+}
+
+// Runs `iterations` histories; returns how many were linearizable, so the
+// test can insist both verdicts were exercised.
+template <class M, class MakeOp>
+int agree_with_reference(const M& model, int iterations, unsigned seed, const Shape& shape,
+                         MakeOp make_op) {
+  std::mt19937 rng(seed);
+  const auto reduction_sets = all_reduction_sets();
+  int linearizable = 0;
+  for (int it = 0; it < iterations; ++it) {
+    HistoryOf<M> h = random_history<M>(rng, shape, make_op);
+    const bool expected = testing::ReferenceCheck<M>(model, h).linearizable();
+    linearizable += expected;
+    CheckOptions options;
+    options.explain = false;
+    options.reductions = reduction_sets[it % reduction_sets.size()];
+    const Verdict got = check(model, h, options).verdict;
+    if (got != (expected ? Verdict::kLinearizable : Verdict::kNotLinearizable)) {
+      ADD_FAILURE() << "seed " << seed << " iteration " << it << ": reference says "
+                    << (expected ? "linearizable" : "not linearizable") << ", checker says "
+                    << verdict_name(got) << "\n"
+                    << show(model, h);
+      return linearizable;
+    }
+  }
+  return linearizable;
+}
+
+TEST(Property, RegisterAgreesWithPlainSearch) {
+  using M = RegisterModel;
+  const int n = 6000;
+  const int lin = agree_with_reference(M{}, n, 1, Shape{}, [](std::mt19937& rng, OperationOf<M>& op) {
+    const int v = static_cast<int>(rng() % 3);
+    switch (rng() % 3) {
+      case 0:
+        op.input = M::read();
+        op.output = M::value(rng() % 4 == 0 ? M::kNil : v);
+        break;
+      case 1:
+        op.input = M::write(v);
+        op.output = M::ok();
+        break;
+      default:
+        op.input = M::cas(v, static_cast<int>(rng() % 3));
+        op.output = rng() % 2 ? M::ok() : M::failed();
+    }
+  });
+  EXPECT_GT(lin, n / 10);
+  EXPECT_LT(lin, n - n / 10);
+}
+
+TEST(Property, QueueAgreesWithPlainSearch) {
+  using M = QueueModel<int>;
+  const int n = 4000;
+  const int lin = agree_with_reference(M{}, n, 2, Shape{}, [](std::mt19937& rng, OperationOf<M>& op) {
+    const int v = static_cast<int>(rng() % 3);
+    switch (rng() % 3) {
+      case 0:
+        op.input = M::enqueue(v);
+        op.output = M::done();
+        break;
+      case 1:
+        op.input = M::dequeue();
+        op.output = rng() % 4 == 0 ? M::empty() : M::value(v);
+        break;
+      default:
+        op.input = M::size();
+        op.output = M::sized(static_cast<int>(rng() % 3));
+    }
+  });
+  EXPECT_GT(lin, n / 10);
+  EXPECT_LT(lin, n - n / 10);
+}
+
+TEST(Property, SetAgreesWithPlainSearch) {
+  using M = SetModel<int>;
+  const int n = 4000;
+  const int lin = agree_with_reference(M{}, n, 3, Shape{}, [](std::mt19937& rng, OperationOf<M>& op) {
+    const int v = static_cast<int>(rng() % 2);
+    switch (rng() % 3) {
+      case 0:
+        op.input = M::add(v);
+        break;
+      case 1:
+        op.input = M::remove(v);
+        break;
+      default:
+        op.input = M::contains(v);
+    }
+    op.output = rng() % 2 ? M::yes() : M::no();
+  });
+  EXPECT_GT(lin, n / 10);
+  EXPECT_LT(lin, n - n / 10);
+}
+
+TEST(Property, PartitionedKvAgreesWithPlainSearch) {
+  using M = KvModel;
+  const int n = 3000;
+  Shape shape;
+  shape.max_ops = 8;
+  const int lin = agree_with_reference(M{}, n, 4, shape, [](std::mt19937& rng, OperationOf<M>& op) {
+    const std::string key = rng() % 2 ? "a" : "b";
+    const std::string v = rng() % 2 ? "x" : "y";
+    switch (rng() % 3) {
+      case 0:
+        op.input = M::get(key);
+        op.output = M::value(rng() % 3 == 0 ? "" : v);
+        break;
+      case 1:
+        op.input = M::put(key, v);
+        op.output = M::done();
+        break;
+      default:
+        op.input = M::append(key, v);
+        op.output = M::done();
+    }
+  });
+  EXPECT_GT(lin, n / 10);
+  EXPECT_LT(lin, n - n / 10);
+}
+
+// Longer histories with mostly short operations exercise cuts and the memo.
+TEST(Property, LongerSparseRegisterHistoriesAgree) {
+  using M = RegisterModel;
+  Shape shape;
+  shape.max_ops = 10;
+  shape.max_time = 40;
+  shape.max_duration = 6;
+  shape.unknown_percent = 10;
+  const int n = 1500;
+  const int lin = agree_with_reference(M{}, n, 5, shape, [](std::mt19937& rng, OperationOf<M>& op) {
+    const int v = static_cast<int>(rng() % 2);
+    if (rng() % 2) {
+      op.input = M::read();
+      op.output = M::value(rng() % 5 == 0 ? M::kNil : v);
+    } else {
+      op.input = M::write(v);
+      op.output = M::ok();
+    }
+  });
+  EXPECT_GT(lin, n / 20);
+  EXPECT_LT(lin, n - n / 20);
+}
+
+}  // namespace
+}  // namespace weft::lin
