@@ -21,6 +21,15 @@ const char* verb(const Access& a) {
   return "accesses";
 }
 
+const char* noun(const Access& a) {
+  switch (a.kind) {
+    case Access::Kind::kRead: return "read";
+    case Access::Kind::kWrite: return "write";
+    case Access::Kind::kCreate: return "construction";
+  }
+  return "access";
+}
+
 std::string hex(uintptr_t x) { return absl::StrCat("0x", absl::Hex(x)); }
 
 // "'balance'", or the label the interleaving uses ("var#2"), or the bytes.
@@ -61,18 +70,14 @@ RaceText describe(const Race& race, const Execution& ex, const void* address) {
   const std::string later_site = site(race.later);
   RaceText out;
   out.message = absl::StrCat("data race on ", what, ": thread ", race.later.thread, " ", verb(race.later),
-                             " it at step ", race.later.step, ", unordered with thread ", race.earlier.thread,
-                             "'s ", race.earlier.kind == Access::Kind::kRead ? "read" : "write", " at step ",
-                             race.earlier.step);
+                             " it at step ", race.later.step, ", and nothing orders this after thread ",
+                             race.earlier.thread, "'s ", noun(race.earlier), " at step ", race.earlier.step);
   out.details.push_back(absl::StrCat("earlier: ", line(race.earlier, earlier_site)));
   out.details.push_back(absl::StrCat("later:   ", line(race.later, later_site)));
   if (!same_bytes) {
     out.details.push_back(absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes at ",
                                        hex(race.begin)));
   }
-  out.details.push_back(
-      "nothing orders the two accesses (no lock held by both, no join, no release->acquire atomic, channel, "
-      "condition variable, semaphore, latch or barrier between them) and at least one is a write");
   return out;
 }
 
