@@ -83,7 +83,14 @@ void run_test(const char* suite, const char* name, const Options& defaults, cons
     FAIL() << "weft could not run the test: " << result.error.message();
   }
   if (result.failure) {
-    FAIL() << result.failure->report << "(after " << result.executions << " executions)";
+    // Point GoogleTest at the failing line of the body, not at this file.
+    const Failure& f = *result.failure;
+    if (f.where.known()) {
+      ADD_FAILURE_AT(f.where.file.c_str(), f.where.line) << f.report << "(after " << result.executions
+                                                          << " executions)";
+    } else {
+      ADD_FAILURE() << f.report << "(after " << result.executions << " executions)";
+    }
   }
 }
 
