@@ -22,8 +22,6 @@ using weft::FailureKind;
 // Thread 1 takes a then b at once; the body first does a long stretch of
 // work, then takes b then a. A deadlock needs thread 1 preempted exactly
 // between its two locks while the body finishes its work: rare.
-// (Explicit lock() calls: through std::lock_guard, the site a report names
-// is the line in the standard header that calls lock().)
 void rare_abba() {
   weft::mutex a{"a"}, b{"b"};
   weft::var<int> work{0, "work"};
@@ -112,7 +110,8 @@ TEST(LockOrder, ThreeLockCycle) {
 }
 
 // Locks are nodes by creation, not by name: two accounts both named
-// "account" taken in opposite orders are still an inversion.
+// "account" taken in opposite orders are still an inversion. Through
+// std::lock_guard, the sites are still the user's lines.
 TEST(LockOrder, SameNamedLocksAreDistinct) {
   const Body body = [] {
     weft::mutex x{"account"}, y{"account"};
@@ -126,6 +125,10 @@ TEST(LockOrder, SameNamedLocksAreDistinct) {
   };
   std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
   ASSERT_TRUE(f.has_value());
+  ASSERT_GE(f->details.size(), 2u);
+  EXPECT_TRUE(contains(f->details[0], "lock_order_test.cc:"));
+  EXPECT_TRUE(contains(f->details[1], "lock_order_test.cc:"));
+  EXPECT_FALSE(contains(f->report, "std_mutex.h"));
   expect_replays(*f, body);
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "weft/report/symbolize.h"
 #include "weft/report/trace.h"
 #include "weft/runtime/execution.h"
 
@@ -12,7 +13,6 @@ namespace {
 
 constexpr uint64_t pair_key(uint32_t high, uint32_t low) { return static_cast<uint64_t>(high) << 32 | low; }
 
-std::string site(const std::source_location& where) { return format_position(to_position(where)); }
 
 template <typename A, typename B>
 bool disjoint(const A& a, const B& b) {
@@ -64,17 +64,17 @@ uint32_t LockOrder::node_of(const void* lock, uint32_t node, const char* name) {
 }
 
 void LockOrder::acquired(ThreadId thread, const void* lock, uint32_t node, const char* name,
-                         std::source_location where, uint64_t step, bool blocking) {
+                         std::source_location where, const void* pc, uint64_t step, bool blocking) {
   if (thread < 0) return;
   if (static_cast<size_t>(thread) >= held_.size()) held_.resize(thread + 1);
   node = node_of(lock, node, name);
   std::vector<Held>& held = held_[thread];
   if (blocking) {
     for (size_t i = 0; i < held.size(); ++i) {
-      if (held[i].node != node) add_edge(thread, held[i], node, where, step, held);
+      if (held[i].node != node) add_edge(thread, held[i], node, Site{where, pc}, step, held);
     }
   }
-  held.push_back(Held{lock, node, where, step});
+  held.push_back(Held{lock, node, Site{where, pc}, step});
 }
 
 void LockOrder::released(ThreadId thread, const void* lock) {
@@ -88,7 +88,7 @@ void LockOrder::released(ThreadId thread, const void* lock) {
   }
 }
 
-void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, std::source_location where, uint64_t step,
+void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Site where, uint64_t step,
                          const std::vector<Held>& held) {
   Gates gates;
   for (const Held& h : held) {
@@ -172,6 +172,25 @@ void LockOrder::report(uint32_t edge) {
     return x.execution == execution_ ? absl::StrCat("earlier in this execution, steps ", x.held_step, " and ",
                                                     x.acquired_step)
                                      : absl::StrCat("in execution ", x.execution - 1, " of this exploration");
+  };
+  // Sites given by return address are resolved in one batch.
+  std::vector<const void*> pcs;
+  const auto want = [&](const Site& s) {
+    if (prefer_pc(s.where, s.pc)) pcs.push_back(s.pc);
+  };
+  want(e.held_at);
+  want(e.acquired_at);
+  for (uint32_t p : path_) {
+    want(edges_[p].held_at);
+    want(edges_[p].acquired_at);
+  }
+  const std::vector<SourcePosition> resolved = symbolize(pcs);
+  const auto site = [&](const Site& s) {
+    if (prefer_pc(s.where, s.pc)) {
+      const size_t i = std::find(pcs.begin(), pcs.end(), s.pc) - pcs.begin();
+      if (resolved[i].known()) return format_position(resolved[i]);
+    }
+    return s.where.line() != 0 ? format_position(to_position(s.where)) : std::string("?");
   };
   LockInversion inv;
   if (path_.size() == 1) {

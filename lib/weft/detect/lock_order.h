@@ -25,7 +25,7 @@
 // none or one); the cycle search runs only when an edge is new.
 //
 //   uint32_t node = order.created(ex.current());                    // in the constructor
-//   order.acquired(thread, this, node, name, where, step, /*blocking=*/true);
+//   order.acquired(thread, this, node, name, where, pc, step, /*blocking=*/true);
 //   if (auto inversion = order.take_inversion()) ex.fail_highlighting(...);
 //   order.released(thread, this);
 #pragma once
@@ -62,10 +62,11 @@ class LockOrder {
   uint32_t created(ThreadId thread);
 
   // `node` is what created() returned, or kUnregistered (then the lock is
-  // known by its address). `blocking`: lock() or a condition variable's
-  // reacquisition, not try_lock.
+  // known by its address). `pc` is the caller's address, which names the
+  // site when `where` is in a system header (std::lock_guard). `blocking`:
+  // lock() or a condition variable's reacquisition, not try_lock.
   void acquired(ThreadId thread, const void* lock, uint32_t node, const char* name, std::source_location where,
-                uint64_t step, bool blocking);
+                const void* pc, uint64_t step, bool blocking);
   void released(ThreadId thread, const void* lock);
 
   // The first inversion seen since the last call, if any.
@@ -79,10 +80,15 @@ class LockOrder {
     const void* address = nullptr;    // in the current execution, when acquired in it
     uint64_t seen_in = 0;             // the execution `address` belongs to
   };
+  // Where a lock was taken.
+  struct Site {
+    std::source_location where;
+    const void* pc = nullptr;
+  };
   struct Edge {
     uint32_t from = 0, to = 0;
     ThreadId thread = 0;
-    std::source_location held_at, acquired_at;
+    Site held_at, acquired_at;
     uint64_t held_step = 0, acquired_step = 0;
     uint64_t execution = 0;
     Gates gates;  // other locks held at every acquisition seen so far
@@ -90,13 +96,13 @@ class LockOrder {
   struct Held {
     const void* lock;
     uint32_t node;
-    std::source_location where;
+    Site where;
     uint64_t step;
   };
 
   uint32_t node_of(const void* lock, uint32_t node, const char* name);
   uint32_t new_node();
-  void add_edge(ThreadId thread, const Held& from, uint32_t to, std::source_location where, uint64_t step,
+  void add_edge(ThreadId thread, const Held& from, uint32_t to, Site where, uint64_t step,
                 const std::vector<Held>& held);
   // A path to -> ... -> from whose gates are disjoint from each other and
   // from `gates`: with the edge from -> to, a feasible cycle.

@@ -79,7 +79,20 @@ std::vector<SourcePosition> symbolize(std::span<const void* const> pcs) {
     while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
       absl::string_view line(buffer);
       if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-      if (absl::StartsWith(line, " (inlined by)")) continue;
+      if (absl::StartsWith(line, " (inlined by) ")) {
+        // The innermost frame is in a system header (std::lock_guard's
+        // constructor calling lock()): the enclosing frames lead back to
+        // the user's line.
+        if (next == 0) continue;
+        SourcePosition& current = out[request.indices[next - 1]];
+        if (current.known() && !is_system_header(current.file)) continue;
+        line.remove_prefix(std::string_view(" (inlined by) ").size());
+        const size_t at = line.rfind(" at ");
+        if (at == absl::string_view::npos) continue;
+        SourcePosition outer = parse_addr2line(line.substr(0, at), line.substr(at + 4));
+        if (outer.known()) current = std::move(outer);
+        continue;
+      }
       if (next >= request.indices.size()) break;
       const size_t at = line.rfind(" at ");
       out[request.indices[next++]] = at == absl::string_view::npos
@@ -91,9 +104,13 @@ std::vector<SourcePosition> symbolize(std::span<const void* const> pcs) {
   return out;
 }
 
+bool is_system_header(std::string_view file) {
+  return file.starts_with("/usr/include/") || file.starts_with("/usr/lib/gcc/") ||
+         file.starts_with("/usr/local/include/") || file.find("/include/c++/") != std::string_view::npos;
+}
+
 std::string describe_site(const std::source_location& where, const void* pc) {
-  if (where.line() != 0) return format_position(to_position(where));
-  if (pc == nullptr) return "?";
+  if (!prefer_pc(where, pc)) return where.line() != 0 ? format_position(to_position(where)) : "?";
   const void* one[] = {pc};
   return format_position(symbolize(one)[0]);
 }

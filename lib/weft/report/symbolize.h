@@ -7,6 +7,7 @@
 #include <source_location>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "weft/report/failure.h"
@@ -17,6 +18,16 @@ namespace weft::detail {
 std::vector<SourcePosition> symbolize(std::span<const void* const> pcs);
 
 // "file.cc:12" from `where` when it is known, else from `pc`, else "?".
+// A `where` inside a system header (std::lock_guard calling lock()) yields
+// to `pc`, whose inlined frames lead back to the user's line.
 std::string describe_site(const std::source_location& where, const void* pc);
+
+// True for the standard library's and other installed headers.
+bool is_system_header(std::string_view file);
+
+// Whether a step recorded at `where` and `pc` is better told by `pc`.
+inline bool prefer_pc(const std::source_location& where, const void* pc) {
+  return pc != nullptr && (where.line() == 0 || is_system_header(where.file_name()));
+}
 
 }  // namespace weft::detail

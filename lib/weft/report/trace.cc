@@ -81,7 +81,7 @@ std::vector<TraceStep> to_trace_steps(std::span<const RawEvent> events, std::spa
   // Operators only know their caller's address: resolve those in one batch.
   std::vector<const void*> pcs;
   for (const RawEvent& e : events) {
-    if (e.where.line() == 0 && e.pc != nullptr) pcs.push_back(e.pc);
+    if (prefer_pc(e.where, e.pc)) pcs.push_back(e.pc);
   }
   std::sort(pcs.begin(), pcs.end());
   pcs.erase(std::unique(pcs.begin(), pcs.end()), pcs.end());
@@ -101,7 +101,7 @@ std::vector<TraceStep> to_trace_steps(std::span<const RawEvent> events, std::spa
     } else {
       s.object = labels.label(e);
     }
-    if (e.where.line() != 0 || e.pc == nullptr) {
+    if (!prefer_pc(e.where, e.pc)) {
       s.where = to_position(e.where);
     } else {
       s.where = resolved[std::lower_bound(pcs.begin(), pcs.end(), e.pc) - pcs.begin()];

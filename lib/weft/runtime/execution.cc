@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "weft/detect/happens_before.h"
+#include "weft/report/symbolize.h"
 #include "weft/report/trace.h"
 #include "weft/runtime/sanitizer_fibers.h"
 
@@ -439,7 +440,7 @@ void Execution::record_deadlock() {
     } else if (t.pending.object != nullptr) {
       absl::StrAppend(&line, " on ", labels.label(t.pending));
     }
-    absl::StrAppend(&line, " at ", format_position(to_position(t.pending.where)));
+    absl::StrAppend(&line, " at ", describe_site(t.pending.where, t.pending.pc));
     if (!holders.empty()) {
       absl::StrAppend(&line, t.pending.op == Op::kJoin ? "" : absl::StrCat(", held by thread",
                                                                            holders.size() > 1 ? "s " : " ",

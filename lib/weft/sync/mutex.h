@@ -46,9 +46,17 @@ class BasicMutex {
   BasicMutex(const BasicMutex&) = delete;
   BasicMutex& operator=(const BasicMutex&) = delete;
 
-  void lock(std::source_location where = std::source_location::current()) { core_.lock(where); }
-  bool try_lock(std::source_location where = std::source_location::current()) { return core_.try_lock(where); }
-  void unlock(std::source_location where = std::source_location::current()) { core_.unlock(where); }
+  // Called from std::lock_guard and friends, `where` is a line of the
+  // standard header: the return address leads reports back to the user's.
+  [[gnu::noinline]] void lock(std::source_location where = std::source_location::current()) {
+    core_.lock(where, __builtin_return_address(0));
+  }
+  [[gnu::noinline]] bool try_lock(std::source_location where = std::source_location::current()) {
+    return core_.try_lock(where, __builtin_return_address(0));
+  }
+  [[gnu::noinline]] void unlock(std::source_location where = std::source_location::current()) {
+    core_.unlock(where, __builtin_return_address(0));
+  }
 
  protected:
   MutexCore core_{nullptr, kRecursive};

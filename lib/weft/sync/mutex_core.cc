@@ -32,12 +32,12 @@ bool MutexCore::held_by_current() const {
   return ex != nullptr && owner_ == ex->current();
 }
 
-void MutexCore::take(Execution& ex, std::source_location where, bool blocking) {
+void MutexCore::take(Execution& ex, std::source_location where, const void* pc, bool blocking) {
   owner_ = ex.current();
   depth_ = 1;
   if (HappensBefore* hb = ex.races()) hb->acquire(owner_, clock_);
   if (LockOrder* order = ex.lock_order()) {
-    order->acquired(owner_, this, order_node_, name_, where, ex.step(), blocking);
+    order->acquired(owner_, this, order_node_, name_, where, pc, ex.step(), blocking);
     if (std::optional<LockInversion> inversion = order->take_inversion()) {
       ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message), where,
                            std::move(inversion->details), std::move(inversion->highlight_steps));
@@ -54,7 +54,7 @@ void MutexCore::give(Execution& ex) {
   waiters_.clear();
 }
 
-bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_location where) {
+bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_location where, const void* pc) {
   const ThreadId self = ex.current();
   while (owner_ != kNoThread) {
     if (owner_ == self) {
@@ -77,21 +77,21 @@ bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_lo
     }
   }
   // A timed lock gives up instead of waiting forever: like try_lock, no lock-order edge.
-  take(ex, where, /*blocking=*/deadline == kNoDeadline);
+  take(ex, where, pc, /*blocking=*/deadline == kNoDeadline);
   return true;
 }
 
-void MutexCore::lock(std::source_location where) {
+void MutexCore::lock(std::source_location where, const void* pc) {
   Execution& ex = Execution::get();
-  ex.point(Op::kLock, this, name_, where);
-  acquire_or_block(ex, kNoDeadline, where);
+  ex.point(Op::kLock, this, name_, where, Cancel::kCancellable, 0, pc);
+  acquire_or_block(ex, kNoDeadline, where, pc);
 }
 
-bool MutexCore::try_lock(std::source_location where) {
+bool MutexCore::try_lock(std::source_location where, const void* pc) {
   Execution& ex = Execution::get();
-  ex.point(Op::kTryLock, this, name_, where);
+  ex.point(Op::kTryLock, this, name_, where, Cancel::kCancellable, 0, pc);
   if (owner_ == kNoThread) {
-    take(ex, where, /*blocking=*/false);
+    take(ex, where, pc, /*blocking=*/false);
     return true;
   }
   if (owner_ == ex.current() && recursive_) {
@@ -109,10 +109,10 @@ bool MutexCore::try_lock_until(int64_t deadline, std::source_location where) {
   return acquire_or_block(ex, deadline, where);
 }
 
-void MutexCore::unlock(std::source_location where) {
+void MutexCore::unlock(std::source_location where, const void* pc) {
   Execution& ex = Execution::get();
   // unlock runs in lock_guard destructors: it must never unwind.
-  ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable);
+  ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable, 0, pc);
   if (owner_ != ex.current()) {
     if (ex.aborting()) return;
     ex.fail(FailureKind::kMisuse,

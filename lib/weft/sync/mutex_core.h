@@ -20,11 +20,12 @@ class MutexCore final : public Waitable {
   MutexCore(const MutexCore&) = delete;
   MutexCore& operator=(const MutexCore&) = delete;
 
-  void lock(std::source_location where);
-  bool try_lock(std::source_location where);
+  // `pc`: the caller's return address, for when `where` is in a system header.
+  void lock(std::source_location where, const void* pc = nullptr);
+  bool try_lock(std::source_location where, const void* pc = nullptr);
   // `deadline` in virtual ns; returns false on timeout.
   bool try_lock_until(int64_t deadline, std::source_location where);
-  void unlock(std::source_location where);
+  void unlock(std::source_location where, const void* pc = nullptr);
 
   // For condition variables: release fully / reacquire without a scheduling
   // point of their own (the wait is the point).
@@ -38,8 +39,8 @@ class MutexCore final : public Waitable {
   const char* name() const { return name_; }
 
  private:
-  bool acquire_or_block(Execution& ex, int64_t deadline, std::source_location where);
-  void take(Execution& ex, std::source_location where, bool blocking);
+  bool acquire_or_block(Execution& ex, int64_t deadline, std::source_location where, const void* pc = nullptr);
+  void take(Execution& ex, std::source_location where, const void* pc, bool blocking);
   void give(Execution& ex);
   // Its identity in the lock-order graph, which outlives the execution.
   static uint32_t lock_order_node();
