@@ -128,7 +128,7 @@ TEST(LockOrder, SameNamedLocksAreDistinct) {
   ASSERT_GE(f->details.size(), 2u);
   EXPECT_TRUE(contains(f->details[0], "lock_order_test.cc:"));
   EXPECT_TRUE(contains(f->details[1], "lock_order_test.cc:"));
-  EXPECT_FALSE(contains(f->report, "std_mutex.h"));
+  EXPECT_FALSE(contains(f->report, "std_mutex.h")) << f->report;
   expect_replays(*f, body);
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
 #include "weft/detect/lock_order.h"
+#include "weft/report/symbolize.h"
 
 namespace weft::detail {
 namespace {
@@ -39,7 +40,9 @@ void MutexCore::take(Execution& ex, std::source_location where, const void* pc, 
   if (LockOrder* order = ex.lock_order()) {
     order->acquired(owner_, this, order_node_, name_, where, pc, ex.step(), blocking);
     if (std::optional<LockInversion> inversion = order->take_inversion()) {
-      ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message), where,
+      // A site in a system header (std::lock_guard) says nothing: the details name the user's lines.
+      ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message),
+                           prefer_pc(where, pc) ? std::source_location{} : where,
                            std::move(inversion->details), std::move(inversion->highlight_steps));
     }
   }
