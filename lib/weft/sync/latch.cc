@@ -61,6 +61,9 @@ barrier::arrival_token barrier::arrive_internal(std::ptrdiff_t n, bool drop, std
   if (drop) --expected_;
   pending_ -= n;
   if (pending_ == 0) {
+    // The completion step happens after every arrival of the phase
+    // ([thread.barrier.class]): it may read what the arrivers wrote.
+    if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);
     if (completion_) completion_();
     if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
     ++phase_;
