@@ -75,6 +75,17 @@ void sleep_ns(int64_t ns, std::source_location where) {
   ex.block(kSleeping, ex.now() + ns);
 }
 
+void sleep_until_ns(int64_t deadline, std::source_location where) {
+  Execution& ex = Execution::get();
+  ex.note_yield();
+  ex.point(Op::kSleep, nullptr, nullptr, where, Cancel::kCancellable,
+           static_cast<uint64_t>(deadline > ex.now() ? deadline - ex.now() : 0));
+  // Read the clock after the point: time may have advanced while this
+  // thread waited to be scheduled, and the deadline is absolute.
+  if (deadline <= ex.now()) return;
+  ex.block(kSleeping, deadline);
+}
+
 int64_t virtual_now_ns() {
   Execution* ex = Execution::get_if_any();
   return ex == nullptr ? 0 : ex->now();

@@ -33,6 +33,7 @@ void destroy_joinable_thread(int id);
 int current_thread_id();
 void yield_now(std::source_location where);
 void sleep_ns(int64_t ns, std::source_location where);
+void sleep_until_ns(int64_t deadline, std::source_location where);
 int64_t virtual_now_ns();
 }  // namespace detail
 
@@ -124,10 +125,11 @@ void sleep_for(const std::chrono::duration<Rep, Period>& d,
   detail::sleep_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count(), where);
 }
 
+// Wakes at `t` exactly, however late the scheduler runs the call itself.
 template <typename Duration>
 void sleep_until(const std::chrono::time_point<steady_clock, Duration>& t,
                  std::source_location where = std::source_location::current()) {
-  sleep_for(t - steady_clock::now(), where);
+  detail::sleep_until_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count(), where);
 }
 
 }  // namespace this_thread
