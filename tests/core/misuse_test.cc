@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "explore_helpers.h"
