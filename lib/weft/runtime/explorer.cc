@@ -63,6 +63,9 @@ class Session {
     if (options.detect_lock_order) execution_.set_lock_order_detector(&lock_order_);
     token_base_.max_steps = max_steps;
     token_base_.spurious_wakeups = spurious;
+    // Set once: a closure over the current execution's context would cost an
+    // allocation per execution.
+    execution_.finish_failure = [this](Failure& f) { finish_failure(f); };
   }
 
   // Runs one execution; true if it failed.
@@ -86,23 +89,7 @@ class Session {
       const std::string after = absl::StrCat(suffix, "\n");
       detail::FailureSignals::set_crash_note(before, after);
     }
-    execution_.finish_failure = [&](Failure& f) {
-      ScheduleToken t = token_base_;
-      t.decisions = execution_.decisions();
-      f.token = given_token.empty() ? detail::format_token(t) : std::string(given_token);
-      if (strategy.name() != "replay") {
-        ScheduleToken s = token_base_;
-        s.form = ScheduleToken::Form::kSeed;
-        s.strategy = strategy.replay_spec();
-        s.seed = seed;
-        s.execution = index;
-        f.seed_token = detail::format_token(s);
-      }
-      if (!options_.replay_command.empty()) {
-        f.replay_command = absl::StrReplaceAll(options_.replay_command, {{"{token}", f.token}});
-      }
-      f.report = detail::render_text_report(f, {strategy.name(), seed});
-    };
+    current_ = {&strategy, seed, index, given_token};
     execution_.run(body, strategy, index);
     // Races recorded without stopping get this execution's full token.
     for (size_t i = finished_races_; i < races_.recorded().size(); ++i) execution_.finish_failure(races_.recorded()[i]);
@@ -114,6 +101,37 @@ class Session {
 
   detail::Execution& execution() { return execution_; }
   uint64_t total_steps() const { return total_steps_; }
+
+ private:
+  // What finish_failure needs to know about the execution running now.
+  struct Current {
+    detail::Strategy* strategy = nullptr;
+    uint64_t seed = 0;
+    uint64_t index = 0;
+    absl::string_view given_token;
+  };
+
+  // Fills in the token fields and the report of a failure of the current execution.
+  void finish_failure(Failure& f) {
+    detail::Strategy& strategy = *current_.strategy;
+    ScheduleToken t = token_base_;
+    t.decisions = execution_.decisions();
+    f.token = current_.given_token.empty() ? detail::format_token(t) : std::string(current_.given_token);
+    if (strategy.name() != "replay") {
+      ScheduleToken s = token_base_;
+      s.form = ScheduleToken::Form::kSeed;
+      s.strategy = strategy.replay_spec();
+      s.seed = current_.seed;
+      s.execution = current_.index;
+      f.seed_token = detail::format_token(s);
+    }
+    if (!options_.replay_command.empty()) {
+      f.replay_command = absl::StrReplaceAll(options_.replay_command, {{"{token}", f.token}});
+    }
+    f.report = detail::render_text_report(f, {strategy.name(), current_.seed});
+  }
+
+ public:
   std::vector<Failure> take_races() { return std::exchange(races_.recorded(), {}); }
 
  private:
@@ -127,6 +145,7 @@ class Session {
   std::string crash_spec_;
   uint64_t total_steps_ = 0;
   size_t finished_races_ = 0;
+  Current current_;
 };
 
 }  // namespace

@@ -16,6 +16,10 @@ void PctStrategy::begin_execution(uint64_t seed, uint64_t index) {
   // The depth is part of the stream so pct:1 and pct:3 at the same index differ.
   rng_.reseed(mix_seed(seed ^ (static_cast<uint64_t>(depth_) << 56), index));
   estimate_ = next_estimate_;
+  if (spec_estimate_ != estimate_ || spec_.empty()) {
+    spec_ = absl::StrCat("pct", depth_, "k", estimate_);
+    spec_estimate_ = estimate_;
+  }
   priority_.clear();
   change_points_.clear();
   for (int i = 1; i < depth_; ++i) change_points_.push_back(1 + rng_.below(static_cast<uint32_t>(estimate_)));
@@ -60,6 +64,9 @@ ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId cu
 
 std::string PctStrategy::name() const { return absl::StrCat("pct:", depth_); }
 
-std::string PctStrategy::replay_spec() const { return absl::StrCat("pct", depth_, "k", estimate_); }
+std::string PctStrategy::replay_spec() const {
+  if (spec_estimate_ == estimate_ && !spec_.empty()) return spec_;
+  return absl::StrCat("pct", depth_, "k", estimate_);
+}
 
 }  // namespace weft::detail

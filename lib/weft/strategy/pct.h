@@ -14,6 +14,7 @@
 // thread it waits for (PCT without this hangs on the first spin loop).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "weft/runtime/rng.h"
@@ -48,6 +49,10 @@ class PctStrategy final : public Strategy {
   size_t next_change_ = 0;
   uint64_t steps_ = 0;
   int64_t lowest_ = 0;  // next demoted priority; decreases
+  // replay_spec() for spec_estimate_: the explorer asks every execution, and
+  // k rarely changes.
+  std::string spec_;
+  uint64_t spec_estimate_ = 0;
 };
 
 }  // namespace weft::detail
