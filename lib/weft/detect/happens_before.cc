@@ -94,11 +94,19 @@ void HappensBefore::check_and_record(Cell& cell, const Access& a, const VectorCl
   const uint32_t mine = now.get(t);
   if (!a.is_write()) {
     if (cell.read_set == kNone) {
-      // Read again in the same epoch: no write since (a write empties the
-      // reads), and the last write was checked against this epoch already.
+      // Read again in the same epoch: the last write was checked against
+      // this epoch already (a write by another thread since would have been
+      // checked against this read, and raced with it).
       if (cell.read.clock == mine && cell.read.access.thread == t) [[likely]] {
         cell.read.access = a;
         return;
+      }
+    } else {
+      for (Epoch& e : read_sets_[cell.read_set]) {
+        if (e.access.thread == t && e.clock == mine) {
+          e.access = a;
+          return;
+        }
       }
     }
     if (cell.write.clock != 0 && !ordered_before(cell.write, now)) race_with(cell, cell.write.access, a);
@@ -126,9 +134,10 @@ void HappensBefore::check_and_record(Cell& cell, const Access& a, const VectorCl
     cell.read.clock = 0;
     return;
   }
-  if (cell.write.clock == mine && cell.write.access.thread == t && cell.read.clock == 0 &&
-      cell.read_set == kNone) [[likely]] {
-    cell.write.access = a;  // written again in the same epoch, nobody read it since
+  // Written again in the same epoch: everything since was checked against
+  // this epoch (or raced with it).
+  if (cell.write.clock == mine && cell.write.access.thread == t) [[likely]] {
+    cell.write.access = a;
     return;
   }
   if (cell.write.clock != 0 && !ordered_before(cell.write, now)) race_with(cell, cell.write.access, a);
@@ -136,12 +145,14 @@ void HappensBefore::check_and_record(Cell& cell, const Access& a, const VectorCl
     for (const Epoch& e : read_sets_[cell.read_set]) {
       if (!ordered_before(e, now)) race_with(cell, e.access, a);
     }
-    drop_read_set(cell);
+    drop_read_set(cell);  // back to one epoch: no reads since this write
+    cell.read.clock = 0;
   } else if (cell.read.clock != 0 && !ordered_before(cell.read, now)) {
     race_with(cell, cell.read.access, a);
   }
+  // An exclusive read stays: it is ordered before this write, so checking a
+  // later access against it finds nothing the write does not (FastTrack).
   cell.write = Epoch{mine, a};
-  cell.read.clock = 0;
 }
 
 void HappensBefore::order_found() {
@@ -180,10 +191,14 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
   const VectorClock& now = clock_of(thread);
   for (uint32_t index : pieces_) check_and_record(cells_[index], a, now);
   if (a.is_write() && pieces_.size() > 1) {
-    // Every piece now holds the same state (this write, no reads): one cell
-    // keeps the shadow from fragmenting under repeated wide writes.
+    // Every piece now holds this write; forget the reads (each was ordered
+    // before the write, or raced with it and was reported) and the pieces
+    // are one: the shadow does not fragment under repeated wide writes.
     for (size_t i = 1; i < pieces_.size(); ++i) drop_cell(pieces_[i]);
-    cells_[pieces_[0]].end = end;
+    Cell& merged = cells_[pieces_[0]];
+    drop_read_set(merged);
+    merged.read = Epoch{};
+    merged.end = end;
   }
   if (found_.size() > 1) order_found();
   return found_;
