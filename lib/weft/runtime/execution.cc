@@ -180,7 +180,7 @@ boost::context::fiber Execution::thread_main(ThreadId id, boost::context::fiber&
   return std::move(next->context);
 }
 
-ThreadId Execution::spawn(absl::AnyInvocable<void()> fn, std::source_location where) {
+ThreadId Execution::spawn(ThreadFn&& fn, std::source_location where) {
   const ThreadId id = thread_count_++;
   if (static_cast<size_t>(id) == threads_.size()) threads_.push_back(std::make_unique<Thread>());
   Thread& t = *threads_[id];
@@ -528,7 +528,7 @@ void Execution::handle_stack_overflow() {
   Thread& lost = *threads_[lost_thread_];
   stacks_.abandon(lost.stack_top);
   // Its captured state may be referenced from the abandoned stack: keep it.
-  leaked_contexts().push_back(new absl::AnyInvocable<void()>(std::move(lost.fn)));
+  lost.fn.leak();
   lost.status = Status::kFinished;
   std::erase(runnable_, lost_thread_);
   if (!aborting_) {

@@ -33,6 +33,7 @@
 #include "weft/report/failure.h"
 #include "weft/runtime/op.h"
 #include "weft/runtime/stack_pool.h"
+#include "weft/runtime/thread_fn.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {
@@ -124,7 +125,7 @@ class Execution {
   void wake(ThreadId thread);
 
   // Creates a thread; it runs when the scheduler picks it.
-  ThreadId spawn(absl::AnyInvocable<void()> fn, std::source_location where);
+  ThreadId spawn(ThreadFn&& fn, std::source_location where);
   bool finished(ThreadId thread) const { return threads_[thread]->status == Status::kFinished; }
   // Blocks the current thread until `thread` exits (join).
   void wait_for_exit(ThreadId thread);
@@ -182,7 +183,7 @@ class Execution {
 
   struct Thread {
     boost::context::fiber context;
-    absl::AnyInvocable<void()> fn;
+    ThreadFn fn;
     Status status = Status::kRunnable;
     const Waitable* waiting_on = nullptr;
     int64_t deadline = kNoDeadline;

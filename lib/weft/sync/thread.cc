@@ -12,7 +12,7 @@ const SleepWaitable kSleeping;
 
 }  // namespace
 
-int spawn_thread(absl::AnyInvocable<void()> fn) {
+int spawn_thread(ThreadFn&& fn) {
   Execution& ex = Execution::get();
   ex.point(Op::kSpawn, nullptr, nullptr, {}, Cancel::kCancellable, static_cast<uint64_t>(ex.thread_count()));
   return ex.spawn(std::move(fn), {});

@@ -19,14 +19,14 @@
 #include <type_traits>
 #include <utility>
 
-#include "absl/functional/any_invocable.h"
+#include "weft/runtime/thread_fn.h"
 
 namespace weft {
 
 class thread;
 
 namespace detail {
-int spawn_thread(absl::AnyInvocable<void()> fn);
+int spawn_thread(ThreadFn&& fn);
 void join_thread(int id, std::source_location where);
 void detach_thread(int id, std::source_location where);
 void destroy_joinable_thread(int id);
