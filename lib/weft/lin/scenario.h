@@ -63,9 +63,9 @@ struct Scenario {
     auto list = [&](const std::vector<Input>& ops) {
       std::string out;
       for (const Input& in : ops) {
-        std::string text = model.describe(in, std::nullopt);
-        absl::ConsumeSuffix(&text, " -> ?");
-        absl::StrAppend(&out, out.empty() ? "" : ", ", text);
+        const std::string text = model.describe(in, std::nullopt);
+        absl::StrAppend(&out, out.empty() ? "" : ", ",
+                        absl::StripSuffix(text, " -> ?"));
       }
       return out.empty() ? std::string("-") : out;
     };
