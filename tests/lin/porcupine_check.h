@@ -45,7 +45,8 @@ inline void check_one(const std::string& path, const char* model, bool partition
       << verdict_name(checked->result.verdict) << ", expected " << want << "\n";
 }
 
-// thorough: also check c10 without partitioning (about a second each).
+// thorough: also the c50 files, and c10 without partitioning (each takes
+// up to a second in a release build, far more under sanitizers).
 inline Tally check_folder(const std::filesystem::path& dir, std::ostream& out, bool thorough) {
   Tally tally;
   for (const EtcdFile& f : kEtcdFiles) {
@@ -54,6 +55,7 @@ inline Tally check_folder(const std::filesystem::path& dir, std::ostream& out, b
   }
   for (const KvFile& f : kKvFiles) {
     const std::string path = (dir / "kv" / std::string(f.name)).string();
+    if (!thorough && f.name.substr(0, 3) == "c50") continue;
     check_one(path, "kv", true, f.linearizable, tally, out);
     // As porcupine does, also without partitioning where that stays quick.
     const bool small = f.name.substr(0, 3) == "c01" || (thorough && f.name.substr(0, 3) == "c10");
