@@ -136,6 +136,45 @@ TEST(Edges, ChannelCloseToTryReceiveOfClosed) {
   });
 }
 
+// Go: a receive happens-before the completion of the send it makes room
+// for. The receiver's write before its receive is ordered before what the
+// sender does after its send returns.
+TEST(Edges, UnbufferedReceiveToSendCompletion) {
+  expect_edge([](Write w) {
+    weft::var<int> x{0, "x"};
+    weft::channel<int> ch{0, "ch"};
+    weft::thread receiver([&] {
+      if (w == Write::kBefore) x = 1;
+      WEFT_ASSERT(ch.recv() == 7);
+      if (w == Write::kAfter) x = 1;
+    });
+    ch.send(7);
+    (void)x.load();
+    receiver.join();
+  });
+}
+
+// A buffered channel of capacity 1 used as a lock: send to enter, receive
+// to leave. The next holder's send completes only after the previous
+// holder's receive freed the slot.
+TEST(Edges, BufferedChannelAsASemaphore) {
+  expect_clean(
+      [] {
+        weft::var<int> x{0, "x"};
+        weft::channel<int> token{1, "token"};
+        const auto critical = [&] {
+          token.send(0);
+          x = x + 1;
+          (void)token.recv();
+        };
+        weft::thread t(critical);
+        critical();
+        t.join();
+        WEFT_ASSERT(x == 2);
+      },
+      kSchedules);
+}
+
 TEST(Edges, ConditionVariableNotifyToWakeup) {
   expect_edge([](Write w) {
     weft::var<int> x{0, "x"};

@@ -114,6 +114,28 @@ TEST(Overlap, FieldsOfOneStruct) {
   expect_replays(*f, whole);
 }
 
+// Memory handed out again (a node freed by one thread and reallocated by
+// another): weft::annotate_new forgets the old object's accesses.
+TEST(Overlap, AnnotateNewForgetsTheOldObject) {
+  const auto body = [](bool announce) {
+    return [announce] {
+      alignas(16) unsigned char node[16] = {};
+      weft::atomic<bool> freed{false};
+      weft::thread t([&] {
+        weft::annotate_write(node, sizeof node, "node");
+        freed.store(true, std::memory_order_relaxed);  // "free": no synchronization
+      });
+      while (!freed.load(std::memory_order_relaxed)) weft::this_thread::yield();
+      if (announce) weft::annotate_new(node, sizeof node, "node");
+      weft::annotate_write(node, sizeof node, "node");
+      t.join();
+    };
+  };
+  expect_clean(body(true), 500);
+  std::optional<weft::Failure> f = find(options(200), body(false), FailureKind::kDataRace);
+  ASSERT_TRUE(f.has_value());
+}
+
 // ------------------------------------------------- the detector directly
 
 using weft::detail::HappensBefore;

@@ -10,7 +10,10 @@
 //   worker.join();
 //
 // A send happens-before the receive that takes its value; close
-// happens-before a receive that sees the channel closed. Sending on a closed
+// happens-before a receive that sees the channel closed; as in Go, a receive
+// happens-before the completion of the send it makes room for (the
+// rendezvous of an unbuffered channel, the freed slot of a buffered one, so
+// a channel used as a semaphore orders its holders). Sending on a closed
 // channel or closing twice is reported as misuse (Go panics there).
 #pragma once
 
@@ -48,6 +51,7 @@ class channel final : private detail::Waitable {
       if (!wait(ex, where)) return;
       if (closed_ && taken_ <= ticket) return;  // receivers never came; close() made it moot
     }
+    if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), room_clock_);
   }
 
   bool try_send(T value, std::source_location where = std::source_location::current()) {
@@ -60,6 +64,9 @@ class channel final : private detail::Waitable {
       return false;
     }
     push(ex, std::move(value));
+    if (capacity_ > 0) {
+      if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), room_clock_);
+    }
     return true;
   }
 
@@ -139,7 +146,10 @@ class channel final : private detail::Waitable {
     Item item = std::move(items_.front());
     items_.pop_front();
     ++taken_;
-    if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), item.clock);
+    if (detail::HappensBefore* hb = ex.races()) {
+      hb->acquire(ex.current(), item.clock);
+      hb->release(ex.current(), room_clock_);  // to the send this receive makes room for
+    }
     wake_all(ex);
     return std::move(item.value);
   }
@@ -164,6 +174,7 @@ class channel final : private detail::Waitable {
   int receivers_waiting_ = 0;
   std::vector<detail::ThreadId> waiters_;
   detail::SyncClock close_clock_;
+  detail::SyncClock room_clock_;  // receives -> the sends they make room for
 };
 
 }  // namespace weft

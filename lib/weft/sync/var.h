@@ -116,5 +116,12 @@ inline void annotate_write(const void* address, std::size_t size, const char* na
                            std::source_location where = std::source_location::current()) {
   detail::plain_access(detail::Op::kWrite, address, size, name, where, nullptr);
 }
+// The range now holds a new object (fresh from an allocator, or reused
+// after the old one died): earlier accesses to it are forgotten, and the
+// construction counts as a write by the current thread. No scheduling point.
+inline void annotate_new(const void* address, std::size_t size, const char* name = nullptr,
+                         std::source_location where = std::source_location::current()) {
+  detail::checked_memory_created(address, size, name, where);
+}
 
 }  // namespace weft
