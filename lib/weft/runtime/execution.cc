@@ -268,13 +268,15 @@ void Execution::wake_by_scheduler(ThreadId chosen) {
   if (!timed_out && strategy_ != nullptr) strategy_->thread_yielded(chosen);
 }
 
-Execution::Thread* Execution::pick_next() {
+Execution::Thread* Execution::livelock() {
+  record_livelock();
+  return &main_;
+}
+
+inline Execution::Thread* Execution::pick_next_inline() {
   const std::span<const ThreadId> enabled = collect_enabled();
   if (enabled.empty()) [[unlikely]] return finish_or_deadlock();
-  if (steps_ >= config_.max_steps) [[unlikely]] {
-    record_livelock();
-    return &main_;
-  }
+  if (steps_ >= config_.max_steps) [[unlikely]] return livelock();
   ThreadId chosen = enabled[0];
   if (enabled.size() > 1) {
     ++choice_points_;
@@ -292,6 +294,8 @@ Execution::Thread* Execution::pick_next() {
   return &t;
 }
 
+Execution::Thread* Execution::pick_next() { return pick_next_inline(); }
+
 void Execution::point(Op op, const void* object, const char* name, std::source_location where, Cancel cancel,
                       uint64_t value, const void* pc) {
   if (aborting_) [[unlikely]] {
@@ -299,7 +303,7 @@ void Execution::point(Op op, const void* object, const char* name, std::source_l
     return;
   }
   running_->pending = RawEvent{current_, op, false, object, name, value, where, pc};
-  Thread* next = pick_next();
+  Thread* next = pick_next_inline();
   if (next != running_) switch_to(*next);
   if (aborting_) [[unlikely]] abort_point(cancel);
 }

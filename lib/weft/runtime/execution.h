@@ -210,12 +210,15 @@ class Execution {
   // execution is over or failed). Called by the current thread at a point,
   // when it blocks, and when it exits.
   Thread* pick_next();
+  // pick_next's body, inlined into point(): the step every operation pays.
+  [[gnu::always_inline]] inline Thread* pick_next_inline();
   std::span<const ThreadId> collect_enabled();
   // pick_next's rare paths, out of line so the hot path keeps a small frame.
   [[gnu::noinline]] std::span<const ThreadId> collect_enabled_with_wakeable();
   [[gnu::noinline]] Thread* finish_or_deadlock();
   [[gnu::noinline, gnu::cold]] Thread* replay_diverged();
   [[gnu::noinline]] void wake_by_scheduler(ThreadId chosen);
+  [[gnu::noinline, gnu::cold]] Thread* livelock();
   void switch_to(Thread& next);
   // The current thread meets a scheduling point while the execution aborts.
   void abort_point(Cancel cancel);

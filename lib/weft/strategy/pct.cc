@@ -25,6 +25,7 @@ void PctStrategy::begin_execution(uint64_t seed, uint64_t index) {
   for (int i = 1; i < depth_; ++i) change_points_.push_back(1 + rng_.below(static_cast<uint32_t>(estimate_)));
   std::sort(change_points_.begin(), change_points_.end());
   next_change_ = 0;
+  next_change_step_ = change_points_.empty() ? UINT64_MAX : change_points_[0];
   steps_ = 0;
   // Change point j lowers the running thread to depth_-1-j >= 0; demotions
   // for yields go below all of those.
@@ -46,8 +47,7 @@ void PctStrategy::thread_yielded(ThreadId id) {
   if (static_cast<size_t>(id) < priority_.size()) priority_[id] = lowest_--;
 }
 
-ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId current) {
-  ++steps_;
+void PctStrategy::apply_change_points(ThreadId current) {
   // Several change points may share a step; each lowers the running thread.
   while (next_change_ < change_points_.size() && change_points_[next_change_] == steps_) {
     if (current >= 0 && static_cast<size_t>(current) < priority_.size()) {
@@ -55,9 +55,20 @@ ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId cu
     }
     ++next_change_;
   }
+  next_change_step_ = next_change_ < change_points_.size() ? change_points_[next_change_] : UINT64_MAX;
+}
+
+ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId current) {
+  if (++steps_ == next_change_step_) [[unlikely]] apply_change_points(current);
+  const int64_t* priority = priority_.data();
   ThreadId best = enabled[0];
-  for (ThreadId t : enabled.subspan(1)) {
-    if (priority_[t] > priority_[best]) best = t;
+  int64_t best_priority = priority[best];
+  for (size_t i = 1; i < enabled.size(); ++i) {
+    const ThreadId t = enabled[i];
+    if (priority[t] > best_priority) {  // ties keep the lower id
+      best = t;
+      best_priority = priority[t];
+    }
   }
   return best;
 }

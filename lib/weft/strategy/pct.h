@@ -39,6 +39,8 @@ class PctStrategy final : public Strategy {
   std::string replay_spec() const override;
 
  private:
+  void apply_change_points(ThreadId current);
+
   int depth_;
   bool learn_;
   uint64_t estimate_;        // k used by the current execution
@@ -47,6 +49,8 @@ class PctStrategy final : public Strategy {
   std::vector<int64_t> priority_;       // by thread id; higher runs first
   std::vector<uint64_t> change_points_; // sorted, in [1, k]
   size_t next_change_ = 0;
+  // change_points_[next_change_], or never: the one compare pick_thread makes.
+  uint64_t next_change_step_ = UINT64_MAX;
   uint64_t steps_ = 0;
   int64_t lowest_ = 0;  // next demoted priority; decreases
   // replay_spec() for spec_estimate_: the explorer asks every execution, and
