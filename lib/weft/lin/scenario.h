@@ -186,10 +186,11 @@ class ScenarioTester {
     CheckOptions check_options;
     check_options.time_limit = absl::Seconds(10);
     const CheckResult r = check(model_, history, check_options);
-    if (r.verdict == Verdict::kNotLinearizable) {
+    const bool history_is_linearizable = r.verdict != Verdict::kNotLinearizable;
+    if (!history_is_linearizable) {
       HistoryView view = view_of(model_, history, r);
       view.title = "the history of this execution";
-      WEFT_ASSERT_MSG(r.verdict != Verdict::kNotLinearizable, render_text(view, r));
+      WEFT_ASSERT_MSG(history_is_linearizable, render_text(view, r));
     }
   }
 
