@@ -68,7 +68,17 @@ Execution::Execution(const ExecutionConfig& config, StackPool& stacks) : config_
   pthread_sigmask(SIG_SETMASK, nullptr, &signal_mask_);
 }
 
-Execution::~Execution() = default;
+Execution::~Execution() {
+  // A finished thread's fiber stays parked for the next execution's thread
+  // with the same id (see thread_main). Let each one return now, through
+  // Boost.Context's normal exit, so its stack goes back to the pool.
+  retiring_ = true;
+  for (std::unique_ptr<Thread>& t : threads_) {
+    if (!t->context) continue;  // never created, or lost to a stack overflow
+    running_ = &main_;
+    switch_to(*t);
+  }
+}
 
 void Execution::reset() {
   for (int i = 0; i < thread_count_; ++i) {
@@ -142,6 +152,22 @@ boost::context::fiber Execution::thread_main(ThreadId id, boost::context::fiber&
   }
   switched_from_->context = std::move(caller);
   Thread& self = *threads_[id];
+  // One fiber serves thread `id` of every execution: creating a fiber per
+  // thread per execution (a pooled stack, make_fcontext, a round trip to
+  // start it, a trip to free it) cost more than a short thread's body.
+  while (!retiring_) {
+    run_thread(self, id);
+    // Parked: spawn() of the next thread with this id resumes it here.
+    switch_to(aborting_ ? main_ : *pick_next());
+  }
+  Thread* next = &main_;
+  running_ = next;
+  switched_from_ = &self;
+  start_fiber_switch(nullptr, next->stack_bottom, next->stack_size);
+  return std::move(next->context);
+}
+
+void Execution::run_thread(Thread& self, ThreadId id) {
   if (!aborting_) {
     try {
       self.fn();
@@ -172,12 +198,6 @@ boost::context::fiber Execution::thread_main(ThreadId id, boost::context::fiber&
   if (races_ != nullptr) races_->thread_exit(id);
   for (ThreadId joiner : self.joiners) wake(joiner);
   self.joiners.clear();
-
-  Thread* next = aborting_ ? &main_ : pick_next();
-  running_ = next;
-  switched_from_ = &self;
-  start_fiber_switch(nullptr, next->stack_bottom, next->stack_size);
-  return std::move(next->context);
 }
 
 ThreadId Execution::spawn(ThreadFn&& fn, std::source_location where) {
@@ -193,14 +213,16 @@ ThreadId Execution::spawn(ThreadFn&& fn, std::source_location where) {
   t.exit.thread = id;
   t.created_at = where;
   t.pending = RawEvent{.thread = id, .op = Op::kStart, .where = where};
-  t.context = boost::context::fiber(std::allocator_arg, PooledStack{&stacks_},
-                                    [this, id](boost::context::fiber&& caller) {
-                                      return thread_main(id, std::move(caller));
-                                    });
-  const boost::context::stack_context& stack = stacks_.last_allocated();
-  t.stack_top = stack.sp;
-  t.stack_size = stack.size;
-  t.stack_bottom = static_cast<char*>(stack.sp) - stack.size;
+  if (!t.context) {  // else: the fiber parked by thread `id` of an earlier execution
+    t.context = boost::context::fiber(std::allocator_arg, PooledStack{&stacks_},
+                                      [this, id](boost::context::fiber&& caller) {
+                                        return thread_main(id, std::move(caller));
+                                      });
+    const boost::context::stack_context& stack = stacks_.last_allocated();
+    t.stack_top = stack.sp;
+    t.stack_size = stack.size;
+    t.stack_bottom = static_cast<char*>(stack.sp) - stack.size;
+  }
   runnable_.push_back(id);  // ids only grow: runnable_ stays sorted
   if (strategy_ != nullptr) strategy_->thread_created(id);
   if (races_ != nullptr) races_->thread_start(current_, id);

@@ -227,6 +227,8 @@ class Execution {
   void make_runnable(ThreadId t);
   void make_not_runnable(ThreadId t);
   boost::context::fiber thread_main(ThreadId id, boost::context::fiber&& caller);
+  // One thread's life on its fiber: the body, its exit step, waking joiners.
+  void run_thread(Thread& self, ThreadId id);
   void record_failure(FailureKind kind, std::string message, const std::source_location* where,
                       std::vector<std::string> details, std::vector<uint64_t> highlight_steps);
   Failure make_failure(FailureKind kind, std::string message, const std::source_location* where,
@@ -260,6 +262,7 @@ class Execution {
   std::vector<RawEvent> trace_;
 
   bool aborting_ = false;
+  bool retiring_ = false;  // ~Execution: parked thread fibers return
   ThreadId unwinding_ = kNoThread;  // the thread main is unwinding now
   ThreadId lost_thread_ = kNoThread;
   std::optional<Failure> failure_;
