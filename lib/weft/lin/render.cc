@@ -68,7 +68,9 @@ std::string render_summary(const HistoryView& view, const CheckResult& result) {
   if (!view.model.empty()) facts.push_back(view.model);
   facts.push_back(absl::StrCat(view.operations.size(), " operations"));
   if (result.stats.parts > 1) facts.push_back(absl::StrCat(result.stats.parts, " parts"));
-  facts.push_back(absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(result.stats.elapsed)));
+  if (view.show_elapsed) {
+    facts.push_back(absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(result.stats.elapsed)));
+  }
   absl::StrAppend(&out, " (", absl::StrJoin(facts, ", "), ")");
   if (!result.message.empty()) absl::StrAppend(&out, ": ", result.message);
   return out;

@@ -31,6 +31,9 @@ struct HistoryView {
   std::string title;              // e.g. the file name
   std::string model;              // e.g. "cas-register"
   std::string time_label = "t";   // "line" for logs whose time is the line
+  // Show how long the check took. Off where reports must be reproducible
+  // (a replayed failure should print the same message).
+  bool show_elapsed = true;
   std::vector<OperationView> operations;
   // Model state after each step of CheckResult::prefix_linearization (empty
   // when the model cannot describe states).

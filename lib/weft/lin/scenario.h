@@ -190,6 +190,7 @@ class ScenarioTester {
     if (!history_is_linearizable) {
       HistoryView view = view_of(model_, history, r);
       view.title = "the history of this execution";
+      view.show_elapsed = false;
       WEFT_ASSERT_MSG(history_is_linearizable, render_text(view, r));
     }
   }
