@@ -308,9 +308,12 @@ inline Execution::Thread* Execution::pick_next_inline() {
   }
   Thread& t = *threads_[chosen];
   if (t.status == Status::kBlocked) [[unlikely]] wake_by_scheduler(chosen);
-  t.pending.preempted = chosen != current_ && current_ != kNoThread &&
-                        threads_[current_]->status == Status::kRunnable;
+  const bool preempted =
+      chosen != current_ && current_ != kNoThread && threads_[current_]->status == Status::kRunnable;
   trace_.push_back(t.pending);
+  // Marked on the copy: a byte store into t.pending right before the copy
+  // reads it defeats store-to-load forwarding (a stall in every step).
+  trace_.back().preempted = preempted;
   ++steps_;
   current_ = chosen;
   return &t;
