@@ -70,7 +70,8 @@ struct CheckResult {
   // The smallest sub-history found that cannot be linearized even if every
   // other operation of the part may or may not have taken effect.
   std::vector<std::size_t> core;
-  bool core_is_minimal = false;  // false when the explanation ran out of time
+  // false when the explanation ran out of time or of search budget
+  bool core_is_minimal = false;
   // The failing part is linearizable up to (and including) time prefix_end:
   // operations that returned by then are in prefix_linearization, in order.
   // With no linearizable prefix at all, has_prefix is false.

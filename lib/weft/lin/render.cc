@@ -97,7 +97,7 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
                       : absl::StrCat("These ", result.core.size(),
                                      " operations cannot be linearized together"),
                   ", whatever any other operation did",
-                  result.core_is_minimal ? "" : " (not minimal: the time for explaining ran out)",
+                  result.core_is_minimal ? "" : " (perhaps not minimal: the explanation reached its search budget)",
                   ":\n",
                   table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl),
                          "operation"},

@@ -101,7 +101,9 @@ class Explainer {
     result.core = required;
     result.core_is_minimal = false;
     bool minimal = true;
-    for (std::size_t chunk = std::max<std::size_t>(1, required.size() / 2);; chunk /= 2) {
+    // Small chunks first: relaxing half of a history at once makes trials
+    // expensive (many optional operations) and rarely succeeds.
+    for (std::size_t chunk = std::clamp<std::size_t>(required.size() / 2, 1, 4);; chunk /= 2) {
       for (std::size_t start = 0; start < required.size(); start += chunk) {
         std::vector<std::size_t> trial;
         for (std::size_t k = start; k < std::min(required.size(), start + chunk); ++k) {
