@@ -52,14 +52,17 @@ struct Prepared {
   std::vector<Time> ret;
   // The model says the operation never changes a state it is legal in.
   std::vector<char> read_only;
-  // Per position: its bit in the node's required set (required operations)
-  // or in its optional set (optional ones), counted from its segment's start.
+  // Per position: its bit in the node's required set (required operations,
+  // counted from the segment's start) or in its optional set (optional ones,
+  // counted over the whole part).
   std::vector<std::uint32_t> bit;
   // Segment s holds positions [segment_begin[s], segment_begin[s + 1]).
   std::vector<std::uint32_t> segment_begin;
-  // Per segment, by call: its required and its optional operations.
+  // Per segment, by call: its required operations.
   std::vector<std::vector<std::uint32_t>> required;
-  std::vector<std::vector<std::uint32_t>> optional;
+  // All optional operations, by call. They are not bound to segments: one
+  // called before a cut may still take effect after it, until its return.
+  std::vector<std::uint32_t> optional;
   // Per segment: its required operations by return time.
   std::vector<std::vector<std::uint32_t>> by_return;
   // Per position: identical operations in its segment whose interval starts
@@ -104,25 +107,24 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
     p.read_only.push_back(is_read_only(i));
   }
 
-  // A cut before position i is sound when every earlier operation returned
-  // strictly before i was called: all of them precede all later ones in any
-  // linearization, so nodes of later segments need not remember them. The
-  // search moves past a cut as soon as the required operations before it are
-  // linearized, so no optional operation may come before a cut (it would
-  // lose its chance to take effect).
+  // A cut before position i is sound when every earlier required operation
+  // returned strictly before i was called: they all precede every later
+  // operation in any linearization, so nodes of later segments need not
+  // remember them. Optional operations do not stop cuts (a timed-out call
+  // would otherwise stop all cuts after it); they stay candidates across
+  // cuts, tracked over the whole part.
   p.segment_begin.push_back(0);
   Time max_return = std::numeric_limits<Time>::min();
   for (std::size_t i = 0; i < n; ++i) {
     if (reductions.cut_quiescent && i > 0 && max_return < p.call[i]) {
       p.segment_begin.push_back(static_cast<std::uint32_t>(i));
     }
-    max_return = std::max(max_return, p.output[i] != nullptr ? p.ret[i] : kEndOfTime);
+    if (p.output[i] != nullptr) max_return = std::max(max_return, p.ret[i]);
   }
   p.segment_begin.push_back(static_cast<std::uint32_t>(n));
 
   const std::size_t segments = p.segments();
   p.required.resize(segments);
-  p.optional.resize(segments);
   p.by_return.resize(segments);
   p.dominators.resize(n);
   p.bit.resize(n);
@@ -130,31 +132,46 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
     const std::uint32_t begin = p.segment_begin[s];
     const std::uint32_t end = p.segment_begin[s + 1];
     for (std::uint32_t i = begin; i < end; ++i) {
-      auto& list = p.output[i] != nullptr ? p.required[s] : p.optional[s];
+      auto& list = p.output[i] != nullptr ? p.required[s] : p.optional;
       p.bit[i] = static_cast<std::uint32_t>(list.size());
       list.push_back(i);
     }
-    p.max_bits = std::max({p.max_bits, p.required[s].size(), p.optional[s].size()});
+    p.max_bits = std::max({p.max_bits, p.required[s].size(), p.optional.size()});
     auto& order = p.by_return[s];
     order = p.required[s];
     std::stable_sort(order.begin(), order.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
-    if (!reductions.canonical_identical) continue;
+  }
+  if (reductions.canonical_identical) {
     // j dominates i when both are identical, j's interval starts and ends no
     // later than i's, and they overlap (if j returned before i was called, j
     // is linearized first anyway). Exchanging the two in any linearization
     // keeps it valid (the model sees the same operations; j's earlier call
-    // and return only relax real-time order), so trying j first loses nothing.
-    for (std::uint32_t i = begin; i < end; ++i) {
-      for (std::uint32_t j = begin; j < i; ++j) {
-        if (p.ret[j] < p.call[i] || p.ret[j] > p.ret[i]) continue;
-        if ((p.output[i] == nullptr) != (p.output[j] == nullptr)) continue;
-        // An optional operation may be left out, and putting an earlier-
-        // returning one in its place could break real time: only exchange
-        // optional operations with the same return.
-        if (p.output[i] == nullptr && p.ret[i] != p.ret[j]) continue;
-        if (!(*p.input[i] == *p.input[j])) continue;
-        if (p.output[i] != nullptr && !(*p.output[i] == *p.output[j])) continue;
+    // and return only relax real time), so trying j first loses nothing.
+    // An optional operation may be left out, and putting an earlier-returning
+    // one in its place could break real time: optional operations are only
+    // exchanged with optional ones of the same return. Only the last
+    // kWindow candidates are compared, which keeps this linear on long
+    // histories (a missed pair costs pruning, never exactness).
+    constexpr std::size_t kWindow = 64;
+    auto identical = [&](std::uint32_t i, std::uint32_t j) {
+      if (!(*p.input[i] == *p.input[j])) return false;
+      return p.output[i] == nullptr || *p.output[i] == *p.output[j];
+    };
+    for (std::size_t s = 0; s < segments; ++s) {
+      const auto& list = p.required[s];
+      for (std::size_t a = 0; a < list.size(); ++a) {
+        for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
+          const std::uint32_t i = list[a], j = list[b];
+          if (p.ret[j] < p.call[i] || p.ret[j] > p.ret[i] || !identical(i, j)) continue;
+          p.dominators[i].push_back(j);
+        }
+      }
+    }
+    for (std::size_t a = 0; a < p.optional.size(); ++a) {
+      for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
+        const std::uint32_t i = p.optional[a], j = p.optional[b];
+        if (p.ret[j] != p.ret[i] || !identical(i, j)) continue;
         p.dominators[i].push_back(j);
       }
     }
@@ -280,7 +297,7 @@ class Searcher final : public PartSearch {
   // failed sets with fewer optional operations prune more.
   bool descend(Frame& f) {
     const auto& required = p_.required[f.segment];
-    const auto& optional = p_.optional[f.segment];
+    const auto& optional = p_.optional;
     const auto n_required = static_cast<std::uint32_t>(required.size());
     const Time bound = min_return(f);
     for (;;) {
@@ -349,12 +366,10 @@ class Searcher final : public PartSearch {
       }
       if (f.return_cursor == order.size()) {
         // Every required operation of the segment is linearized; optional
-        // ones may simply never have happened (and after the cut, it is too
-        // late for those of this segment).
+        // ones may simply never have happened.
         if (f.segment + 1 == p_.segments()) return Settled::kDone;
         ++f.segment;
         f.required.clear(p_.max_bits);
-        f.used.clear(p_.max_bits);
         f.first_open = 0;
         f.return_cursor = 0;
         continue;
@@ -413,7 +428,7 @@ class Searcher final : public PartSearch {
   // returned before i was called and could still take effect: moving i ahead
   // of it would break real time, so the greedy argument does not apply.
   bool strands_optional(const Frame& f, std::uint32_t i) const {
-    for (std::uint32_t o : p_.optional[f.segment]) {
+    for (std::uint32_t o : p_.optional) {
       if (p_.call[o] >= p_.call[i]) break;
       if (p_.ret[o] < p_.call[i] && p_.ret[o] >= f.max_call && !f.used.test(p_.bit[o])) return true;
     }
