@@ -92,6 +92,8 @@ void run_test(const char* suite, const char* name, const Options& defaults, cons
       ADD_FAILURE() << f.report << "(after " << result.executions << " executions)";
     }
   }
+  // Races recorded without stopping (Options::stop_on_race = false) fail the test as well.
+  for (const Failure& race : result.races) ADD_FAILURE() << race.report;
 }
 
 }  // namespace weft::gtest
