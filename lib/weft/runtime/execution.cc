@@ -19,14 +19,6 @@ constinit thread_local Execution* Execution::current_execution_ = nullptr;
 
 namespace {
 
-// Contexts that can never be resumed or destroyed (a fiber lost to a stack
-// overflow leaves main's old continuation behind). Destroying one would
-// resume it to unwind, so they are kept here, reachable, forever.
-std::vector<void*>& leaked_contexts() {
-  static auto* leaked = new std::vector<void*>();
-  return *leaked;
-}
-
 // Follows each blocked thread's first holder until a thread repeats. Returns
 // the cycle with its first thread repeated at the end, or nothing.
 std::vector<ThreadId> find_wait_cycle(const absl::flat_hash_map<ThreadId, std::vector<ThreadId>>& waits_for) {
@@ -72,11 +64,16 @@ Execution::~Execution() {
   // A finished thread's fiber stays parked for the next execution's thread
   // with the same id (see thread_main). Let each one return now, through
   // Boost.Context's normal exit, so its stack goes back to the pool.
+  // A thread that did not finish (an execution left by an exception) is
+  // never resumed: its stack is leaked rather than run on.
   retiring_ = true;
   for (std::unique_ptr<Thread>& t : threads_) {
-    if (!t->context) continue;  // never created, or lost to a stack overflow
+    if (t->context == nullptr || t->status != Status::kFinished) continue;
     running_ = &main_;
     switch_to(*t);
+    t->context = nullptr;  // its last words: a context that must not be resumed
+    boost::context::stack_context stack{.size = t->stack_size, .sp = t->stack_top};
+    stacks_.deallocate(stack);
   }
 }
 
@@ -128,7 +125,7 @@ void Execution::switch_to(Thread& next) {
   switched_from_ = self;
   void* fake_stack = nullptr;
   start_fiber_switch(&fake_stack, next.stack_bottom, next.stack_size);
-  boost::context::fiber from = std::move(next.context).resume();
+  const FiberTransfer from = jump_to(std::exchange(next.context, nullptr), this);
   // Back in `self`: whoever switched here left its continuation in `from`.
   const void* bottom = nullptr;
   std::size_t size = 0;
@@ -137,10 +134,14 @@ void Execution::switch_to(Thread& next) {
     main_.stack_bottom = bottom;
     main_.stack_size = size;
   }
-  switched_from_->context = std::move(from);
+  switched_from_->context = from.fctx;
 }
 
-boost::context::fiber Execution::thread_main(ThreadId id, boost::context::fiber&& caller) {
+void Execution::fiber_entry(FiberTransfer from) {
+  static_cast<Execution*>(from.data)->thread_main(from.fctx);
+}
+
+void Execution::thread_main(FiberContext caller) {
   {
     const void* bottom = nullptr;
     std::size_t size = 0;
@@ -150,8 +151,9 @@ boost::context::fiber Execution::thread_main(ThreadId id, boost::context::fiber&
       main_.stack_size = size;
     }
   }
-  switched_from_->context = std::move(caller);
-  Thread& self = *threads_[id];
+  switched_from_->context = caller;
+  Thread& self = *running_;
+  const ThreadId id = self.id;
   // One fiber serves thread `id` of every execution: creating a fiber per
   // thread per execution (a pooled stack, make_fcontext, a round trip to
   // start it, a trip to free it) cost more than a short thread's body.
@@ -160,11 +162,12 @@ boost::context::fiber Execution::thread_main(ThreadId id, boost::context::fiber&
     // Parked: spawn() of the next thread with this id resumes it here.
     switch_to(aborting_ ? main_ : *pick_next());
   }
-  Thread* next = &main_;
-  running_ = next;
+  // Retired by ~Execution: leave for good; main frees the stack.
+  running_ = &main_;
   switched_from_ = &self;
-  start_fiber_switch(nullptr, next->stack_bottom, next->stack_size);
-  return std::move(next->context);
+  start_fiber_switch(nullptr, main_.stack_bottom, main_.stack_size);
+  jump_to(std::exchange(main_.context, nullptr), this);
+  __builtin_unreachable();
 }
 
 void Execution::run_thread(Thread& self, ThreadId id) {
@@ -213,12 +216,10 @@ ThreadId Execution::spawn(ThreadFn&& fn, std::source_location where) {
   t.exit.thread = id;
   t.created_at = where;
   t.pending = RawEvent{.thread = id, .op = Op::kStart, .where = where};
-  if (!t.context) {  // else: the fiber parked by thread `id` of an earlier execution
-    t.context = boost::context::fiber(std::allocator_arg, PooledStack{&stacks_},
-                                      [this, id](boost::context::fiber&& caller) {
-                                        return thread_main(id, std::move(caller));
-                                      });
-    const boost::context::stack_context& stack = stacks_.last_allocated();
+  t.id = id;
+  if (t.context == nullptr) {  // else: the fiber parked by thread `id` of an earlier execution
+    const boost::context::stack_context stack = stacks_.allocate();
+    t.context = boost::context::detail::make_fcontext(stack.sp, stack.size, &Execution::fiber_entry);
     t.stack_top = stack.sp;
     t.stack_size = stack.size;
     t.stack_bottom = static_cast<char*>(stack.sp) - stack.size;
@@ -549,10 +550,9 @@ void Execution::on_stack_overflow_signal() {
 
 void Execution::handle_stack_overflow() {
   // Main resumes here, off the overflowed fiber. Main's saved continuation
-  // points into frames that no longer exist: it must never be resumed or
-  // destroyed (destroying a fiber resumes it to unwind).
+  // points into frames that no longer exist: it must never be resumed.
   pthread_sigmask(SIG_SETMASK, &signal_mask_, nullptr);
-  leaked_contexts().push_back(new boost::context::fiber(std::move(main_.context)));
+  main_.context = nullptr;
   running_ = &main_;
   Thread& lost = *threads_[lost_thread_];
   stacks_.abandon(lost.stack_top);

@@ -18,7 +18,6 @@
 
 #include <signal.h>
 
-#include <boost/context/fiber.hpp>
 #include <csetjmp>
 #include <cstdint>
 #include <functional>
@@ -31,6 +30,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "weft/report/failure.h"
+#include "weft/runtime/fiber_jump.h"
 #include "weft/runtime/op.h"
 #include "weft/runtime/stack_pool.h"
 #include "weft/runtime/thread_fn.h"
@@ -182,7 +182,10 @@ class Execution {
   };
 
   struct Thread {
-    boost::context::fiber context;
+    // Where the thread resumes when switched to: null while it runs, and
+    // for a thread never given a fiber (or whose fiber a stack overflow lost).
+    FiberContext context = nullptr;
+    ThreadId id = 0;
     ThreadFn fn;
     Status status = Status::kRunnable;
     const Waitable* waiting_on = nullptr;
@@ -226,7 +229,8 @@ class Execution {
   void handle_stack_overflow();
   void make_runnable(ThreadId t);
   void make_not_runnable(ThreadId t);
-  boost::context::fiber thread_main(ThreadId id, boost::context::fiber&& caller);
+  static void fiber_entry(FiberTransfer from);
+  [[noreturn]] void thread_main(FiberContext caller);
   // One thread's life on its fiber: the body, its exit step, waking joiners.
   void run_thread(Thread& self, ThreadId id);
   void record_failure(FailureKind kind, std::string message, const std::source_location* where,
