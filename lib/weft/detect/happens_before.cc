@@ -31,6 +31,7 @@ void HappensBefore::reset() {
   }
   by_begin_.clear();
   ordered_.clear();
+  cache_.fill(CacheSlot{});
   found_.clear();
 }
 
@@ -231,6 +232,7 @@ void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {
   uintptr_t cursor = begin;
   for (; it != ordered_.end() && it->first < end; ++it) {
     uint32_t index = it->second;
+    forget_cached(it->first);  // split, merged or dropped below: its bounds may change
     if (cells_[index].begin > cursor) {
       const uint32_t gap = new_cell(cursor, cells_[index].begin, name);
       pieces_.push_back(gap);

@@ -21,6 +21,7 @@
 //   for (const Race& r : hb->access(t, &x, sizeof x, /*write=*/true, ...)) report(r);
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <source_location>
 #include <span>
@@ -86,20 +87,39 @@ class HappensBefore {
   std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write,
                                const char* name, uint64_t step, std::source_location where, const void* pc) {
     const auto begin = reinterpret_cast<uintptr_t>(address);
-    if (auto it = by_begin_.find(begin); it != by_begin_.end()) {
-      Cell& cell = cells_[it->second];
-      if (cell.end == begin + size) [[likely]] {
-        found_.clear();
-        if (name != nullptr) cell.name = name;
-        const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin,
-                       begin + size};
-        check_and_record(cell, a, clock_of(thread));
-        if (found_.size() > 1) order_found();
+    const uintptr_t end = begin + size;
+    CacheSlot& slot = cache_[slot_of(begin)];
+    uint32_t index = slot.cell;
+    if (slot.begin != begin || slot.end != end) [[unlikely]] {
+      auto it = by_begin_.find(begin);
+      if (it == by_begin_.end() || cells_[it->second].end != end) {
+        return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step,
+                             where, pc);
+      }
+      index = it->second;
+      slot = CacheSlot{begin, end, index};
+    }
+    Cell& cell = cells_[index];
+    found_.clear();
+    if (name != nullptr) cell.name = name;
+    const VectorClock& now = clock_of(thread);
+    const uint32_t mine = now.get(thread);
+    // Again in the same epoch (no release since): only the site changes.
+    // Stored field by field: copying an Access just built on the stack
+    // stalls on store forwarding, and this is most accesses.
+    if (write) {
+      if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
+        restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end);
         return found_;
       }
+    } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
+      restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end);
+      return found_;
     }
-    return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step,
-                         where, pc);
+    const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end};
+    check_and_record(cell, a, now);
+    if (found_.size() > 1) [[unlikely]] order_found();
+    return found_;
   }
 
   // A weft::var was constructed at [address, address + size): whatever the
@@ -136,6 +156,31 @@ class HappensBefore {
     uint32_t read_set = kNone;   // else: index into read_sets_, one epoch per reader
   };
 
+  // A direct-mapped cache of exact ranges in front of by_begin_: a cell
+  // whose bounds change or that is dropped is first forgotten here (cover()
+  // does it for every cell it touches).
+  struct CacheSlot {
+    uintptr_t begin = 0;
+    uintptr_t end = 0;
+    uint32_t cell = kNone;
+  };
+  static constexpr size_t kCacheSlots = 256;
+  static size_t slot_of(uintptr_t begin) { return ((begin >> 3) ^ (begin >> 11)) & (kCacheSlots - 1); }
+  void forget_cached(uintptr_t begin) {
+    CacheSlot& slot = cache_[slot_of(begin)];
+    if (slot.begin == begin) slot = CacheSlot{};
+  }
+
+  static void restamp(Access& to, Access::Kind kind, uint64_t step, std::source_location where, const void* pc,
+                      uintptr_t begin, uintptr_t end) {
+    to.kind = kind;
+    to.step = step;
+    to.where = where;
+    to.pc = pc;
+    to.begin = begin;
+    to.end = end;
+  }
+
   VectorClock& clock_of(ThreadId thread) {
     if (static_cast<size_t>(thread) >= threads_.size()) [[unlikely]] grow_threads(thread);
     return threads_[thread];
@@ -166,6 +211,7 @@ class HappensBefore {
   std::vector<uint32_t> free_cells_;
   std::vector<std::vector<Epoch>> read_sets_;
   std::vector<uint32_t> free_read_sets_;
+  std::array<CacheSlot, kCacheSlots> cache_{};
   absl::flat_hash_map<uintptr_t, uint32_t> by_begin_;    // the exact-range fast path
   absl::btree_map<uintptr_t, uint32_t> ordered_;         // overlap queries; cells are disjoint
   std::vector<uint32_t> pieces_;                         // scratch for cover()
