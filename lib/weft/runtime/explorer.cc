@@ -71,8 +71,8 @@ class Session {
   // Runs one execution; true if it failed.
   bool run(const std::function<void()>& body, detail::Strategy& strategy, uint64_t seed, uint64_t index,
            absl::string_view given_token = {}) {
-    races_.reset();
-    lock_order_.begin_execution();
+    if (options_.detect_races) races_.reset();
+    if (options_.detect_lock_order) lock_order_.begin_execution();
     strategy.begin_execution(seed, index);
     detail::FailureSignals::set_crash_execution(index);
     const std::string spec = strategy.replay_spec();
