@@ -20,7 +20,8 @@ void PctStrategy::begin_execution(uint64_t seed, uint64_t index) {
     spec_ = absl::StrCat("pct", depth_, "k", estimate_);
     spec_estimate_ = estimate_;
   }
-  priority_.clear();
+  // priority_ keeps its size: thread_created() sets each thread's entry
+  // before anything reads it, and resizing it per execution was not free.
   change_points_.clear();
   for (int i = 1; i < depth_; ++i) change_points_.push_back(1 + rng_.below(static_cast<uint32_t>(estimate_)));
   std::sort(change_points_.begin(), change_points_.end());
