@@ -74,7 +74,7 @@ bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_lo
     waiters_.push_back(self);
     const WakeReason why = ex.block(*this, deadline);
     if (why != WakeReason::kWoken) {
-      std::erase(waiters_, self);
+      waiters_.erase(std::remove(waiters_.begin(), waiters_.end(), self), waiters_.end());
       if (why == WakeReason::kAborted) return false;
       if (owner_ != kNoThread) return false;  // timed out while still held
     }

@@ -7,6 +7,7 @@
 #include <source_location>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/runtime/execution.h"
 
@@ -49,7 +50,9 @@ class MutexCore final : public Waitable {
   bool recursive_;
   ThreadId owner_ = kNoThread;
   int depth_ = 0;
-  std::vector<ThreadId> waiters_;
+  // Inline: a mutex lives for one execution, and a heap vector here cost an
+  // allocation in every execution where the lock was contended.
+  absl::InlinedVector<ThreadId, 4> waiters_;
   SyncClock clock_;
   uint32_t order_node_;
 };
