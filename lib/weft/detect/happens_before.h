@@ -86,6 +86,8 @@ class HappensBefore {
   // valid until the next call.
   std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write,
                                const char* name, uint64_t step, std::source_location where, const void* pc) {
+    found_.clear();
+    if (size == 0) [[unlikely]] return found_;  // (an empty cache slot is the range [0, 0))
     const auto begin = reinterpret_cast<uintptr_t>(address);
     const uintptr_t end = begin + size;
     CacheSlot& slot = cache_[slot_of(begin)];
@@ -100,7 +102,6 @@ class HappensBefore {
       slot = CacheSlot{begin, end, index};
     }
     Cell& cell = cells_[index];
-    found_.clear();
     if (name != nullptr) cell.name = name;
     const VectorClock& now = clock_of(thread);
     const uint32_t mine = now.get(thread);

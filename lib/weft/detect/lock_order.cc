@@ -90,6 +90,10 @@ void LockOrder::released(ThreadId thread, const void* lock) {
 
 void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Site where, uint64_t step,
                          const std::vector<Held>& held) {
+  const uint64_t key = pair_key(from.node, to);
+  const auto it = edge_of_.find(key);
+  // Known, and already as permissive as it gets: the common case.
+  if (it != edge_of_.end() && edges_[it->second].gates.empty()) [[likely]] return;
   Gates gates;
   for (const Held& h : held) {
     if (h.node != from.node && h.node != to && std::find(gates.begin(), gates.end(), h.node) == gates.end()) {
@@ -97,10 +101,8 @@ void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Site wh
     }
   }
   std::sort(gates.begin(), gates.end());
-  const uint64_t key = pair_key(from.node, to);
-  if (auto it = edge_of_.find(key); it != edge_of_.end()) [[likely]] {
+  if (it != edge_of_.end()) {
     Edge& e = edges_[it->second];
-    if (e.gates.empty()) return;  // known, and already as permissive as it gets
     Gates common;
     std::set_intersection(e.gates.begin(), e.gates.end(), gates.begin(), gates.end(), std::back_inserter(common));
     if (common.size() == e.gates.size()) return;
