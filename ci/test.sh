@@ -48,10 +48,11 @@ if [ "${WEFT_SKIP_FUZZ:-0}" != 1 ]; then
     found=1
     echo "fuzzing $(basename "$fuzzer") for ${WEFT_FUZZ_SECONDS:-20}s"
     corpus=$(mktemp -d)
-    "$fuzzer" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" -print_final_stats=0 "$corpus" 2>fuzz.log ||
+    # New inputs go to a scratch corpus; the checked-in seeds are read only.
+    "$fuzzer" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" "$corpus" tests/fuzz/corpus/*/ 2>fuzz.log ||
       { tail -50 fuzz.log; exit 1; }
     rm -rf "$corpus"
-  done < <(find build-fuzz -type f -executable -name '*_fuzz')
+  done < <(find build-fuzz/tests/fuzz -type f -executable -name '*fuzz*' | sort)
   [ "$found" = 1 ] || { echo "no fuzz targets were built" >&2; exit 1; }
   rm -f fuzz.log
 fi
