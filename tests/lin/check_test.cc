@@ -89,6 +89,28 @@ TEST(Check, TimeLimitGivesUnknown) {
   EXPECT_FALSE(r.message.empty());
 }
 
+// A long history whose first operation never returns: the search must stay
+// near linear (cuts still apply around the optional operation).
+TEST(Check, LongHistoryWithAnEarlyTimeoutStaysTractable) {
+  HistoryOf<R> h = {op(99, R::write(7), std::nullopt, 0, kEndOfTime)};
+  Time t = 1;
+  std::int64_t value = R::kNil;
+  for (int i = 0; i < 5000; ++i, t += 2) {
+    if (i % 2 == 0) {
+      value = i % 5;
+      h.push_back(op(i % 3, R::write(value), R::ok(), t, t + 1));
+    } else {
+      h.push_back(op(i % 3, R::read(), R::value(value), t, t + 1));
+    }
+  }
+  CheckOptions options;
+  options.explain = false;  // explanations of long histories are budgeted, see explain.h
+  EXPECT_EQ(check(R{}, h, options).verdict, Verdict::kLinearizable);
+  h.back().output = R::value(42);  // a value nobody wrote
+  CheckResult r = check(R{}, h, options);
+  EXPECT_EQ(r.verdict, Verdict::kNotLinearizable);
+}
+
 TEST(Check, RejectsOperationsThatReturnBeforeTheirCall) {
   HistoryOf<R> h = {op(0, R::write(1), R::ok(), 5, 4)};
   CheckResult r = check(R{}, h);

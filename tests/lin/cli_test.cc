@@ -120,6 +120,12 @@ TEST_F(LincheckCli, BadOptionsExitTwoWithAMessage) {
   EXPECT_THAT(r.output, HasSubstr("--model needs a value"));
 }
 
+TEST_F(LincheckCli, ReadsStandardInput) {
+  ToolRun r = weft("lincheck --model cas-register - < " + write("stale.log", kStale));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("<stdin>: NOT linearizable"));
+}
+
 TEST_F(LincheckCli, WrongModelForTheFileExitsTwo) {
   ToolRun r = weft("lincheck --model kv " + write("good.log", kGood));
   EXPECT_EQ(r.exit_code, 2);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -44,11 +45,17 @@ std::string lincheck_usage() {
   }
   return absl::StrCat(
       "usage: weft lincheck --model=MODEL [options] FILE...\n\n"
-      "Checks each history FILE for linearizability against MODEL.\n"
+      "Checks each history FILE (- for standard input) for linearizability against MODEL.\n"
       "Formats: Jepsen etcd logs, kv EDN maps, weft JSON lines (docs/linearizability.md).\n"
       "Exit: 0 every file linearizable (or undecided in time), 1 some file is not,\n"
       "      2 bad usage or a bad file (the others are still checked), 3 internal error.\n\n"
       "Models:\n", models, "\nOptions:\n", describe_flags(kFlags));
+}
+
+absl::StatusOr<lin::RawHistory> read_stdin(lin::LogFormat format) {
+  std::ostringstream text;
+  text << std::cin.rdbuf();
+  return lin::parse_history(text.str(), "<stdin>", format);
 }
 
 int lincheck_run(const std::vector<std::string>& args) {
@@ -96,12 +103,12 @@ int lincheck_run(const std::vector<std::string>& args) {
 
   int bad_inputs = 0, violations = 0, undecided = 0;
   for (const std::string& file : *files) {
-    if (std::filesystem::is_directory(file)) {
+    if (file != "-" && std::filesystem::is_directory(file)) {
       std::cerr << file << ": is a directory; expected a history file\n";
       ++bad_inputs;
       continue;
     }
-    auto raw = lin::read_history_file(file, *format);
+    auto raw = file == "-" ? read_stdin(*format) : lin::read_history_file(file, *format);
     if (!raw.ok()) {
       std::cerr << raw.status().message() << "\n";
       ++bad_inputs;

@@ -89,8 +89,13 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
     absl::StrAppend(&out, "\n(no explanation: it was turned off or ran out of time)\n");
     return out;
   }
+  // A core of hundreds of operations (a long history whose explanation ran
+  // out of budget) is shown by its most recent operations.
+  constexpr std::size_t kMaxRows = 40;
   std::vector<std::vector<std::string>> rows;
-  for (std::size_t i : by_call(view, result.core)) rows.push_back(row(i));
+  const std::vector<std::size_t> core = by_call(view, result.core);
+  const std::size_t skipped = core.size() > kMaxRows ? core.size() - kMaxRows : 0;
+  for (std::size_t k = skipped; k < core.size(); ++k) rows.push_back(row(core[k]));
   absl::StrAppend(&out, "\n",
                   result.core.size() == 1
                       ? std::string("This operation cannot be linearized")
@@ -99,6 +104,7 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
                   ", whatever any other operation did",
                   result.core_is_minimal ? "" : " (perhaps not minimal: the explanation reached its search budget)",
                   ":\n",
+                  skipped > 0 ? absl::StrCat("  (", skipped, " earlier ones not shown)\n") : "",
                   table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl),
                          "operation"},
                         rows));

@@ -101,6 +101,44 @@ class Explainer {
     result.core = required;
     result.core_is_minimal = false;
     bool minimal = true;
+
+    // First the oldest operations, all at once: the largest m such that the
+    // prefix still fails with every required operation that returned before
+    // starts[m] relaxed (monotone again, so a binary search). On a long
+    // history this leaves the chunked pass below only the recent past.
+    // Relaxing many operations makes trials slow (the search tracks every
+    // optional operation), so on long histories only the most recent
+    // kMaxShrink required operations are candidates; older ones stay in the
+    // core, which is then reported as perhaps not minimal.
+    constexpr std::size_t kMaxShrink = 512;
+    if (required.size() > kMaxShrink) {
+      std::vector<std::size_t> by_return = required;
+      std::stable_sort(by_return.begin(), by_return.end(), [&](std::size_t a, std::size_t b) {
+        return history_[a].ret < history_[b].ret;
+      });
+      required.assign(by_return.end() - kMaxShrink, by_return.end());
+      minimal = false;
+    }
+    std::vector<Time> starts;
+    for (std::size_t i : required) starts.push_back(history_[i].ret);
+    std::sort(starts.begin(), starts.end());
+    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    auto relax_before = [&](Time t) {
+      for (std::size_t i : required) relaxed[i] = history_[i].ret < t;
+    };
+    std::size_t good = 0, bad = starts.size();  // P(good) holds; P(bad) unknown or false
+    while (bad - good > 1) {
+      const std::size_t mid = good + (bad - good) / 2;
+      relax_before(starts[mid]);
+      const Outcome o = run(prefix(failing_end, relaxed));
+      if (o == Outcome::kTimedOut) break;
+      if (o == Outcome::kNotLinearizable) {
+        good = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    relax_before(starts.empty() ? 0 : starts[good]);
     // Small chunks first: relaxing half of a history at once makes trials
     // expensive (many optional operations) and rarely succeeds.
     for (std::size_t chunk = std::clamp<std::size_t>(required.size() / 2, 1, 4);; chunk /= 2) {
@@ -129,12 +167,14 @@ class Explainer {
   }
 
  private:
-  void finish_core(CheckResult& result, const std::vector<std::size_t>& required,
+  void finish_core(CheckResult& result, const std::vector<std::size_t>& /*candidates*/,
                    const std::vector<char>& relaxed) {
-    result.core.clear();
-    for (std::size_t i : required) {
-      if (!relaxed[i]) result.core.push_back(i);
+    // Every required operation of the failing prefix that was not relaxed.
+    std::vector<std::size_t> core;
+    for (std::size_t i : result.core) {
+      if (!relaxed[i]) core.push_back(i);
     }
+    result.core = std::move(core);
   }
 
   // prefix(t) as a new history; index_ maps its positions back.

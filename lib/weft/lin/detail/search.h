@@ -13,9 +13,9 @@
 //
 // Failed nodes are remembered. Because optional operations never have to be
 // used, a node is also hopeless when a failed node had the same required
-// operations and state and used only a subset of its optional operations
-// (every completion of the larger set also completes the smaller one). So
-// the memo keeps, per (required set, state), the optional sets that failed.
+// operations and state and could still use every optional operation this one
+// can (every completion of this node is one of that node). So the memo keeps,
+// per (required set, state), the available optional sets that failed.
 #pragma once
 
 #include <algorithm>
@@ -60,9 +60,11 @@ struct Prepared {
   std::vector<std::uint32_t> segment_begin;
   // Per segment, by call: its required operations.
   std::vector<std::vector<std::uint32_t>> required;
-  // All optional operations, by call. They are not bound to segments: one
-  // called before a cut may still take effect after it, until its return.
+  // All optional operations: first those that never return, then those
+  // that do, each by call. They are not bound to segments: one called before
+  // a cut may still take effect after it, until its return.
   std::vector<std::uint32_t> optional;
+  std::size_t forever = 0;  // optional[0, forever) never return
   // Per segment: its required operations by return time.
   std::vector<std::vector<std::uint32_t>> by_return;
   // Per position: identical operations in its segment whose interval starts
@@ -132,16 +134,29 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
     const std::uint32_t begin = p.segment_begin[s];
     const std::uint32_t end = p.segment_begin[s + 1];
     for (std::uint32_t i = begin; i < end; ++i) {
-      auto& list = p.output[i] != nullptr ? p.required[s] : p.optional;
-      p.bit[i] = static_cast<std::uint32_t>(list.size());
-      list.push_back(i);
+      if (p.output[i] != nullptr) {
+        p.bit[i] = static_cast<std::uint32_t>(p.required[s].size());
+        p.required[s].push_back(i);
+      } else {
+        p.optional.push_back(i);
+      }
     }
-    p.max_bits = std::max({p.max_bits, p.required[s].size(), p.optional.size()});
+    p.max_bits = std::max(p.max_bits, p.required[s].size());
     auto& order = p.by_return[s];
     order = p.required[s];
     std::stable_sort(order.begin(), order.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
   }
+  // Optional operations that never return first: they stay candidates to
+  // the end, so the cursor over the others (Frame::first_optional) can skip
+  // those that are used or too late without being held up by them.
+  std::stable_partition(p.optional.begin(), p.optional.end(),
+                        [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; });
+  p.forever = static_cast<std::size_t>(
+      std::count_if(p.optional.begin(), p.optional.end(),
+                    [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; }));
+  for (std::size_t k = 0; k < p.optional.size(); ++k) p.bit[p.optional[k]] = static_cast<std::uint32_t>(k);
+  p.max_bits = std::max(p.max_bits, p.optional.size());
   if (reductions.canonical_identical) {
     // j dominates i when both are identical, j's interval starts and ends no
     // later than i's, and they overlap (if j returned before i was called, j
@@ -203,7 +218,7 @@ class Searcher final : public PartSearch {
   SearchResult resume(std::uint64_t node_budget) override {
     if (!started_) {
       started_ = true;
-      Frame root{model_.initial(), {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0,
+      Frame root{model_.initial(), {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0, 0,
                  kNoEntry};
       root.required.clear(p_.max_bits);
       root.used.clear(p_.max_bits);
@@ -240,6 +255,7 @@ class Searcher final : public PartSearch {
     std::uint32_t segment;
     std::uint32_t first_open;    // index into required[segment]: first not linearized
     std::uint32_t return_cursor; // index into by_return[segment]: first not linearized
+    std::uint32_t first_optional;  // index into optional: none before it is still usable
     std::uint32_t next;          // next candidate: required[next], then optional[next - R]
     std::uint32_t trail_size;    // trail_ length before this node's operations
     std::uint32_t entry;         // this node's memo entry
@@ -255,9 +271,9 @@ class Searcher final : public PartSearch {
       return H::combine(std::move(h), k.required, k.state, k.segment);
     }
   };
-  // The optional sets seen with one Key, as a linked list in entries_.
+  // The available optional sets seen with one Key, as a linked list in entries_.
   struct Entry {
-    Bits used;
+    Bits available;
     std::uint32_t next;
     bool failed;
   };
@@ -302,6 +318,13 @@ class Searcher final : public PartSearch {
     const Time bound = min_return(f);
     for (;;) {
       std::uint32_t i;
+      // Order: required operations, optional ones that never return, then
+      // the other optional ones from the cursor (earlier ones are used or
+      // too late for good).
+      const auto forever_end = static_cast<std::uint32_t>(n_required + p_.forever);
+      if (f.next == forever_end && f.first_optional > p_.forever) {
+        f.next = static_cast<std::uint32_t>(n_required + f.first_optional);
+      }
       if (f.next < n_required) {
         i = required[f.next];
         if (p_.call[i] > bound) {
@@ -310,7 +333,11 @@ class Searcher final : public PartSearch {
         }
       } else if (f.next - n_required < optional.size()) {
         i = optional[f.next - n_required];
-        if (p_.call[i] > bound) return false;
+        if (p_.call[i] > bound) {
+          if (f.next >= forever_end) return false;
+          f.next = forever_end;  // the other list may still have candidates
+          continue;
+        }
       } else {
         return false;
       }
@@ -330,6 +357,7 @@ class Searcher final : public PartSearch {
                   f.segment,
                   f.first_open,
                   f.return_cursor,
+                  f.first_optional,
                   0,
                   static_cast<std::uint32_t>(trail_.size()),
                   kNoEntry};
@@ -378,19 +406,50 @@ class Searcher final : public PartSearch {
       while (f.first_open < required.size() && f.required.test(f.first_open)) ++f.first_open;
       if (!reductions_.greedy_read_only || !apply_greedy(f)) break;
     }
+    // max_call only grows and used operations stay used, so this cursor only
+    // moves forward; it keeps long histories from rescanning old operations.
+    if (f.first_optional < p_.forever) f.first_optional = static_cast<std::uint32_t>(p_.forever);
+    while (f.first_optional < p_.optional.size()) {
+      const std::uint32_t o = p_.optional[f.first_optional];
+      if (!f.used.test(p_.bit[o]) && p_.ret[o] >= f.max_call) break;
+      ++f.first_optional;
+    }
     f.next = f.first_open;
     return reductions_.memoize ? remember(f) : Settled::kOpen;
   }
 
+  // The optional operations this node could still use, among those called
+  // by now (later ones are the same for every node with this Key). Two nodes
+  // with one Key differ only in these: every completion of the one with fewer
+  // is a completion of the other, so a failed node prunes any node whose set
+  // is a subset of its own. Comparing these sets rather than the used ones
+  // ignores operations that are too late to matter either way.
+  Bits available(const Frame& f) const {
+    Bits a;
+    a.clear(p_.max_bits);
+    const Time bound = min_return(f);
+    auto add = [&](std::size_t from, std::size_t to) {
+      for (std::size_t k = from; k < to; ++k) {
+        const std::uint32_t o = p_.optional[k];
+        if (p_.call[o] > bound) break;
+        if (!f.used.test(k) && p_.ret[o] >= f.max_call) a.set(k);
+      }
+    };
+    add(0, p_.forever);
+    add(std::max<std::size_t>(f.first_optional, p_.forever), p_.optional.size());
+    return a;
+  }
+
   Settled remember(Frame& f) {
+    Bits avail = available(f);
     auto [it, added] = memo_.try_emplace(Key{f.required, f.state, f.segment}, kNoEntry);
     if (!added) {
       for (std::uint32_t e = it->second; e != kNoEntry; e = entries_[e].next) {
-        if (entries_[e].failed && entries_[e].used.subset_of(f.used)) return Settled::kSeen;
+        if (entries_[e].failed && avail.subset_of(entries_[e].available)) return Settled::kSeen;
       }
     }
     f.entry = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back(Entry{f.used, it->second, false});
+    entries_.push_back(Entry{std::move(avail), it->second, false});
     it->second = f.entry;
     return Settled::kOpen;
   }
@@ -428,7 +487,10 @@ class Searcher final : public PartSearch {
   // returned before i was called and could still take effect: moving i ahead
   // of it would break real time, so the greedy argument does not apply.
   bool strands_optional(const Frame& f, std::uint32_t i) const {
-    for (std::uint32_t o : p_.optional) {
+    // Those that never return cannot have returned before i was called.
+    for (std::size_t k = std::max<std::size_t>(f.first_optional, p_.forever);
+         k < p_.optional.size(); ++k) {
+      const std::uint32_t o = p_.optional[k];
       if (p_.call[o] >= p_.call[i]) break;
       if (p_.ret[o] < p_.call[i] && p_.ret[o] >= f.max_call && !f.used.test(p_.bit[o])) return true;
     }
