@@ -322,8 +322,8 @@ inline Execution::Thread* Execution::pick_next_inline() {
 
 Execution::Thread* Execution::pick_next() { return pick_next_inline(); }
 
-void Execution::point(Op op, const void* object, const char* name, std::source_location where, Cancel cancel,
-                      uint64_t value, const void* pc) {
+inline void Execution::point_inline(Op op, const void* object, const char* name, std::source_location where,
+                                    Cancel cancel, uint64_t value, const void* pc) {
   if (aborting_) [[unlikely]] {
     abort_point(cancel);
     return;
@@ -332,6 +332,16 @@ void Execution::point(Op op, const void* object, const char* name, std::source_l
   Thread* next = pick_next_inline();
   if (next != running_) switch_to(*next);
   if (aborting_) [[unlikely]] abort_point(cancel);
+}
+
+void Execution::point(Op op, const void* object, const char* name, std::source_location where, Cancel cancel,
+                      uint64_t value, const void* pc) {
+  point_inline(op, object, name, where, cancel, value, pc);
+}
+
+void Execution::yield_point(std::source_location where) {
+  note_yield();
+  point_inline(Op::kYield, nullptr, nullptr, where, Cancel::kCancellable, 0, nullptr);
 }
 
 void Execution::abort_point(Cancel cancel) {

@@ -116,6 +116,9 @@ class Execution {
   // The scheduling point before a visible operation of the current thread.
   void point(Op op, const void* object, const char* name, std::source_location where,
              Cancel cancel = Cancel::kCancellable, uint64_t value = 0, const void* pc = nullptr);
+  // this_thread::yield: note_yield() then point(Op::kYield, ...), in one
+  // frame (spin loops yield at every turn).
+  void yield_point(std::source_location where);
 
   // Blocks the current thread on `on` until wake(), or until `deadline`
   // (virtual ns) when it is the earliest pending deadline. `spurious` lets
@@ -215,6 +218,9 @@ class Execution {
   Thread* pick_next();
   // pick_next's body, inlined into point(): the step every operation pays.
   [[gnu::always_inline]] inline Thread* pick_next_inline();
+  [[gnu::always_inline]] inline void point_inline(Op op, const void* object, const char* name,
+                                                  std::source_location where, Cancel cancel, uint64_t value,
+                                                  const void* pc);
   std::span<const ThreadId> collect_enabled();
   // pick_next's rare paths, out of line so the hot path keeps a small frame.
   [[gnu::noinline]] std::span<const ThreadId> collect_enabled_with_wakeable();

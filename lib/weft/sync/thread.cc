@@ -61,11 +61,7 @@ int current_thread_id() {
   return ex == nullptr ? -1 : ex->current();
 }
 
-void yield_now(std::source_location where) {
-  Execution& ex = Execution::get();
-  ex.note_yield();
-  ex.point(Op::kYield, nullptr, nullptr, where);
-}
+void yield_now(std::source_location where) { Execution::get().yield_point(where); }
 
 void sleep_ns(int64_t ns, std::source_location where) {
   Execution& ex = Execution::get();
