@@ -175,11 +175,30 @@ TEST(Replay, TheSeedTokenNamesTheStrategyAndExecution) {
   std::optional<weft::Failure> f = find_lost_update(2);
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(f->seed_token.starts_with("w1s-"));
-  EXPECT_TRUE(contains(f->seed_token, "-5eed-" + std::to_string(f->execution) + "-100000-0"));
+  // Flags 2: this exploration ran with race detection off, and the token says
+  // so, so that a replay reports the same failure.
+  EXPECT_TRUE(contains(f->seed_token, "-5eed-" + std::to_string(f->execution) + "-100000-2"));
   EXPECT_TRUE(f->token.starts_with("w1d-"));
   // The report ends with both tokens.
   EXPECT_TRUE(contains(f->report, "token:      " + f->token));
   EXPECT_TRUE(contains(f->report, "seed token: " + f->seed_token));
+}
+
+}  // namespace
+
+namespace {
+
+// A failure found with race detection off replays to the same assertion
+// under default options: the token carries the detection settings.
+TEST(Replay, TheTokenCarriesTheDetectionSettings) {
+  std::optional<weft::Failure> f = find_lost_update(2);
+  ASSERT_TRUE(f.has_value());
+  for (const std::string& token : {f->token, f->seed_token}) {
+    const weft::Result r = weft::replay(token, [] { counter_body(2, 0, false); });
+    ASSERT_TRUE(r.failure.has_value()) << token;
+    EXPECT_EQ(r.failure->kind, FailureKind::kAssertion) << r.failure->report;
+    EXPECT_EQ(r.failure->message, f->message);
+  }
 }
 
 }  // namespace

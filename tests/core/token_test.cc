@@ -74,7 +74,7 @@ TEST(Token, MalformedTokensAreErrorsThatSayWhy) {
       {"w1s-random-5eed-x-100-0", "execution field is not a number"},
       {"w1s-random-5eed-0-0-0", "max_steps field is not a positive number"},
       {"w1s-random-5eed-0-many-0", "max_steps field"},
-      {"w1s-random-5eed-0-100-4", "unknown flags"},
+      {"w1s-random-5eed-0-100-8", "unknown flags"},
       {"w1s-random-5eed-0-100-x", "unknown flags"},
       {"w1s-random-5eed-99999999999999999999999-100-0", "execution field"},
       // Well-formed, but naming a strategy this weft cannot rebuild.

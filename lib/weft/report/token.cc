@@ -10,7 +10,9 @@ namespace weft::detail {
 namespace {
 
 constexpr uint64_t kFlagSpuriousWakeups = 1;
-constexpr uint64_t kKnownFlags = kFlagSpuriousWakeups;
+constexpr uint64_t kFlagNoRaceDetection = 2;
+constexpr uint64_t kFlagNoLockOrderDetection = 4;
+constexpr uint64_t kKnownFlags = kFlagSpuriousWakeups | kFlagNoRaceDetection | kFlagNoLockOrderDetection;
 // Decisions are expanded from their runs, so the count a token claims is
 // memory spent: a 20-byte token must not cost a gigabyte. 16M decisions is
 // far beyond any token a person pastes.
@@ -42,7 +44,16 @@ absl::Status bad(absl::string_view text, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("bad schedule token '", shown, "': ", why));
 }
 
-uint64_t flags_of(const ScheduleToken& t) { return t.spurious_wakeups ? kFlagSpuriousWakeups : 0; }
+uint64_t flags_of(const ScheduleToken& t) {
+  return (t.spurious_wakeups ? kFlagSpuriousWakeups : 0) | (t.detect_races ? 0 : kFlagNoRaceDetection) |
+         (t.detect_lock_order ? 0 : kFlagNoLockOrderDetection);
+}
+
+void set_flags(ScheduleToken& t, uint64_t flags) {
+  t.spurious_wakeups = (flags & kFlagSpuriousWakeups) != 0;
+  t.detect_races = (flags & kFlagNoRaceDetection) == 0;
+  t.detect_lock_order = (flags & kFlagNoLockOrderDetection) == 0;
+}
 
 absl::StatusOr<ScheduleToken> parse_seed_form(absl::string_view text, absl::string_view body) {
   const std::vector<absl::string_view> parts = absl::StrSplit(body, '-');
@@ -60,7 +71,7 @@ absl::StatusOr<ScheduleToken> parse_seed_form(absl::string_view text, absl::stri
     return bad(text, "the max_steps field is not a positive number");
   }
   if (!absl::SimpleAtoi(parts[4], &flags) || (flags & ~kKnownFlags) != 0) return bad(text, "unknown flags");
-  t.spurious_wakeups = (flags & kFlagSpuriousWakeups) != 0;
+  set_flags(t, flags);
   return t;
 }
 
@@ -78,7 +89,7 @@ absl::StatusOr<ScheduleToken> parse_decision_form(absl::string_view text, absl::
   }
   if ((flags & ~kKnownFlags) != 0) return bad(text, "unknown flags (made by a newer weft?)");
   if (t.max_steps == 0) return bad(text, "max_steps is zero");
-  t.spurious_wakeups = (flags & kFlagSpuriousWakeups) != 0;
+  set_flags(t, flags);
   for (uint64_t r = 0; r < runs; ++r) {
     uint64_t value = 0, count = 0;
     if (!get_varint(in, value) || !get_varint(in, count)) return bad(text, "the decision data is truncated");

@@ -26,8 +26,12 @@ namespace weft::detail {
 struct ScheduleToken {
   enum class Form { kSeed, kDecisions };
   Form form = Form::kDecisions;
+  // Options that change what a schedule means or what it reports: a replay
+  // takes them from the token, not from the caller.
   uint64_t max_steps = 0;
   bool spurious_wakeups = false;
+  bool detect_races = true;
+  bool detect_lock_order = true;
   // Seed form.
   std::string strategy;
   uint64_t seed = 0;

@@ -49,6 +49,8 @@ absl::Status validate(const Options& o) {
 // Everything one exploration or replay needs, wired together.
 class Session {
  public:
+  // `options` must outlive the session. Replays pass the caller's options
+  // with the detection settings of the token applied.
   Session(const Options& options, bool spurious, uint64_t max_steps)
       : options_(options),
         stacks_(options.stack_size),
@@ -63,6 +65,8 @@ class Session {
     if (options.detect_lock_order) execution_.set_lock_order_detector(&lock_order_);
     token_base_.max_steps = max_steps;
     token_base_.spurious_wakeups = spurious;
+    token_base_.detect_races = options.detect_races;
+    token_base_.detect_lock_order = options.detect_lock_order;
     // Set once: a closure over the current execution's context would cost an
     // allocation per execution.
     execution_.finish_failure = [this](Failure& f) { finish_failure(f); };
@@ -82,9 +86,12 @@ class Session {
       t.form = ScheduleToken::Form::kSeed;
       t.strategy = spec;
       t.seed = seed;
-      const std::string token = detail::format_token(t);  // ...-<index>-<max_steps>-<flags>
-      const std::string suffix = absl::StrCat("-", t.max_steps, "-", t.spurious_wakeups ? 1 : 0);
-      const std::string prefix = token.substr(0, token.size() - suffix.size() - absl::StrCat(t.execution).size());
+      t.execution = 0;
+      const std::string token = detail::format_token(t);  // ...-0-<max_steps>-<flags>
+      const size_t flags_dash = token.rfind('-');
+      const size_t suffix_start = token.rfind('-', flags_dash - 1);  // "-<max_steps>-<flags>"
+      const std::string suffix = token.substr(suffix_start);
+      const std::string prefix = token.substr(0, suffix_start - 1);  // drops the "0"
       const std::string before = absl::StrCat("weft: replay the schedule that crashed with WEFT_REPLAY=", prefix);
       const std::string after = absl::StrCat(suffix, "\n");
       detail::FailureSignals::set_crash_note(before, after);
@@ -204,7 +211,12 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
     }
     strategy = *std::move(s);
   }
-  Session session(options, parsed->spurious_wakeups, parsed->max_steps);
+  // What the token says about detection wins: the same schedule must report
+  // the same failure wherever it is replayed.
+  Options effective = options;
+  effective.detect_races = parsed->detect_races;
+  effective.detect_lock_order = parsed->detect_lock_order;
+  Session session(effective, parsed->spurious_wakeups, parsed->max_steps);
   result.executions = 1;
   const bool failed = session.run(body, *strategy, parsed->seed, parsed->execution, absl::StripAsciiWhitespace(token));
   if (failed) {
