@@ -60,7 +60,7 @@ TEST(Token, MalformedTokensAreErrorsThatSayWhy) {
       {decision_token(std::string("\x00\xa0\x8d\x06\x02\x01\x05\x00", 8)), "truncated"},
       {decision_token(std::string("\x00\xa0\x8d\x06\x01\x01\x00", 7)), "corrupt"},  // a run of zero
       {decision_token(std::string("\x00\xa0\x8d\x06\x01\x01\x01\x07", 8)), "trailing data"},
-      {decision_token(std::string("\x04\x0a\x00", 3)), "unknown flags"},
+      {decision_token(std::string("\x08\x0a\x00", 3)), "unknown flags"},
       {decision_token(std::string("\x00\x00\x00", 3)), "max_steps is zero"},
       {decision_token(std::string("\x00\x0a\x01\xff\xff\xff\xff\x1f\x01", 9)), "corrupt"},  // value > 2^32
       // 2^24 + 1 decisions claimed by a few bytes: refused, not allocated.
