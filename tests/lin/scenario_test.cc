@@ -47,7 +47,9 @@ TEST(Scenario, FindsAndShrinksALostUpdate) {
   ASSERT_TRUE(r.bug_found());
   ASSERT_TRUE(r.scenario.has_value());
   EXPECT_LE(r.scenario->size(), 3u) << r.report;  // add || add, then get
-  EXPECT_NE(r.report.find("NOT linearizable"), std::string::npos);
+  EXPECT_EQ(r.failure->kind, FailureKind::kNotLinearizable);
+  EXPECT_NE(r.report.find("has no legal sequential order"), std::string::npos) << r.report;
+  EXPECT_NE(r.report.find("cannot be linearized"), std::string::npos) << r.report;
   EXPECT_NE(r.report.find("thread 1:"), std::string::npos);
 
   // The token replays the same failure on the same scenario.

@@ -36,9 +36,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "weft/explore.h"
 #include "weft/lin/check.h"
+#include "weft/lin/detail/fail_execution.h"
 #include "weft/lin/model.h"
 #include "weft/lin/render.h"
 #include "weft/sync/assert.h"
@@ -186,12 +188,20 @@ class ScenarioTester {
     CheckOptions check_options;
     check_options.time_limit = absl::Seconds(10);
     const CheckResult r = check(model_, history, check_options);
-    const bool history_is_linearizable = r.verdict != Verdict::kNotLinearizable;
-    if (!history_is_linearizable) {
+    if (r.verdict == Verdict::kNotLinearizable) {
       HistoryView view = view_of(model_, history, r);
       view.title = "the history of this execution";
       view.show_elapsed = false;
-      WEFT_ASSERT_MSG(history_is_linearizable, render_text(view, r));
+      // The explanation tables become the report's detail lines.
+      std::vector<std::string> details = absl::StrSplit(render_text(view, r), '\n');
+      while (!details.empty() && details.back().empty()) details.pop_back();
+      if (!details.empty()) details.erase(details.begin());  // the summary line
+      if (!detail::fail_not_linearizable(
+              absl::StrCat("the history of ", history.size(),
+                           " operations has no legal sequential order"),
+              std::move(details))) {
+        WEFT_ASSERT_MSG(false, render_text(view, r));  // not inside an execution
+      }
     }
   }
 
