@@ -138,20 +138,19 @@ void Execution::switch_to(Thread& next) {
 }
 
 void Execution::fiber_entry(FiberTransfer from) {
-  static_cast<Execution*>(from.data)->thread_main(from.fctx);
+  Execution& ex = *static_cast<Execution*>(from.data);
+  const void* bottom = nullptr;
+  std::size_t size = 0;
+  finish_fiber_switch(nullptr, &bottom, &size);
+  if (ex.switched_from_ == &ex.main_ && bottom != nullptr) {
+    ex.main_.stack_bottom = bottom;
+    ex.main_.stack_size = size;
+  }
+  ex.switched_from_->context = from.fctx;
+  ex.thread_main();
 }
 
-void Execution::thread_main(FiberContext caller) {
-  {
-    const void* bottom = nullptr;
-    std::size_t size = 0;
-    finish_fiber_switch(nullptr, &bottom, &size);
-    if (switched_from_ == &main_ && bottom != nullptr) {
-      main_.stack_bottom = bottom;
-      main_.stack_size = size;
-    }
-  }
-  switched_from_->context = caller;
+void Execution::thread_main() {
   Thread& self = *running_;
   const ThreadId id = self.id;
   // One fiber serves thread `id` of every execution: creating a fiber per
@@ -167,7 +166,7 @@ void Execution::thread_main(FiberContext caller) {
   switched_from_ = &self;
   start_fiber_switch(nullptr, main_.stack_bottom, main_.stack_size);
   jump_to(std::exchange(main_.context, nullptr), this);
-  __builtin_unreachable();
+  // Not reached; no __builtin_unreachable() either (see fiber_entry).
 }
 
 void Execution::run_thread(Thread& self, ThreadId id) {

@@ -235,8 +235,12 @@ class Execution {
   void handle_stack_overflow();
   void make_runnable(ThreadId t);
   void make_not_runnable(ThreadId t);
+  // A new fiber starts here, and never returns: thread_main leaves for good
+  // by a jump. It is deliberately not [[noreturn]] (nor provably so): ASan
+  // precedes calls to no-return functions with __asan_handle_no_return,
+  // which fails on a fiber's fresh stack.
   static void fiber_entry(FiberTransfer from);
-  [[noreturn]] void thread_main(FiberContext caller);
+  void thread_main();
   // One thread's life on its fiber: the body, its exit step, waking joiners.
   void run_thread(Thread& self, ThreadId id);
   void record_failure(FailureKind kind, std::string message, const std::source_location* where,
