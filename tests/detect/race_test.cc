@@ -2,6 +2,7 @@
 // schedule that exhibits it, reported with both accesses, and replayed by
 // its token; each fixed version survives 10,000 schedules per strategy.
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -368,9 +369,10 @@ TEST(Race, ConstructionPublishedThroughARelaxedPointerIsARace) {
     weft::thread maker([&] { slot.store(new weft::var<int>{7, "fresh"}, std::memory_order_relaxed); });
     weft::var<int>* v = nullptr;
     while ((v = slot.load(std::memory_order_relaxed)) == nullptr) weft::this_thread::yield();
-    (void)v->load();
+    // Owned before the racy read: the failure unwinds this thread from there.
+    const std::unique_ptr<weft::var<int>> owned(v);
+    (void)owned->load();
     maker.join();
-    delete v;
   };
   std::optional<weft::Failure> f = find(options(100), body, FailureKind::kDataRace);
   ASSERT_TRUE(f.has_value());
