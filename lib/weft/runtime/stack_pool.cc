@@ -42,9 +42,10 @@ boost::context::stack_context StackPool::allocate() {
     }
     mappings_.push_back(base);
   }
-  last_.size = usable_;
-  last_.sp = base + mapping_bytes_;
-  return last_;
+  boost::context::stack_context stack;
+  stack.size = usable_;
+  stack.sp = base + mapping_bytes_;
+  return stack;
 }
 
 void StackPool::deallocate(boost::context::stack_context& sctx) {

@@ -7,7 +7,10 @@
 // stack overflow instead of corrupting a neighbour.
 //
 //   StackPool pool(256 * 1024);
-//   boost::context::fiber f(std::allocator_arg, PooledStack{&pool}, fn);
+//   boost::context::stack_context stack = pool.allocate();
+//   fcontext_t fiber = make_fcontext(stack.sp, stack.size, entry);
+//   ...
+//   pool.deallocate(stack);  // once the fiber is gone
 #pragma once
 
 #include <boost/context/stack_context.hpp>
@@ -38,23 +41,12 @@ class StackPool {
   bool is_guard_address(const void* address) const;
 
   std::size_t usable_bytes() const { return usable_; }
-  // The stack most recently handed out: Boost.Context does not tell a fiber
-  // its own bounds, and the sanitizer annotations need them.
-  const boost::context::stack_context& last_allocated() const { return last_; }
 
  private:
   std::size_t usable_;
   std::size_t mapping_bytes_;
   std::vector<char*> mappings_;  // every stack's base: the guard region comes first
   std::vector<char*> free_;  // bases of idle stacks
-  boost::context::stack_context last_{};
-};
-
-// Boost.Context StackAllocator over a StackPool.
-struct PooledStack {
-  StackPool* pool;
-  boost::context::stack_context allocate() { return pool->allocate(); }
-  void deallocate(boost::context::stack_context& sctx) { pool->deallocate(sctx); }
 };
 
 }  // namespace weft::detail
