@@ -3,9 +3,11 @@
 #   1. installs missing Debian packages (ci/setup.sh),
 #   2. the regular build (g++, warnings as errors) and its ctest suite,
 #   3. the linearizability verdicts on ../shared/data/porcupine when present,
-#   4. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer,
-#   5. a short libFuzzer run of every parser (clang).
-# Set WEFT_SKIP_SANITIZERS=1 or WEFT_SKIP_FUZZ=1 to leave a stage out locally.
+#   4. a clang build with AddressSanitizer + UndefinedBehaviorSanitizer and
+#      the libFuzzer targets: the same suite under the sanitizers, then a
+#      short libFuzzer run of every parser.
+# Set WEFT_SKIP_SANITIZERS=1 (stage 4) or WEFT_SKIP_FUZZ=1 (the fuzzing only)
+# to leave a stage out locally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,30 +32,33 @@ else
 fi
 
 if [ "${WEFT_SKIP_SANITIZERS:-0}" != 1 ]; then
-  stage "tests under ASan + UBSan"
-  cmake -S . -B build-asan -G Ninja -DWEFT_WERROR=ON -DWEFT_SANITIZE=address,undefined \
-    -DWEFT_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-asan -j"$jobs"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs"
-fi
+  # One clang build serves both: every weft target carries ASan + UBSan and
+  # libFuzzer's coverage hooks (WEFT_ENABLE_FUZZ), so the whole suite runs
+  # under the sanitizers and the fuzzers link against the same libraries.
+  # It also keeps weft compiling with the second compiler users have.
+  stage "build (clang, ASan + UBSan, libFuzzer targets, -Werror)"
+  CXX=clang++ cmake -S . -B build-san -G Ninja -DWEFT_WERROR=ON -DWEFT_ENABLE_FUZZ=ON \
+    -DWEFT_SANITIZE=address,undefined -DWEFT_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-san -j"$jobs"
 
-if [ "${WEFT_SKIP_FUZZ:-0}" != 1 ]; then
-  stage "fuzzing the parsers (clang, libFuzzer)"
-  CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DWEFT_ENABLE_FUZZ=ON -DWEFT_BUILD_TESTS=OFF \
-    -DWEFT_BUILD_EXAMPLES=OFF -DWEFT_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-fuzz -j"$jobs"
-  found=0
-  while IFS= read -r fuzzer; do
-    found=1
-    echo "fuzzing $(basename "$fuzzer") for ${WEFT_FUZZ_SECONDS:-20}s"
-    corpus=$(mktemp -d)
-    # New inputs go to a scratch corpus; the checked-in seeds are read only.
-    "$fuzzer" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" "$corpus" tests/fuzz/corpus/*/ 2>fuzz.log ||
-      { tail -50 fuzz.log; exit 1; }
-    rm -rf "$corpus"
-  done < <(find build-fuzz/tests/fuzz -type f -executable -name '*fuzz*' | sort)
-  [ "$found" = 1 ] || { echo "no fuzz targets were built" >&2; exit 1; }
-  rm -f fuzz.log
+  stage "tests under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-san --output-on-failure -j"$jobs"
+
+  if [ "${WEFT_SKIP_FUZZ:-0}" != 1 ]; then
+    stage "fuzzing the parsers (libFuzzer)"
+    found=0
+    while IFS= read -r fuzzer; do
+      found=1
+      echo "fuzzing $(basename "$fuzzer") for ${WEFT_FUZZ_SECONDS:-20}s"
+      corpus=$(mktemp -d)
+      # New inputs go to a scratch corpus; the checked-in seeds are read only.
+      "$fuzzer" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" "$corpus" tests/fuzz/corpus/*/ 2>fuzz.log ||
+        { tail -50 fuzz.log; exit 1; }
+      rm -rf "$corpus"
+    done < <(find build-san/tests/fuzz -type f -executable -name '*fuzz*' | sort)
+    [ "$found" = 1 ] || { echo "no fuzz targets were built" >&2; exit 1; }
+    rm -f fuzz.log
+  fi
 fi
 stage "all tests passed"

@@ -183,7 +183,7 @@ void HappensBefore::order_found() {
 
 std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t begin, std::size_t size,
                                                    Access::Kind kind, const char* name, uint64_t step,
-                                                   std::source_location where, const void* pc) {
+                                                   weft::source_location where, const void* pc) {
   found_.clear();
   if (size == 0) return found_;
   const uintptr_t end = begin + size;
@@ -206,7 +206,7 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
 }
 
 void HappensBefore::created(ThreadId thread, const void* address, std::size_t size, const char* name,
-                            uint64_t step, std::source_location where) {
+                            uint64_t step, weft::source_location where) {
   if (size == 0) return;
   const auto begin = reinterpret_cast<uintptr_t>(address);
   const uintptr_t end = begin + size;

@@ -23,7 +23,7 @@
 
 #include <array>
 #include <cstdint>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <span>
 #include <tuple>
 #include <vector>
@@ -44,7 +44,7 @@ struct Access {
   ThreadId thread = 0;
   Kind kind = Kind::kRead;
   uint64_t step = 0;
-  std::source_location where;
+  weft::source_location where;
   const void* pc = nullptr;  // caller address when `where` is unknown
   uintptr_t begin = 0;       // the bytes it touched: [begin, end)
   uintptr_t end = 0;
@@ -85,7 +85,7 @@ class HappensBefore {
   // races it makes, the most recent conflicting access first; the span stays
   // valid until the next call.
   std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write,
-                               const char* name, uint64_t step, std::source_location where, const void* pc) {
+                               const char* name, uint64_t step, weft::source_location where, const void* pc) {
     found_.clear();
     if (size == 0) [[unlikely]] return found_;  // (an empty cache slot is the range [0, 0))
     const auto begin = reinterpret_cast<uintptr_t>(address);
@@ -127,7 +127,7 @@ class HappensBefore {
   // memory held before is forgotten, and the construction counts as a write
   // by `thread` (so a reader that was not handed the object races with it).
   void created(ThreadId thread, const void* address, std::size_t size, const char* name, uint64_t step,
-               std::source_location where);
+               weft::source_location where);
 
   // ---- reporting policy, for the whole exploration ----
   void set_stop_on_race(bool stop) { stop_on_race_ = stop; }
@@ -172,7 +172,7 @@ class HappensBefore {
     if (slot.begin == begin) slot = CacheSlot{};
   }
 
-  static void restamp(Access& to, Access::Kind kind, uint64_t step, std::source_location where, const void* pc,
+  static void restamp(Access& to, Access::Kind kind, uint64_t step, weft::source_location where, const void* pc,
                       uintptr_t begin, uintptr_t end) {
     to.kind = kind;
     to.step = step;
@@ -194,7 +194,7 @@ class HappensBefore {
   void race_with(const Cell& cell, const Access& earlier, const Access& later);
   void order_found();
   std::span<const Race> access_ranges(ThreadId thread, uintptr_t begin, std::size_t size, Access::Kind kind,
-                                      const char* name, uint64_t step, std::source_location where,
+                                      const char* name, uint64_t step, weft::source_location where,
                                       const void* pc);
   // Cells overlapping [begin, end), split at begin and end, gaps filled with
   // fresh cells: on return `pieces_` covers the range exactly, in order.

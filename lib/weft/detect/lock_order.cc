@@ -64,7 +64,7 @@ uint32_t LockOrder::node_of(const void* lock, uint32_t node, const char* name) {
 }
 
 void LockOrder::acquired(ThreadId thread, const void* lock, uint32_t node, const char* name,
-                         std::source_location where, const void* pc, uint64_t step, bool blocking) {
+                         weft::source_location where, const void* pc, uint64_t step, bool blocking) {
   if (thread < 0) return;
   if (static_cast<size_t>(thread) >= held_.size()) held_.resize(thread + 1);
   node = node_of(lock, node, name);

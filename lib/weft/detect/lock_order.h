@@ -32,7 +32,7 @@
 
 #include <cstdint>
 #include <optional>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,7 +65,7 @@ class LockOrder {
   // known by its address). `pc` is the caller's address, which names the
   // site when `where` is in a system header (std::lock_guard). `blocking`:
   // lock() or a condition variable's reacquisition, not try_lock.
-  void acquired(ThreadId thread, const void* lock, uint32_t node, const char* name, std::source_location where,
+  void acquired(ThreadId thread, const void* lock, uint32_t node, const char* name, weft::source_location where,
                 const void* pc, uint64_t step, bool blocking);
   void released(ThreadId thread, const void* lock);
 
@@ -82,7 +82,7 @@ class LockOrder {
   };
   // Where a lock was taken.
   struct Site {
-    std::source_location where;
+    weft::source_location where;
     const void* pc = nullptr;
   };
   struct Edge {
@@ -122,7 +122,6 @@ class LockOrder {
   std::vector<uint8_t> on_path_;                             // per node, during search()
   std::vector<uint32_t> path_;                               // edges, during search()
   uint64_t execution_ = 0;
-  bool reported_ = false;
   std::optional<LockInversion> inversion_;
 };
 

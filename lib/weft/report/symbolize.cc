@@ -109,7 +109,7 @@ bool is_system_header(std::string_view file) {
          file.starts_with("/usr/local/include/") || file.find("/include/c++/") != std::string_view::npos;
 }
 
-std::string describe_site(const std::source_location& where, const void* pc) {
+std::string describe_site(const weft::source_location& where, const void* pc) {
   if (!prefer_pc(where, pc)) return where.line() != 0 ? format_position(to_position(where)) : "?";
   const void* one[] = {pc};
   return format_position(symbolize(one)[0]);

@@ -1,10 +1,10 @@
 // Code addresses to source positions, for the operations that cannot take a
-// std::source_location (operators such as `x = x + 1` on a weft::var). The
+// weft::source_location (operators such as `x = x + 1` on a weft::var). The
 // hot path only stores the caller's address; a report resolves the few it
 // shows with binutils' addr2line, batched, once.
 #pragma once
 
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,13 +20,13 @@ std::vector<SourcePosition> symbolize(std::span<const void* const> pcs);
 // "file.cc:12" from `where` when it is known, else from `pc`, else "?".
 // A `where` inside a system header (std::lock_guard calling lock()) yields
 // to `pc`, whose inlined frames lead back to the user's line.
-std::string describe_site(const std::source_location& where, const void* pc);
+std::string describe_site(const weft::source_location& where, const void* pc);
 
 // True for the standard library's and other installed headers.
 bool is_system_header(std::string_view file);
 
 // Whether a step recorded at `where` and `pc` is better told by `pc`.
-inline bool prefer_pc(const std::source_location& where, const void* pc) {
+inline bool prefer_pc(const weft::source_location& where, const void* pc) {
   return pc != nullptr && (where.line() == 0 || is_system_header(where.file_name()));
 }
 

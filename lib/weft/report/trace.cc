@@ -49,7 +49,7 @@ const char* object_kind(Op op) {
 
 }  // namespace
 
-SourcePosition to_position(const std::source_location& where) {
+SourcePosition to_position(const weft::source_location& where) {
   SourcePosition p;
   if (where.line() == 0) return p;
   p.file = where.file_name();
@@ -106,6 +106,9 @@ std::vector<TraceStep> to_trace_steps(std::span<const RawEvent> events, std::spa
     } else {
       s.where = resolved[std::lower_bound(pcs.begin(), pcs.end(), e.pc) - pcs.begin()];
     }
+    // Still inside the standard library (an out-of-line ~lock_guard calling
+    // unlock): a header's line tells the user nothing, so show none.
+    if (s.where.known() && is_system_header(s.where.file)) s.where = {};
     s.preempted = e.preempted;
     s.highlighted = std::find(highlight.begin(), highlight.end(), s.step) != highlight.end();
     steps.push_back(std::move(s));

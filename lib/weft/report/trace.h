@@ -1,7 +1,7 @@
 // Turning the runtime's raw step events into the readable trace of a report.
 #pragma once
 
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <span>
 #include <string>
 #include <vector>
@@ -12,7 +12,7 @@
 
 namespace weft::detail {
 
-SourcePosition to_position(const std::source_location& where);
+SourcePosition to_position(const weft::source_location& where);
 // "bank_test.cc:14", file name without its directories.
 std::string format_position(const SourcePosition& where);
 

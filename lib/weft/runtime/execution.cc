@@ -202,7 +202,7 @@ void Execution::run_thread(Thread& self, ThreadId id) {
   self.joiners.clear();
 }
 
-ThreadId Execution::spawn(ThreadFn&& fn, std::source_location where) {
+ThreadId Execution::spawn(ThreadFn&& fn, weft::source_location where) {
   const ThreadId id = thread_count_++;
   if (static_cast<size_t>(id) == threads_.size()) threads_.push_back(std::make_unique<Thread>());
   Thread& t = *threads_[id];
@@ -321,7 +321,7 @@ inline Execution::Thread* Execution::pick_next_inline() {
 
 Execution::Thread* Execution::pick_next() { return pick_next_inline(); }
 
-inline void Execution::point_inline(Op op, const void* object, const char* name, std::source_location where,
+inline void Execution::point_inline(Op op, const void* object, const char* name, weft::source_location where,
                                     Cancel cancel, uint64_t value, const void* pc) {
   if (aborting_) [[unlikely]] {
     abort_point(cancel);
@@ -333,12 +333,12 @@ inline void Execution::point_inline(Op op, const void* object, const char* name,
   if (aborting_) [[unlikely]] abort_point(cancel);
 }
 
-void Execution::point(Op op, const void* object, const char* name, std::source_location where, Cancel cancel,
+void Execution::point(Op op, const void* object, const char* name, weft::source_location where, Cancel cancel,
                       uint64_t value, const void* pc) {
   point_inline(op, object, name, where, cancel, value, pc);
 }
 
-void Execution::yield_point(std::source_location where) {
+void Execution::yield_point(weft::source_location where) {
   note_yield();
   point_inline(Op::kYield, nullptr, nullptr, where, Cancel::kCancellable, 0, nullptr);
 }
@@ -397,7 +397,7 @@ void Execution::wait_for_exit(ThreadId thread) {
   }
 }
 
-uint32_t Execution::choose(uint32_t n, std::source_location where) {
+uint32_t Execution::choose(uint32_t n, weft::source_location where) {
   if (aborting_ || n <= 1) return 0;
   const uint32_t value = strategy_->pick_value(n);
   if (value >= n) [[unlikely]] {
@@ -412,20 +412,20 @@ uint32_t Execution::choose(uint32_t n, std::source_location where) {
   return value;
 }
 
-void Execution::fail(FailureKind kind, std::string message, std::source_location where,
+void Execution::fail(FailureKind kind, std::string message, weft::source_location where,
                      std::vector<std::string> details, Cancel cancel) {
   if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), {});
   abort_point(cancel);
 }
 
-void Execution::fail_highlighting(FailureKind kind, std::string message, std::source_location where,
+void Execution::fail_highlighting(FailureKind kind, std::string message, weft::source_location where,
                                   std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
                                   Cancel cancel) {
   if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
   abort_point(cancel);
 }
 
-void Execution::record_failure(FailureKind kind, std::string message, const std::source_location* where,
+void Execution::record_failure(FailureKind kind, std::string message, const weft::source_location* where,
                                std::vector<std::string> details, std::vector<uint64_t> highlight_steps) {
   aborting_ = true;
   failure_ = make_failure(kind, std::move(message), where, std::move(details), std::move(highlight_steps));
@@ -433,7 +433,7 @@ void Execution::record_failure(FailureKind kind, std::string message, const std:
   if (finish_failure) finish_failure(*failure_);
 }
 
-Failure Execution::describe_failure(FailureKind kind, std::string message, std::source_location where,
+Failure Execution::describe_failure(FailureKind kind, std::string message, weft::source_location where,
                                     std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
   return make_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
 }
@@ -447,7 +447,7 @@ std::string Execution::object_label(const void* object) const {
   return {};
 }
 
-Failure Execution::make_failure(FailureKind kind, std::string message, const std::source_location* where,
+Failure Execution::make_failure(FailureKind kind, std::string message, const weft::source_location* where,
                                 std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
   Failure f;
   f.kind = kind;

@@ -24,7 +24,7 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <string>
 #include <vector>
 
@@ -82,8 +82,8 @@ struct RawEvent {
   const void* object = nullptr;
   const char* name = nullptr;  // the object's user-given name, if any
   uint64_t value = 0;          // op-specific: the chosen value, the joined thread
-  std::source_location where;
-  // Operators cannot take a std::source_location argument (x = x + 1): they
+  weft::source_location where;
+  // Operators cannot take a weft::source_location argument (x = x + 1): they
   // record their caller's address instead, symbolized only for a report.
   const void* pc = nullptr;
 };
@@ -114,11 +114,11 @@ class Execution {
   int thread_count() const { return thread_count_; }
 
   // The scheduling point before a visible operation of the current thread.
-  void point(Op op, const void* object, const char* name, std::source_location where,
+  void point(Op op, const void* object, const char* name, weft::source_location where,
              Cancel cancel = Cancel::kCancellable, uint64_t value = 0, const void* pc = nullptr);
   // this_thread::yield: note_yield() then point(Op::kYield, ...), in one
   // frame (spin loops yield at every turn).
-  void yield_point(std::source_location where);
+  void yield_point(weft::source_location where);
 
   // Blocks the current thread on `on` until wake(), or until `deadline`
   // (virtual ns) when it is the earliest pending deadline. `spurious` lets
@@ -128,13 +128,13 @@ class Execution {
   void wake(ThreadId thread);
 
   // Creates a thread; it runs when the scheduler picks it.
-  ThreadId spawn(ThreadFn&& fn, std::source_location where);
+  ThreadId spawn(ThreadFn&& fn, weft::source_location where);
   bool finished(ThreadId thread) const { return threads_[thread]->status == Status::kFinished; }
   // Blocks the current thread until `thread` exits (join).
   void wait_for_exit(ThreadId thread);
 
   // A controlled nondeterministic choice in [0, n), recorded like a switch.
-  uint32_t choose(uint32_t n, std::source_location where);
+  uint32_t choose(uint32_t n, weft::source_location where);
 
   // The current thread yields (yield, sleep, failed try_lock): PCT demotes it.
   void note_yield() { strategy_->thread_yielded(current_); }
@@ -149,17 +149,17 @@ class Execution {
   // Reports a failure of the current thread and unwinds the execution.
   // Returns only in non-cancellable contexts (destructors): then the thread
   // goes on until its next cancellable point.
-  void fail(FailureKind kind, std::string message, std::source_location where,
+  void fail(FailureKind kind, std::string message, weft::source_location where,
             std::vector<std::string> details = {}, Cancel cancel = Cancel::kCancellable);
   // Like fail(), with extra steps to highlight in the trace.
-  void fail_highlighting(FailureKind kind, std::string message, std::source_location where,
+  void fail_highlighting(FailureKind kind, std::string message, weft::source_location where,
                          std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
                          Cancel cancel = Cancel::kCancellable);
 
   // Builds the report of a failure of the current thread at this step, as
   // fail() would, but lets the execution go on: data races recorded when
   // Options::stop_on_race is false. finish_failure fills in the token later.
-  Failure describe_failure(FailureKind kind, std::string message, std::source_location where,
+  Failure describe_failure(FailureKind kind, std::string message, weft::source_location where,
                            std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
   // The label the interleaving gives `object` ("balance", "var#2"), or "".
   std::string object_label(const void* object) const;
@@ -202,7 +202,7 @@ class Execution {
     // kWakeup) that blocks again without a new point, e.g. after losing the
     // race for a mutex, is still blocked in that operation.
     Op blocked_in = Op::kStart;
-    std::source_location created_at;
+    weft::source_location created_at;
     // Stack bounds, for the sanitizers' fiber-switch annotations.
     const void* stack_bottom = nullptr;
     std::size_t stack_size = 0;
@@ -219,7 +219,7 @@ class Execution {
   // pick_next's body, inlined into point(): the step every operation pays.
   [[gnu::always_inline]] inline Thread* pick_next_inline();
   [[gnu::always_inline]] inline void point_inline(Op op, const void* object, const char* name,
-                                                  std::source_location where, Cancel cancel, uint64_t value,
+                                                  weft::source_location where, Cancel cancel, uint64_t value,
                                                   const void* pc);
   std::span<const ThreadId> collect_enabled();
   // pick_next's rare paths, out of line so the hot path keeps a small frame.
@@ -243,9 +243,9 @@ class Execution {
   void thread_main();
   // One thread's life on its fiber: the body, its exit step, waking joiners.
   void run_thread(Thread& self, ThreadId id);
-  void record_failure(FailureKind kind, std::string message, const std::source_location* where,
+  void record_failure(FailureKind kind, std::string message, const weft::source_location* where,
                       std::vector<std::string> details, std::vector<uint64_t> highlight_steps);
-  Failure make_failure(FailureKind kind, std::string message, const std::source_location* where,
+  Failure make_failure(FailureKind kind, std::string message, const weft::source_location* where,
                        std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
   void record_deadlock();
   void record_livelock();

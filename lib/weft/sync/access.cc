@@ -83,7 +83,7 @@ RaceText describe(const Race& race, const Execution& ex, const void* address) {
 
 }  // namespace
 
-void plain_access(Op op, const void* address, std::size_t size, const char* name, std::source_location where,
+void plain_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
                   const void* pc) {
   Execution& ex = Execution::get();
   ex.point(op, address, name, where, Cancel::kCancellable, 0, pc);
@@ -110,7 +110,7 @@ void plain_access(Op op, const void* address, std::size_t size, const char* name
   }
 }
 
-void checked_memory_created(const void* address, std::size_t size, const char* name, std::source_location where) {
+void checked_memory_created(const void* address, std::size_t size, const char* name, weft::source_location where) {
   Execution* ex = Execution::get_if_any();
   if (ex == nullptr) return;
   HappensBefore* hb = ex->races();

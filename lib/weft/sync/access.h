@@ -10,7 +10,7 @@
 
 #include <atomic>
 #include <cstddef>
-#include <source_location>
+#include "weft/report/source_location.h"
 
 #include "weft/detect/vector_clock.h"
 #include "weft/runtime/execution.h"
@@ -18,14 +18,14 @@
 namespace weft::detail {
 
 // A scheduling point, then a race check of [address, address + size).
-void plain_access(Op op, const void* address, std::size_t size, const char* name, std::source_location where,
+void plain_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
                   const void* pc);
 
 // A weft::var was constructed at [address, address + size): forget what the
 // memory held before (another object, freed) and count the construction as
 // a write by the current thread. No scheduling point: construction is not
 // shared yet. Does nothing outside an execution.
-void checked_memory_created(const void* address, std::size_t size, const char* name, std::source_location where);
+void checked_memory_created(const void* address, std::size_t size, const char* name, weft::source_location where);
 
 // The happens-before effect of an atomic operation with `order`.
 enum class AtomicEffect : uint8_t { kLoad, kStore, kReadModifyWrite };
@@ -33,7 +33,7 @@ void atomic_sync(AtomicEffect effect, std::memory_order order, SyncClock& clock)
 
 // Scheduling point of an atomic operation (cancellable: atomics are not
 // used in destructors often enough to justify the alternative).
-inline void atomic_point(Op op, const void* object, const char* name, std::source_location where,
+inline void atomic_point(Op op, const void* object, const char* name, weft::source_location where,
                          const void* pc = nullptr) {
   Execution::get().point(op, object, name, where, Cancel::kCancellable, 0, pc);
 }

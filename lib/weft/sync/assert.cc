@@ -9,7 +9,7 @@
 
 namespace weft::detail {
 
-void assertion_failed(std::string_view condition, std::string_view message, std::source_location where) {
+void assertion_failed(std::string_view condition, std::string_view message, weft::source_location where) {
   std::string text = absl::StrCat("assertion failed: ", std::string(condition));
   if (!message.empty()) absl::StrAppend(&text, " (", std::string(message), ")");
   Execution* ex = Execution::get_if_any();

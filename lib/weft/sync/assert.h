@@ -6,20 +6,20 @@
 //   WEFT_ASSERT_MSG(queue.size() <= capacity, "queue overfilled");
 #pragma once
 
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <string_view>
 
 namespace weft::detail {
 void assertion_failed(std::string_view condition, std::string_view message,
-                                   std::source_location where);
+                                   weft::source_location where);
 }  // namespace weft::detail
 
 #define WEFT_ASSERT(cond)                                                                    \
   do {                                                                                       \
-    if (!(cond)) ::weft::detail::assertion_failed(#cond, {}, std::source_location::current()); \
+    if (!(cond)) ::weft::detail::assertion_failed(#cond, {}, weft::source_location::current()); \
   } while (false)
 
 #define WEFT_ASSERT_MSG(cond, message)                                                            \
   do {                                                                                            \
-    if (!(cond)) ::weft::detail::assertion_failed(#cond, (message), std::source_location::current()); \
+    if (!(cond)) ::weft::detail::assertion_failed(#cond, (message), weft::source_location::current()); \
   } while (false)

@@ -21,7 +21,7 @@
 #include <concepts>
 #include <cstring>
 #include <cstddef>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <type_traits>
 #include <vector>
 
@@ -45,13 +45,13 @@ class atomic : private detail::Waitable {
   bool is_lock_free() const noexcept { return is_always_lock_free; }
 
   T load(std::memory_order order = std::memory_order_seq_cst,
-         std::source_location where = std::source_location::current()) const {
+         weft::source_location where = weft::source_location::current()) const {
     detail::atomic_point(detail::Op::kLoad, this, name_, where);
     detail::atomic_sync(detail::AtomicEffect::kLoad, order, clock_);
     return value_;
   }
   void store(T desired, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current()) {
+             weft::source_location where = weft::source_location::current()) {
     detail::atomic_point(detail::Op::kStore, this, name_, where);
     detail::atomic_sync(detail::AtomicEffect::kStore, order, clock_);
     value_ = desired;
@@ -63,71 +63,71 @@ class atomic : private detail::Waitable {
   }
 
   T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current()) {
+             weft::source_location where = weft::source_location::current()) {
     return rmw(
         detail::Op::kReadModifyWrite, order, where, [&](T) { return desired; }, nullptr);
   }
 
   bool compare_exchange_strong(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst,
-                               std::source_location where = std::source_location::current()) {
+                               weft::source_location where = weft::source_location::current()) {
     return cas(expected, desired, order, order == std::memory_order_acq_rel   ? std::memory_order_acquire
                                          : order == std::memory_order_release ? std::memory_order_relaxed
                                                                               : order,
                where);
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure,
-                               std::source_location where = std::source_location::current()) {
+                               weft::source_location where = weft::source_location::current()) {
     return cas(expected, desired, success, failure, where);
   }
   bool compare_exchange_weak(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst,
-                             std::source_location where = std::source_location::current()) {
+                             weft::source_location where = weft::source_location::current()) {
     return compare_exchange_strong(expected, desired, order, where);
   }
   bool compare_exchange_weak(T& expected, T desired, std::memory_order success, std::memory_order failure,
-                             std::source_location where = std::source_location::current()) {
+                             weft::source_location where = weft::source_location::current()) {
     return cas(expected, desired, success, failure, where);
   }
 
   // Arithmetic and bitwise read-modify-writes, for integral types.
   T fetch_add(T arg, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              weft::source_location where = weft::source_location::current())
     requires std::integral<T>
   {
     return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v + arg); }, nullptr);
   }
   T fetch_sub(T arg, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              weft::source_location where = weft::source_location::current())
     requires std::integral<T>
   {
     return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v - arg); }, nullptr);
   }
   T fetch_and(T arg, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              weft::source_location where = weft::source_location::current())
     requires std::integral<T>
   {
     return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v & arg); }, nullptr);
   }
   T fetch_or(T arg, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current())
+             weft::source_location where = weft::source_location::current())
     requires std::integral<T>
   {
     return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v | arg); }, nullptr);
   }
   T fetch_xor(T arg, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              weft::source_location where = weft::source_location::current())
     requires std::integral<T>
   {
     return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v ^ arg); }, nullptr);
   }
   // Pointer arithmetic.
   T fetch_add(std::ptrdiff_t arg, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              weft::source_location where = weft::source_location::current())
     requires std::is_pointer_v<T>
   {
     return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return v + arg; }, nullptr);
   }
   T fetch_sub(std::ptrdiff_t arg, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              weft::source_location where = weft::source_location::current())
     requires std::is_pointer_v<T>
   {
     return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return v - arg; }, nullptr);
@@ -147,7 +147,7 @@ class atomic : private detail::Waitable {
   // C++20 atomic waiting: blocks while the value equals `old`. Only
   // notify_one/notify_all wake a waiter, so a missing notify is a deadlock.
   void wait(T old, std::memory_order order = std::memory_order_seq_cst,
-            std::source_location where = std::source_location::current()) const {
+            weft::source_location where = weft::source_location::current()) const {
     detail::Execution& ex = detail::Execution::get();
     while (true) {
       if (load(order, where) != old) return;
@@ -155,8 +155,8 @@ class atomic : private detail::Waitable {
       if (ex.block(*this) == detail::WakeReason::kAborted) return;
     }
   }
-  void notify_one(std::source_location where = std::source_location::current()) { notify(where); }
-  void notify_all(std::source_location where = std::source_location::current()) { notify(where); }
+  void notify_one(weft::source_location where = weft::source_location::current()) { notify(where); }
+  void notify_all(weft::source_location where = weft::source_location::current()) { notify(where); }
 
  private:
   T load_at(const void* pc) const {
@@ -176,7 +176,7 @@ class atomic : private detail::Waitable {
   }
 
   template <typename F>
-  T rmw(detail::Op op, std::memory_order order, std::source_location where, F next, const void* pc) {
+  T rmw(detail::Op op, std::memory_order order, weft::source_location where, F next, const void* pc) {
     detail::atomic_point(op, this, name_, where, pc);
     detail::atomic_sync(detail::AtomicEffect::kReadModifyWrite, order, clock_);
     const T old = value_;
@@ -184,7 +184,7 @@ class atomic : private detail::Waitable {
     return old;
   }
 
-  bool cas(T& expected, T desired, std::memory_order success, std::memory_order failure, std::source_location where) {
+  bool cas(T& expected, T desired, std::memory_order success, std::memory_order failure, weft::source_location where) {
     detail::atomic_point(detail::Op::kCompareExchange, this, name_, where);
     if (std::memcmp(&value_, &expected, sizeof(T)) == 0) {
       detail::atomic_sync(detail::AtomicEffect::kReadModifyWrite, success, clock_);
@@ -198,7 +198,7 @@ class atomic : private detail::Waitable {
     return false;
   }
 
-  void notify(std::source_location where) {
+  void notify(weft::source_location where) {
     detail::Execution::get().point(detail::Op::kNotifyAll, this, name_, where, detail::Cancel::kNonCancellable);
     wake_waiters();
   }

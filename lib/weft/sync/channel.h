@@ -20,7 +20,7 @@
 #include <cstddef>
 #include <deque>
 #include <optional>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <utility>
 #include <vector>
 
@@ -38,7 +38,7 @@ class channel final : private detail::Waitable {
   channel& operator=(const channel&) = delete;
 
   // Blocks until there is room (or, unbuffered, until a receiver takes it).
-  void send(T value, std::source_location where = std::source_location::current()) {
+  void send(T value, weft::source_location where = weft::source_location::current()) {
     detail::Execution& ex = detail::Execution::get();
     ex.point(detail::Op::kSend, this, name_, where);
     if (!check_open(ex, where)) return;
@@ -54,7 +54,7 @@ class channel final : private detail::Waitable {
     if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), room_clock_);
   }
 
-  bool try_send(T value, std::source_location where = std::source_location::current()) {
+  bool try_send(T value, weft::source_location where = weft::source_location::current()) {
     detail::Execution& ex = detail::Execution::get();
     ex.point(detail::Op::kTrySend, this, name_, where);
     if (!check_open(ex, where)) return false;
@@ -71,7 +71,7 @@ class channel final : private detail::Waitable {
   }
 
   // The next value; nullopt once the channel is closed and drained.
-  std::optional<T> recv(std::source_location where = std::source_location::current()) {
+  std::optional<T> recv(weft::source_location where = weft::source_location::current()) {
     detail::Execution& ex = detail::Execution::get();
     ex.point(detail::Op::kReceive, this, name_, where);
     while (items_.empty() && !closed_) {
@@ -84,7 +84,7 @@ class channel final : private detail::Waitable {
     return pop(ex);
   }
 
-  std::optional<T> try_recv(std::source_location where = std::source_location::current()) {
+  std::optional<T> try_recv(weft::source_location where = weft::source_location::current()) {
     detail::Execution& ex = detail::Execution::get();
     ex.point(detail::Op::kTryReceive, this, name_, where);
     if (items_.empty()) {
@@ -98,7 +98,7 @@ class channel final : private detail::Waitable {
     return pop(ex);
   }
 
-  void close(std::source_location where = std::source_location::current()) {
+  void close(weft::source_location where = weft::source_location::current()) {
     detail::Execution& ex = detail::Execution::get();
     ex.point(detail::Op::kClose, this, name_, where, detail::Cancel::kNonCancellable);
     if (closed_) {
@@ -124,7 +124,7 @@ class channel final : private detail::Waitable {
   }
   bool has_room() const { return items_.size() < std::max<std::size_t>(capacity_, 1); }
 
-  bool check_open(detail::Execution& ex, std::source_location where) {
+  bool check_open(detail::Execution& ex, weft::source_location where) {
     if (!closed_) return true;
     ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: send on ", describe(), ", which is closed"), where);
     return false;
@@ -155,7 +155,7 @@ class channel final : private detail::Waitable {
   }
 
   // Blocks until something about the channel changes. False if aborted.
-  bool wait(detail::Execution& ex, std::source_location) {
+  bool wait(detail::Execution& ex, weft::source_location) {
     waiters_.push_back(ex.current());
     if (ex.block(*this) == detail::WakeReason::kAborted) return false;
     return true;

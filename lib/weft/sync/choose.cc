@@ -4,6 +4,6 @@
 
 namespace weft {
 
-uint32_t choose(uint32_t n, std::source_location where) { return detail::Execution::get().choose(n, where); }
+uint32_t choose(uint32_t n, weft::source_location where) { return detail::Execution::get().choose(n, where); }
 
 }  // namespace weft

@@ -7,10 +7,10 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
+#include "weft/report/source_location.h"
 
 namespace weft {
 
-uint32_t choose(uint32_t n, std::source_location where = std::source_location::current());
+uint32_t choose(uint32_t n, weft::source_location where = weft::source_location::current());
 
 }  // namespace weft

@@ -12,7 +12,7 @@ using detail::Execution;
 using detail::Op;
 using detail::WakeReason;
 
-void condition_variable::notify_one(std::source_location where) {
+void condition_variable::notify_one(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kNotifyOne, this, name_, where, Cancel::kNonCancellable);
   if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
@@ -24,7 +24,7 @@ void condition_variable::notify_one(std::source_location where) {
   ex.wake(woken);
 }
 
-void condition_variable::notify_all(std::source_location where) {
+void condition_variable::notify_all(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kNotifyAll, this, name_, where, Cancel::kNonCancellable);
   if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
@@ -33,7 +33,7 @@ void condition_variable::notify_all(std::source_location where) {
 }
 
 cv_status condition_variable::wait_until_ns(std::unique_lock<mutex>& lock, int64_t deadline,
-                                            std::source_location where) {
+                                            weft::source_location where) {
   Execution& ex = Execution::get();
   if (!lock.owns_lock() || !lock.mutex()->core().held_by_current()) {
     ex.fail(FailureKind::kMisuse,

@@ -20,7 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <vector>
 
 #include "weft/detect/vector_clock.h"
@@ -37,44 +37,44 @@ class condition_variable final : private detail::Waitable {
   condition_variable(const condition_variable&) = delete;
   condition_variable& operator=(const condition_variable&) = delete;
 
-  void notify_one(std::source_location where = std::source_location::current());
-  void notify_all(std::source_location where = std::source_location::current());
+  void notify_one(weft::source_location where = weft::source_location::current());
+  void notify_all(weft::source_location where = weft::source_location::current());
 
-  void wait(std::unique_lock<mutex>& lock, std::source_location where = std::source_location::current()) {
+  void wait(std::unique_lock<mutex>& lock, weft::source_location where = weft::source_location::current()) {
     wait_until_ns(lock, detail::kNoDeadline, where);
   }
   template <typename Predicate>
   void wait(std::unique_lock<mutex>& lock, Predicate pred,
-            std::source_location where = std::source_location::current()) {
+            weft::source_location where = weft::source_location::current()) {
     while (!pred()) wait_until_ns(lock, detail::kNoDeadline, where);
   }
 
   template <typename Rep, typename Period>
   cv_status wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& d,
-                     std::source_location where = std::source_location::current()) {
+                     weft::source_location where = weft::source_location::current()) {
     return wait_until_ns(lock, detail::deadline_after(d), where);
   }
   template <typename Rep, typename Period, typename Predicate>
   bool wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& d, Predicate pred,
-                std::source_location where = std::source_location::current()) {
+                weft::source_location where = weft::source_location::current()) {
     return wait_until_pred(lock, detail::deadline_after(d), pred, where);
   }
 
   template <typename Duration>
   cv_status wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<steady_clock, Duration>& t,
-                       std::source_location where = std::source_location::current()) {
+                       weft::source_location where = weft::source_location::current()) {
     return wait_until_ns(lock, detail::deadline_at(t), where);
   }
   template <typename Duration, typename Predicate>
   bool wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<steady_clock, Duration>& t,
-                  Predicate pred, std::source_location where = std::source_location::current()) {
+                  Predicate pred, weft::source_location where = weft::source_location::current()) {
     return wait_until_pred(lock, detail::deadline_at(t), pred, where);
   }
 
  private:
-  cv_status wait_until_ns(std::unique_lock<mutex>& lock, int64_t deadline, std::source_location where);
+  cv_status wait_until_ns(std::unique_lock<mutex>& lock, int64_t deadline, weft::source_location where);
   template <typename Predicate>
-  bool wait_until_pred(std::unique_lock<mutex>& lock, int64_t deadline, Predicate& pred, std::source_location where) {
+  bool wait_until_pred(std::unique_lock<mutex>& lock, int64_t deadline, Predicate& pred, weft::source_location where) {
     while (!pred()) {
       if (wait_until_ns(lock, deadline, where) == cv_status::timeout) return pred();
     }

@@ -10,7 +10,7 @@ using detail::Execution;
 using detail::Op;
 using detail::WakeReason;
 
-void latch::count_down(std::ptrdiff_t n, std::source_location where) {
+void latch::count_down(std::ptrdiff_t n, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kCountDown, this, name_, where, Cancel::kNonCancellable, static_cast<uint64_t>(n));
   if (n < 0 || n > count_) {
@@ -27,7 +27,7 @@ void latch::count_down(std::ptrdiff_t n, std::source_location where) {
   }
 }
 
-bool latch::try_wait(std::source_location where) const noexcept {
+bool latch::try_wait(weft::source_location where) const noexcept {
   Execution& ex = Execution::get();
   ex.point(Op::kArriveAndWait, this, name_, where, Cancel::kNonCancellable);
   if (count_ != 0) {
@@ -38,7 +38,7 @@ bool latch::try_wait(std::source_location where) const noexcept {
   return true;
 }
 
-void latch::wait(std::source_location where) const {
+void latch::wait(weft::source_location where) const {
   Execution& ex = Execution::get();
   ex.point(Op::kArriveAndWait, this, name_, where);
   while (count_ != 0) {
@@ -48,7 +48,7 @@ void latch::wait(std::source_location where) const {
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);
 }
 
-barrier::arrival_token barrier::arrive_internal(std::ptrdiff_t n, bool drop, std::source_location where) {
+barrier::arrival_token barrier::arrive_internal(std::ptrdiff_t n, bool drop, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kArriveAndWait, this, name_, where);
   if (n <= 0 || n > pending_) {
@@ -74,13 +74,13 @@ barrier::arrival_token barrier::arrive_internal(std::ptrdiff_t n, bool drop, std
   return phase;
 }
 
-barrier::arrival_token barrier::arrive(std::ptrdiff_t n, std::source_location where) {
+barrier::arrival_token barrier::arrive(std::ptrdiff_t n, weft::source_location where) {
   return arrive_internal(n, false, where);
 }
 
-void barrier::arrive_and_drop(std::source_location where) { arrive_internal(1, true, where); }
+void barrier::arrive_and_drop(weft::source_location where) { arrive_internal(1, true, where); }
 
-void barrier::wait(arrival_token phase, std::source_location where) const {
+void barrier::wait(arrival_token phase, weft::source_location where) const {
   Execution& ex = Execution::get();
   while (phase_ == phase) {
     waiters_.push_back(ex.current());

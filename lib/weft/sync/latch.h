@@ -13,7 +13,7 @@
 
 #include <cstddef>
 #include <functional>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <vector>
 
 #include "weft/detect/vector_clock.h"
@@ -27,10 +27,10 @@ class latch final : private detail::Waitable {
   latch(const latch&) = delete;
   latch& operator=(const latch&) = delete;
 
-  void count_down(std::ptrdiff_t n = 1, std::source_location where = std::source_location::current());
-  bool try_wait(std::source_location where = std::source_location::current()) const noexcept;
-  void wait(std::source_location where = std::source_location::current()) const;
-  void arrive_and_wait(std::ptrdiff_t n = 1, std::source_location where = std::source_location::current()) {
+  void count_down(std::ptrdiff_t n = 1, weft::source_location where = weft::source_location::current());
+  bool try_wait(weft::source_location where = weft::source_location::current()) const noexcept;
+  void wait(weft::source_location where = weft::source_location::current()) const;
+  void arrive_and_wait(std::ptrdiff_t n = 1, weft::source_location where = weft::source_location::current()) {
     count_down(n, where);
     wait(where);
   }
@@ -53,13 +53,13 @@ class barrier final : private detail::Waitable {
   barrier(const barrier&) = delete;
   barrier& operator=(const barrier&) = delete;
 
-  arrival_token arrive(std::ptrdiff_t n = 1, std::source_location where = std::source_location::current());
-  void wait(arrival_token phase, std::source_location where = std::source_location::current()) const;
-  void arrive_and_wait(std::source_location where = std::source_location::current()) { wait(arrive(1, where), where); }
-  void arrive_and_drop(std::source_location where = std::source_location::current());
+  arrival_token arrive(std::ptrdiff_t n = 1, weft::source_location where = weft::source_location::current());
+  void wait(arrival_token phase, weft::source_location where = weft::source_location::current()) const;
+  void arrive_and_wait(weft::source_location where = weft::source_location::current()) { wait(arrive(1, where), where); }
+  void arrive_and_drop(weft::source_location where = weft::source_location::current());
 
  private:
-  arrival_token arrive_internal(std::ptrdiff_t n, bool drop, std::source_location where);
+  arrival_token arrive_internal(std::ptrdiff_t n, bool drop, weft::source_location where);
 
   std::ptrdiff_t expected_;
   std::ptrdiff_t pending_;

@@ -17,7 +17,7 @@
 #pragma once
 
 #include <chrono>
-#include <source_location>
+#include "weft/report/source_location.h"
 
 #include "weft/sync/mutex_core.h"
 #include "weft/sync/thread.h"
@@ -48,13 +48,13 @@ class BasicMutex {
 
   // Called from std::lock_guard and friends, `where` is a line of the
   // standard header: the return address leads reports back to the user's.
-  [[gnu::noinline]] void lock(std::source_location where = std::source_location::current()) {
+  [[gnu::noinline]] void lock(weft::source_location where = weft::source_location::current()) {
     core_.lock(where, __builtin_return_address(0));
   }
-  [[gnu::noinline]] bool try_lock(std::source_location where = std::source_location::current()) {
+  [[gnu::noinline]] bool try_lock(weft::source_location where = weft::source_location::current()) {
     return core_.try_lock(where, __builtin_return_address(0));
   }
-  [[gnu::noinline]] void unlock(std::source_location where = std::source_location::current()) {
+  [[gnu::noinline]] void unlock(weft::source_location where = weft::source_location::current()) {
     core_.unlock(where, __builtin_return_address(0));
   }
 
@@ -69,12 +69,12 @@ class BasicTimedMutex : public BasicMutex<kRecursive> {
 
   template <typename Rep, typename Period>
   bool try_lock_for(const std::chrono::duration<Rep, Period>& d,
-                    std::source_location where = std::source_location::current()) {
+                    weft::source_location where = weft::source_location::current()) {
     return this->core_.try_lock_until(deadline_after(d), where);
   }
   template <typename Duration>
   bool try_lock_until(const std::chrono::time_point<steady_clock, Duration>& t,
-                      std::source_location where = std::source_location::current()) {
+                      weft::source_location where = weft::source_location::current()) {
     return this->core_.try_lock_until(deadline_at(t), where);
   }
 };

@@ -33,7 +33,7 @@ bool MutexCore::held_by_current() const {
   return ex != nullptr && owner_ == ex->current();
 }
 
-void MutexCore::take(Execution& ex, std::source_location where, const void* pc, bool blocking) {
+void MutexCore::take(Execution& ex, weft::source_location where, const void* pc, bool blocking) {
   owner_ = ex.current();
   depth_ = 1;
   if (HappensBefore* hb = ex.races()) hb->acquire(owner_, clock_);
@@ -42,7 +42,7 @@ void MutexCore::take(Execution& ex, std::source_location where, const void* pc, 
     if (std::optional<LockInversion> inversion = order->take_inversion()) {
       // A site in a system header (std::lock_guard) says nothing: the details name the user's lines.
       ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message),
-                           prefer_pc(where, pc) ? std::source_location{} : where,
+                           prefer_pc(where, pc) ? weft::source_location{} : where,
                            std::move(inversion->details), std::move(inversion->highlight_steps));
     }
   }
@@ -57,7 +57,7 @@ void MutexCore::give(Execution& ex) {
   waiters_.clear();
 }
 
-bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_location where, const void* pc) {
+bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, weft::source_location where, const void* pc) {
   const ThreadId self = ex.current();
   while (owner_ != kNoThread) {
     if (owner_ == self) {
@@ -84,13 +84,13 @@ bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, std::source_lo
   return true;
 }
 
-void MutexCore::lock(std::source_location where, const void* pc) {
+void MutexCore::lock(weft::source_location where, const void* pc) {
   Execution& ex = Execution::get();
   ex.point(Op::kLock, this, name_, where, Cancel::kCancellable, 0, pc);
   acquire_or_block(ex, kNoDeadline, where, pc);
 }
 
-bool MutexCore::try_lock(std::source_location where, const void* pc) {
+bool MutexCore::try_lock(weft::source_location where, const void* pc) {
   Execution& ex = Execution::get();
   ex.point(Op::kTryLock, this, name_, where, Cancel::kCancellable, 0, pc);
   if (owner_ == kNoThread) {
@@ -106,13 +106,13 @@ bool MutexCore::try_lock(std::source_location where, const void* pc) {
   return false;
 }
 
-bool MutexCore::try_lock_until(int64_t deadline, std::source_location where) {
+bool MutexCore::try_lock_until(int64_t deadline, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kTryLock, this, name_, where);
   return acquire_or_block(ex, deadline, where);
 }
 
-void MutexCore::unlock(std::source_location where, const void* pc) {
+void MutexCore::unlock(weft::source_location where, const void* pc) {
   Execution& ex = Execution::get();
   // unlock runs in lock_guard destructors: it must never unwind.
   ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable, 0, pc);
@@ -135,7 +135,7 @@ void MutexCore::release_for_wait() {
   if (owner_ == ex.current()) give(ex);
 }
 
-void MutexCore::reacquire_after_wait(std::source_location where) {
+void MutexCore::reacquire_after_wait(weft::source_location where) {
   Execution& ex = Execution::get();
   acquire_or_block(ex, kNoDeadline, where);
 }

@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -22,16 +22,16 @@ class MutexCore final : public Waitable {
   MutexCore& operator=(const MutexCore&) = delete;
 
   // `pc`: the caller's return address, for when `where` is in a system header.
-  void lock(std::source_location where, const void* pc = nullptr);
-  bool try_lock(std::source_location where, const void* pc = nullptr);
+  void lock(weft::source_location where, const void* pc = nullptr);
+  bool try_lock(weft::source_location where, const void* pc = nullptr);
   // `deadline` in virtual ns; returns false on timeout.
-  bool try_lock_until(int64_t deadline, std::source_location where);
-  void unlock(std::source_location where, const void* pc = nullptr);
+  bool try_lock_until(int64_t deadline, weft::source_location where);
+  void unlock(weft::source_location where, const void* pc = nullptr);
 
   // For condition variables: release fully / reacquire without a scheduling
   // point of their own (the wait is the point).
   void release_for_wait();
-  void reacquire_after_wait(std::source_location where);
+  void reacquire_after_wait(weft::source_location where);
 
   void holders(std::vector<ThreadId>& out) const override {
     if (owner_ != kNoThread) out.push_back(owner_);
@@ -40,8 +40,8 @@ class MutexCore final : public Waitable {
   const char* name() const { return name_; }
 
  private:
-  bool acquire_or_block(Execution& ex, int64_t deadline, std::source_location where, const void* pc = nullptr);
-  void take(Execution& ex, std::source_location where, const void* pc, bool blocking);
+  bool acquire_or_block(Execution& ex, int64_t deadline, weft::source_location where, const void* pc = nullptr);
+  void take(Execution& ex, weft::source_location where, const void* pc, bool blocking);
   void give(Execution& ex);
   // Its identity in the lock-order graph, which outlives the execution.
   static uint32_t lock_order_node();

@@ -4,7 +4,7 @@
 
 namespace weft::detail {
 
-void SemaphoreCore::release(std::ptrdiff_t n, std::source_location where) {
+void SemaphoreCore::release(std::ptrdiff_t n, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kRelease, this, name_, where, Cancel::kNonCancellable, static_cast<uint64_t>(n));
   if (n < 0 || count_ + n > max_) {
@@ -20,7 +20,7 @@ void SemaphoreCore::release(std::ptrdiff_t n, std::source_location where) {
   waiters_.clear();
 }
 
-bool SemaphoreCore::try_acquire(std::source_location where) {
+bool SemaphoreCore::try_acquire(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kTryAcquire, this, name_, where);
   if (count_ == 0) {
@@ -32,7 +32,7 @@ bool SemaphoreCore::try_acquire(std::source_location where) {
   return true;
 }
 
-bool SemaphoreCore::acquire_until(int64_t deadline, std::source_location where) {
+bool SemaphoreCore::acquire_until(int64_t deadline, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kAcquire, this, name_, where);
   while (count_ == 0) {

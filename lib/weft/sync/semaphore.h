@@ -11,7 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -25,10 +25,10 @@ class SemaphoreCore final : public Waitable {
  public:
   SemaphoreCore(std::ptrdiff_t count, std::ptrdiff_t max, const char* name) : count_(count), max_(max), name_(name) {}
 
-  void release(std::ptrdiff_t n, std::source_location where);
-  void acquire(std::source_location where) { acquire_until(kNoDeadline, where); }
-  bool try_acquire(std::source_location where);
-  bool acquire_until(int64_t deadline, std::source_location where);
+  void release(std::ptrdiff_t n, weft::source_location where);
+  void acquire(weft::source_location where) { acquire_until(kNoDeadline, where); }
+  bool try_acquire(weft::source_location where);
+  bool acquire_until(int64_t deadline, weft::source_location where);
 
  private:
   std::ptrdiff_t count_;
@@ -49,21 +49,21 @@ class counting_semaphore {
   counting_semaphore(const counting_semaphore&) = delete;
   counting_semaphore& operator=(const counting_semaphore&) = delete;
 
-  void release(std::ptrdiff_t update = 1, std::source_location where = std::source_location::current()) {
+  void release(std::ptrdiff_t update = 1, weft::source_location where = weft::source_location::current()) {
     core_.release(update, where);
   }
-  void acquire(std::source_location where = std::source_location::current()) { core_.acquire(where); }
-  bool try_acquire(std::source_location where = std::source_location::current()) noexcept {
+  void acquire(weft::source_location where = weft::source_location::current()) { core_.acquire(where); }
+  bool try_acquire(weft::source_location where = weft::source_location::current()) noexcept {
     return core_.try_acquire(where);
   }
   template <typename Rep, typename Period>
   bool try_acquire_for(const std::chrono::duration<Rep, Period>& d,
-                       std::source_location where = std::source_location::current()) {
+                       weft::source_location where = weft::source_location::current()) {
     return core_.acquire_until(detail::deadline_after(d), where);
   }
   template <typename Duration>
   bool try_acquire_until(const std::chrono::time_point<steady_clock, Duration>& t,
-                         std::source_location where = std::source_location::current()) {
+                         weft::source_location where = weft::source_location::current()) {
     return core_.acquire_until(detail::deadline_at(t), where);
   }
 

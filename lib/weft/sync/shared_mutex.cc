@@ -40,7 +40,7 @@ void shared_mutex::wake_all(Execution& ex) {
   waiters_.clear();
 }
 
-void shared_mutex::lock(std::source_location where) {
+void shared_mutex::lock(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kLock, this, name_, where);
   const auto self = ex.current();
@@ -61,7 +61,7 @@ void shared_mutex::lock(std::source_location where) {
   }
 }
 
-bool shared_mutex::try_lock(std::source_location where) {
+bool shared_mutex::try_lock(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kTryLock, this, name_, where);
   if (writer_ != kNoThread || !readers_.empty()) {
@@ -76,7 +76,7 @@ bool shared_mutex::try_lock(std::source_location where) {
   return true;
 }
 
-void shared_mutex::unlock(std::source_location where) {
+void shared_mutex::unlock(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable);
   if (writer_ != ex.current()) {
@@ -92,7 +92,7 @@ void shared_mutex::unlock(std::source_location where) {
   wake_all(ex);
 }
 
-void shared_mutex::lock_shared(std::source_location where) {
+void shared_mutex::lock_shared(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kLockShared, this, name_, where);
   const auto self = ex.current();
@@ -111,7 +111,7 @@ void shared_mutex::lock_shared(std::source_location where) {
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(self, write_clock_);
 }
 
-bool shared_mutex::try_lock_shared(std::source_location where) {
+bool shared_mutex::try_lock_shared(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kTryLockShared, this, name_, where);
   if (writer_ != kNoThread) {
@@ -123,7 +123,7 @@ bool shared_mutex::try_lock_shared(std::source_location where) {
   return true;
 }
 
-void shared_mutex::unlock_shared(std::source_location where) {
+void shared_mutex::unlock_shared(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kUnlockShared, this, name_, where, Cancel::kNonCancellable);
   auto it = std::find(readers_.begin(), readers_.end(), ex.current());

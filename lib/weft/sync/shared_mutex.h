@@ -9,7 +9,7 @@
 // either kind; a shared unlock orders after it the next exclusive lock.
 #pragma once
 
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <vector>
 
 #include "weft/detect/vector_clock.h"
@@ -25,13 +25,13 @@ class shared_mutex final : private detail::Waitable {
   shared_mutex(const shared_mutex&) = delete;
   shared_mutex& operator=(const shared_mutex&) = delete;
 
-  void lock(std::source_location where = std::source_location::current());
-  bool try_lock(std::source_location where = std::source_location::current());
-  void unlock(std::source_location where = std::source_location::current());
+  void lock(weft::source_location where = weft::source_location::current());
+  bool try_lock(weft::source_location where = weft::source_location::current());
+  void unlock(weft::source_location where = weft::source_location::current());
 
-  void lock_shared(std::source_location where = std::source_location::current());
-  bool try_lock_shared(std::source_location where = std::source_location::current());
-  void unlock_shared(std::source_location where = std::source_location::current());
+  void lock_shared(weft::source_location where = weft::source_location::current());
+  bool try_lock_shared(weft::source_location where = weft::source_location::current());
+  void unlock_shared(weft::source_location where = weft::source_location::current());
 
  private:
   void holders(std::vector<detail::ThreadId>& out) const override;

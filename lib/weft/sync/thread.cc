@@ -18,7 +18,7 @@ int spawn_thread(ThreadFn&& fn) {
   return ex.spawn(std::move(fn), {});
 }
 
-void join_thread(int id, std::source_location where) {
+void join_thread(int id, weft::source_location where) {
   Execution& ex = Execution::get();
   if (id < 0) {
     ex.fail(FailureKind::kMisuse, "misuse: join of a weft::thread that is not joinable (already joined, detached, "
@@ -36,7 +36,7 @@ void join_thread(int id, std::source_location where) {
   if (HappensBefore* hb = ex.races(); hb != nullptr && ex.finished(id)) hb->join(ex.current(), id);
 }
 
-void detach_thread(int id, std::source_location where) {
+void detach_thread(int id, weft::source_location where) {
   Execution& ex = Execution::get();
   if (id < 0) {
     ex.fail(FailureKind::kMisuse, "misuse: detach of a weft::thread that is not joinable", where, {},
@@ -61,9 +61,9 @@ int current_thread_id() {
   return ex == nullptr ? -1 : ex->current();
 }
 
-void yield_now(std::source_location where) { Execution::get().yield_point(where); }
+void yield_now(weft::source_location where) { Execution::get().yield_point(where); }
 
-void sleep_ns(int64_t ns, std::source_location where) {
+void sleep_ns(int64_t ns, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.note_yield();
   ex.point(Op::kSleep, nullptr, nullptr, where, Cancel::kCancellable, static_cast<uint64_t>(ns));
@@ -71,7 +71,7 @@ void sleep_ns(int64_t ns, std::source_location where) {
   ex.block(kSleeping, ex.now() + ns);
 }
 
-void sleep_until_ns(int64_t deadline, std::source_location where) {
+void sleep_until_ns(int64_t deadline, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.note_yield();
   ex.point(Op::kSleep, nullptr, nullptr, where, Cancel::kCancellable,

@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <ostream>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -27,13 +27,13 @@ class thread;
 
 namespace detail {
 int spawn_thread(ThreadFn&& fn);
-void join_thread(int id, std::source_location where);
-void detach_thread(int id, std::source_location where);
+void join_thread(int id, weft::source_location where);
+void detach_thread(int id, weft::source_location where);
 void destroy_joinable_thread(int id);
 int current_thread_id();
-void yield_now(std::source_location where);
-void sleep_ns(int64_t ns, std::source_location where);
-void sleep_until_ns(int64_t deadline, std::source_location where);
+void yield_now(weft::source_location where);
+void sleep_ns(int64_t ns, weft::source_location where);
+void sleep_until_ns(int64_t deadline, weft::source_location where);
 int64_t virtual_now_ns();
 }  // namespace detail
 
@@ -96,11 +96,11 @@ class thread {
   id get_id() const noexcept { return id(id_); }
   static unsigned hardware_concurrency() noexcept { return 2; }
 
-  void join(std::source_location where = std::source_location::current()) {
+  void join(weft::source_location where = weft::source_location::current()) {
     detail::join_thread(id_, where);
     id_ = -1;
   }
-  void detach(std::source_location where = std::source_location::current()) {
+  void detach(weft::source_location where = weft::source_location::current()) {
     detail::detach_thread(id_, where);
     id_ = -1;
   }
@@ -117,18 +117,18 @@ namespace this_thread {
 inline thread::id get_id() noexcept { return this_thread_get_id(); }
 
 // A scheduling point where the calling thread offers to let others run.
-inline void yield(std::source_location where = std::source_location::current()) { detail::yield_now(where); }
+inline void yield(weft::source_location where = weft::source_location::current()) { detail::yield_now(where); }
 
 template <typename Rep, typename Period>
 void sleep_for(const std::chrono::duration<Rep, Period>& d,
-               std::source_location where = std::source_location::current()) {
+               weft::source_location where = weft::source_location::current()) {
   detail::sleep_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count(), where);
 }
 
 // Wakes at `t` exactly, however late the scheduler runs the call itself.
 template <typename Duration>
 void sleep_until(const std::chrono::time_point<steady_clock, Duration>& t,
-                 std::source_location where = std::source_location::current()) {
+                 weft::source_location where = weft::source_location::current()) {
   detail::sleep_until_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count(), where);
 }
 

@@ -15,7 +15,7 @@
 #pragma once
 
 #include <cstddef>
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <utility>
 
 #include "weft/sync/access.h"
@@ -27,19 +27,19 @@ class var {
  public:
   // Construction counts as a write by the constructing thread (no scheduling
   // point), so a thread that was never handed the object races with it.
-  var(std::source_location where = std::source_location::current()) : value_() { created(where); }
-  var(T value, const char* name = nullptr, std::source_location where = std::source_location::current())
+  var(weft::source_location where = weft::source_location::current()) : value_() { created(where); }
+  var(T value, const char* name = nullptr, weft::source_location where = weft::source_location::current())
       : value_(std::move(value)), name_(name) {
     created(where);
   }
   var(const var&) = delete;
   var& operator=(const var&) = delete;
 
-  T load(std::source_location where = std::source_location::current()) const {
+  T load(weft::source_location where = weft::source_location::current()) const {
     read(where, nullptr);
     return value_;
   }
-  void store(T value, std::source_location where = std::source_location::current()) {
+  void store(T value, weft::source_location where = weft::source_location::current()) {
     write(where, nullptr);
     value_ = std::move(value);
   }
@@ -72,10 +72,10 @@ class var {
   T& unchecked() { return value_; }
 
  private:
-  void read(std::source_location where, const void* pc) const {
+  void read(weft::source_location where, const void* pc) const {
     detail::plain_access(detail::Op::kRead, &value_, sizeof(T), name_, where, pc);
   }
-  void write(std::source_location where, const void* pc) {
+  void write(weft::source_location where, const void* pc) {
     detail::plain_access(detail::Op::kWrite, &value_, sizeof(T), name_, where, pc);
   }
   template <typename F>
@@ -100,7 +100,7 @@ class var {
     value_ = std::move(copy);
     return old;
   }
-  void created(std::source_location where) { detail::checked_memory_created(&value_, sizeof(T), name_, where); }
+  void created(weft::source_location where) { detail::checked_memory_created(&value_, sizeof(T), name_, where); }
 
   T value_;
   const char* name_ = nullptr;
@@ -109,18 +109,18 @@ class var {
 // Race-check accesses to memory that is not a weft::var: each call is a
 // scheduling point followed by a check of the byte range.
 inline void annotate_read(const void* address, std::size_t size, const char* name = nullptr,
-                          std::source_location where = std::source_location::current()) {
+                          weft::source_location where = weft::source_location::current()) {
   detail::plain_access(detail::Op::kRead, address, size, name, where, nullptr);
 }
 inline void annotate_write(const void* address, std::size_t size, const char* name = nullptr,
-                           std::source_location where = std::source_location::current()) {
+                           weft::source_location where = weft::source_location::current()) {
   detail::plain_access(detail::Op::kWrite, address, size, name, where, nullptr);
 }
 // The range now holds a new object (fresh from an allocator, or reused
 // after the old one died): earlier accesses to it are forgotten, and the
 // construction counts as a write by the current thread. No scheduling point.
 inline void annotate_new(const void* address, std::size_t size, const char* name = nullptr,
-                         std::source_location where = std::source_location::current()) {
+                         weft::source_location where = weft::source_location::current()) {
   detail::checked_memory_created(address, size, name, where);
 }
 

@@ -4,7 +4,7 @@
 // Only scenario.h uses it; it needs the `weft` library.
 #pragma once
 
-#include <source_location>
+#include "weft/report/source_location.h"
 #include <string>
 #include <vector>
 
@@ -17,7 +17,7 @@ namespace weft::lin::detail {
 // kNotLinearizable failure. Outside an execution there is nothing to unwind:
 // it returns false and the caller reports some other way.
 inline bool fail_not_linearizable(std::string message, std::vector<std::string> details,
-                                  std::source_location where = std::source_location::current()) {
+                                  weft::source_location where = weft::source_location::current()) {
   weft::detail::Execution* execution = weft::detail::Execution::get_if_any();
   if (execution == nullptr) return false;
   execution->fail(FailureKind::kNotLinearizable, std::move(message), where, std::move(details));

@@ -5,7 +5,7 @@
 // replay can rebuild or a clean error (replay calls make_strategy on it).
 //
 //   CXX=clang++ cmake -S . -B build-fuzz -DWEFT_ENABLE_FUZZ=ON ...
-//   build-fuzz/tests/fuzz/token/token_parse_fuzz -max_total_time=60
+//   build-fuzz/tests/fuzz/token_parse_fuzz -max_total_time=60
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
