@@ -13,6 +13,19 @@ namespace {
 
 constexpr uint64_t pair_key(uint32_t high, uint32_t low) { return static_cast<uint64_t>(high) << 32 | low; }
 
+// An edge is (from, to, the mode `from` is held in, the mode `to` is taken
+// in). Nodes stay far below 2^31 (each one is a lock some test constructed),
+// so 31 bits each leave two for the modes.
+constexpr uint64_t edge_key(uint32_t from, uint32_t to, Hold from_mode, Hold to_mode) {
+  return static_cast<uint64_t>(from) << 33 | static_cast<uint64_t>(to) << 2 |
+         static_cast<uint64_t>(from_mode) << 1 | static_cast<uint64_t>(to_mode);
+}
+
+// Two holds of one lock exclude each other unless both are shared.
+constexpr bool conflict(Hold a, Hold b) { return a == Hold::kExclusive || b == Hold::kExclusive; }
+
+const char* mode_suffix(Hold mode) { return mode == Hold::kShared ? " shared" : ""; }
+
 
 template <typename A, typename B>
 bool disjoint(const A& a, const B& b) {
@@ -50,6 +63,12 @@ uint32_t LockOrder::created(ThreadId thread) {
   return it->second;
 }
 
+uint32_t LockOrder::node_for_new_lock() {
+  Execution* ex = Execution::get_if_any();
+  LockOrder* order = ex != nullptr ? ex->lock_order() : nullptr;
+  return order != nullptr ? order->created(ex->current()) : kUnregistered;
+}
+
 uint32_t LockOrder::node_of(const void* lock, uint32_t node, const char* name) {
   if (node == kUnregistered || node >= nodes_.size()) {
     auto [it, inserted] = by_address_.try_emplace(lock, 0);
@@ -64,17 +83,17 @@ uint32_t LockOrder::node_of(const void* lock, uint32_t node, const char* name) {
 }
 
 void LockOrder::acquired(ThreadId thread, const void* lock, uint32_t node, const char* name,
-                         weft::source_location where, const void* pc, uint64_t step, bool blocking) {
+                         weft::source_location where, const void* pc, uint64_t step, bool blocking, Hold mode) {
   if (thread < 0) return;
   if (static_cast<size_t>(thread) >= held_.size()) held_.resize(thread + 1);
   node = node_of(lock, node, name);
   std::vector<Held>& held = held_[thread];
   if (blocking) {
     for (size_t i = 0; i < held.size(); ++i) {
-      if (held[i].node != node) add_edge(thread, held[i], node, Site{where, pc}, step, held);
+      if (held[i].node != node) add_edge(thread, held[i], node, mode, Site{where, pc}, step, held);
     }
   }
-  held.push_back(Held{lock, node, Site{where, pc}, step});
+  held.push_back(Held{lock, node, mode, Site{where, pc}, step});
 }
 
 void LockOrder::released(ThreadId thread, const void* lock) {
@@ -88,15 +107,15 @@ void LockOrder::released(ThreadId thread, const void* lock) {
   }
 }
 
-void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Site where, uint64_t step,
+void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mode, Site where, uint64_t step,
                          const std::vector<Held>& held) {
-  const uint64_t key = pair_key(from.node, to);
+  const uint64_t key = edge_key(from.node, to, from.mode, mode);
   const auto it = edge_of_.find(key);
   // Known, and already as permissive as it gets: the common case.
   if (it != edge_of_.end() && edges_[it->second].gates.empty()) [[likely]] return;
   Gates gates;
   for (const Held& h : held) {
-    if (h.node != from.node && h.node != to && std::find(gates.begin(), gates.end(), h.node) == gates.end()) {
+    if (h.mode == Hold::kExclusive && h.node != from.node && h.node != to && std::find(gates.begin(), gates.end(), h.node) == gates.end()) {
       gates.push_back(h.node);
     }
   }
@@ -118,7 +137,8 @@ void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Site wh
     return;
   }
   const auto index = static_cast<uint32_t>(edges_.size());
-  edges_.push_back(Edge{from.node, to, thread, from.where, where, from.step, step, execution_, std::move(gates)});
+  edges_.push_back(
+      Edge{from.node, to, from.mode, mode, thread, from.where, where, from.step, step, execution_, std::move(gates)});
   out_[from.node].push_back(index);
   edge_of_.emplace(key, index);
   if (find_cycle(index)) report(index);
@@ -131,23 +151,25 @@ bool LockOrder::find_cycle(uint32_t edge) {
   path_.clear();
   on_path_[e.to] = 1;
   int budget = kSearchBudget;
-  const bool found = search(e.to, e.from, used, budget);
+  const bool found = search(e.to, e.to_mode, e, used, budget);
   on_path_[e.to] = 0;
   for (uint32_t step : path_) on_path_[edges_[step].to] = 0;
   return found;
 }
 
-bool LockOrder::search(uint32_t at, uint32_t target, Gates& used, int& budget) {
-  if (at == target) return true;
+bool LockOrder::search(uint32_t at, Hold entered, const Edge& closing, Gates& used, int& budget) {
+  // Back at the lock the closing edge holds: a deadlock if that thread's
+  // hold and this acquisition exclude each other.
+  if (at == closing.from) return conflict(entered, closing.from_mode);
   for (uint32_t index : out_[at]) {
     if (--budget < 0) return false;
     const Edge& x = edges_[index];
-    if (on_path_[x.to] || !disjoint(x.gates, used)) continue;
+    if (on_path_[x.to] || !conflict(entered, x.from_mode) || !disjoint(x.gates, used)) continue;
     const size_t mark = used.size();
     used.insert(used.end(), x.gates.begin(), x.gates.end());
     on_path_[x.to] = 1;
     path_.push_back(index);
-    if (search(x.to, target, used, budget)) return true;
+    if (search(x.to, x.to_mode, closing, used, budget)) return true;
     path_.pop_back();
     on_path_[x.to] = 0;
     used.resize(mark);
@@ -194,28 +216,31 @@ void LockOrder::report(uint32_t edge) {
     }
     return s.where.line() != 0 ? format_position(to_position(s.where)) : std::string("?");
   };
+  // "'rw' shared": the mode matters when a shared_mutex is in the cycle.
+  const auto held = [&](const Edge& x) { return absl::StrCat(label(x.from), mode_suffix(x.from_mode)); };
+  const auto taken = [&](const Edge& x) { return absl::StrCat(label(x.to), mode_suffix(x.to_mode)); };
   LockInversion inv;
   if (path_.size() == 1) {
     const Edge& back = edges_[path_[0]];
     inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ",
-                               label(e.to), " while holding ", label(e.from), ", but thread ", back.thread,
-                               " locked ", label(back.to), " while holding ", label(back.from), " (", when(back),
+                               taken(e), " while holding ", held(e), ", but thread ", back.thread, " locked ",
+                               taken(back), " while holding ", held(back), " (", when(back),
                                ")");
   } else {
     std::vector<std::string> cycle{label(e.from), label(e.to)};
     for (uint32_t p : path_) cycle.push_back(label(edges_[p].to));
     inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ",
-                               label(e.to), " while holding ", label(e.from), ", closing the cycle ",
+                               taken(e), " while holding ", held(e), ", closing the cycle ",
                                absl::StrJoin(cycle, " -> "));
   }
-  inv.details.push_back(absl::StrCat("thread ", e.thread, " holds ", label(e.from), " (locked at ", site(e.held_at),
-                                     ", step ", e.held_step, ") and locks ", label(e.to), " at ",
+  inv.details.push_back(absl::StrCat("thread ", e.thread, " holds ", held(e), " (locked at ", site(e.held_at),
+                                     ", step ", e.held_step, ") and locks ", taken(e), " at ",
                                      site(e.acquired_at), " (step ", e.acquired_step, ")"));
   inv.highlight_steps = {e.held_step, e.acquired_step};
   for (uint32_t p : path_) {
     const Edge& x = edges_[p];
-    inv.details.push_back(absl::StrCat("thread ", x.thread, " held ", label(x.from), " (locked at ", site(x.held_at),
-                                       ") and locked ", label(x.to), " at ", site(x.acquired_at), " (", when(x),
+    inv.details.push_back(absl::StrCat("thread ", x.thread, " held ", held(x), " (locked at ", site(x.held_at),
+                                       ") and locked ", taken(x), " at ", site(x.acquired_at), " (", when(x),
                                        ")"));
     if (x.execution == execution_) {
       inv.highlight_steps.push_back(x.held_step);
@@ -235,6 +260,23 @@ void LockOrder::report(uint32_t edge) {
       "threads taking these locks in these orders can each hold one and wait forever for the next: this schedule "
       "did not deadlock, another can. Take the locks in one global order, or together with std::scoped_lock");
   inversion_ = std::move(inv);
+}
+
+void note_acquired(Execution& ex, const void* lock, uint32_t node, const char* name, weft::source_location where,
+                   const void* pc, bool blocking, Hold mode) {
+  LockOrder* order = ex.lock_order();
+  if (order == nullptr) return;
+  order->acquired(ex.current(), lock, node, name, where, pc, ex.step(), blocking, mode);
+  if (std::optional<LockInversion> inversion = order->take_inversion()) {
+    // A site in a system header (std::lock_guard) says nothing: the details name the user's lines.
+    ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message),
+                         prefer_pc(where, pc) ? weft::source_location{} : where, std::move(inversion->details),
+                         std::move(inversion->highlight_steps));
+  }
+}
+
+void note_released(Execution& ex, const void* lock) {
+  if (LockOrder* order = ex.lock_order()) order->released(ex.current(), lock);
 }
 
 }  // namespace weft::detail

@@ -5,7 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
 #include "weft/detect/lock_order.h"
-#include "weft/report/symbolize.h"
 
 namespace weft::detail {
 namespace {
@@ -22,12 +21,6 @@ MutexCore::~MutexCore() {
            Cancel::kNonCancellable);
 }
 
-uint32_t MutexCore::lock_order_node() {
-  Execution* ex = Execution::get_if_any();
-  LockOrder* order = ex != nullptr ? ex->lock_order() : nullptr;
-  return order != nullptr ? order->created(ex->current()) : LockOrder::kUnregistered;
-}
-
 bool MutexCore::held_by_current() const {
   Execution* ex = Execution::get_if_any();
   return ex != nullptr && owner_ == ex->current();
@@ -37,20 +30,12 @@ void MutexCore::take(Execution& ex, weft::source_location where, const void* pc,
   owner_ = ex.current();
   depth_ = 1;
   if (HappensBefore* hb = ex.races()) hb->acquire(owner_, clock_);
-  if (LockOrder* order = ex.lock_order()) {
-    order->acquired(owner_, this, order_node_, name_, where, pc, ex.step(), blocking);
-    if (std::optional<LockInversion> inversion = order->take_inversion()) {
-      // A site in a system header (std::lock_guard) says nothing: the details name the user's lines.
-      ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message),
-                           prefer_pc(where, pc) ? weft::source_location{} : where,
-                           std::move(inversion->details), std::move(inversion->highlight_steps));
-    }
-  }
+  note_acquired(ex, this, order_node_, name_, where, pc, blocking, Hold::kExclusive);
 }
 
 void MutexCore::give(Execution& ex) {
   if (HappensBefore* hb = ex.races()) hb->release(owner_, clock_);
-  if (LockOrder* order = ex.lock_order()) order->released(owner_, this);
+  note_released(ex, this);
   owner_ = kNoThread;
   depth_ = 0;
   for (ThreadId w : waiters_) ex.wake(w);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "weft/detect/lock_order.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/runtime/execution.h"
 
@@ -16,7 +17,7 @@ namespace weft::detail {
 class MutexCore final : public Waitable {
  public:
   MutexCore(const char* name, bool recursive)
-      : name_(name), recursive_(recursive), order_node_(lock_order_node()) {}
+      : name_(name), recursive_(recursive), order_node_(LockOrder::node_for_new_lock()) {}
   ~MutexCore();
   MutexCore(const MutexCore&) = delete;
   MutexCore& operator=(const MutexCore&) = delete;
@@ -43,9 +44,6 @@ class MutexCore final : public Waitable {
   bool acquire_or_block(Execution& ex, int64_t deadline, weft::source_location where, const void* pc = nullptr);
   void take(Execution& ex, weft::source_location where, const void* pc, bool blocking);
   void give(Execution& ex);
-  // Its identity in the lock-order graph, which outlives the execution.
-  static uint32_t lock_order_node();
-
   const char* name_;
   bool recursive_;
   ThreadId owner_ = kNoThread;
@@ -54,7 +52,7 @@ class MutexCore final : public Waitable {
   // allocation in every execution where the lock was contended.
   absl::InlinedVector<ThreadId, 4> waiters_;
   SyncClock clock_;
-  uint32_t order_node_;
+  uint32_t order_node_;  // its identity in the lock-order graph, which outlives the execution
 };
 
 }  // namespace weft::detail

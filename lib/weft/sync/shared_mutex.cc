@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
+#include "weft/detect/lock_order.h"
 
 namespace weft {
 
@@ -20,6 +21,9 @@ std::string describe(const char* name) {
 }
 
 }  // namespace
+
+shared_mutex::shared_mutex() : order_node_(detail::LockOrder::node_for_new_lock()) {}
+shared_mutex::shared_mutex(const char* name) : name_(name), order_node_(detail::LockOrder::node_for_new_lock()) {}
 
 shared_mutex::~shared_mutex() {
   Execution* ex = Execution::get_if_any();
@@ -42,7 +46,8 @@ void shared_mutex::wake_all(Execution& ex) {
 
 void shared_mutex::lock(weft::source_location where) {
   Execution& ex = Execution::get();
-  ex.point(Op::kLock, this, name_, where);
+  const void* pc = __builtin_return_address(0);
+  ex.point(Op::kLock, this, name_, where, Cancel::kCancellable, 0, pc);
   const auto self = ex.current();
   if (writer_ == self || std::find(readers_.begin(), readers_.end(), self) != readers_.end()) {
     ex.fail(FailureKind::kMisuse,
@@ -59,11 +64,13 @@ void shared_mutex::lock(weft::source_location where) {
     hb->acquire(self, write_clock_);
     hb->acquire(self, read_clock_);
   }
+  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/true, detail::Hold::kExclusive);
 }
 
 bool shared_mutex::try_lock(weft::source_location where) {
   Execution& ex = Execution::get();
-  ex.point(Op::kTryLock, this, name_, where);
+  const void* pc = __builtin_return_address(0);
+  ex.point(Op::kTryLock, this, name_, where, Cancel::kCancellable, 0, pc);
   if (writer_ != kNoThread || !readers_.empty()) {
     ex.note_yield();
     return false;
@@ -73,12 +80,13 @@ bool shared_mutex::try_lock(weft::source_location where) {
     hb->acquire(writer_, write_clock_);
     hb->acquire(writer_, read_clock_);
   }
+  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/false, detail::Hold::kExclusive);
   return true;
 }
 
 void shared_mutex::unlock(weft::source_location where) {
   Execution& ex = Execution::get();
-  ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable);
+  ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable, 0, __builtin_return_address(0));
   if (writer_ != ex.current()) {
     if (ex.aborting()) return;
     ex.fail(FailureKind::kMisuse,
@@ -88,13 +96,15 @@ void shared_mutex::unlock(weft::source_location where) {
     return;
   }
   if (detail::HappensBefore* hb = ex.races()) hb->release(writer_, write_clock_);
+  detail::note_released(ex, this);
   writer_ = kNoThread;
   wake_all(ex);
 }
 
 void shared_mutex::lock_shared(weft::source_location where) {
   Execution& ex = Execution::get();
-  ex.point(Op::kLockShared, this, name_, where);
+  const void* pc = __builtin_return_address(0);
+  ex.point(Op::kLockShared, this, name_, where, Cancel::kCancellable, 0, pc);
   const auto self = ex.current();
   if (writer_ == self) {
     ex.fail(FailureKind::kMisuse,
@@ -109,23 +119,26 @@ void shared_mutex::lock_shared(weft::source_location where) {
   }
   readers_.push_back(self);
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(self, write_clock_);
+  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/true, detail::Hold::kShared);
 }
 
 bool shared_mutex::try_lock_shared(weft::source_location where) {
   Execution& ex = Execution::get();
-  ex.point(Op::kTryLockShared, this, name_, where);
+  const void* pc = __builtin_return_address(0);
+  ex.point(Op::kTryLockShared, this, name_, where, Cancel::kCancellable, 0, pc);
   if (writer_ != kNoThread) {
     ex.note_yield();
     return false;
   }
   readers_.push_back(ex.current());
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), write_clock_);
+  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/false, detail::Hold::kShared);
   return true;
 }
 
 void shared_mutex::unlock_shared(weft::source_location where) {
   Execution& ex = Execution::get();
-  ex.point(Op::kUnlockShared, this, name_, where, Cancel::kNonCancellable);
+  ex.point(Op::kUnlockShared, this, name_, where, Cancel::kNonCancellable, 0, __builtin_return_address(0));
   auto it = std::find(readers_.begin(), readers_.end(), ex.current());
   if (it == readers_.end()) {
     if (ex.aborting()) return;
@@ -137,6 +150,7 @@ void shared_mutex::unlock_shared(weft::source_location where) {
   }
   readers_.erase(it);
   if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), read_clock_);
+  detail::note_released(ex, this);
   if (readers_.empty()) wake_all(ex);
 }
 

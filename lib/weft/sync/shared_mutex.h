@@ -7,6 +7,8 @@
 //
 // Happens-before: an exclusive unlock orders after it every later lock of
 // either kind; a shared unlock orders after it the next exclusive lock.
+// A reader gets in whenever no writer holds the lock (waiting writers do not
+// hold readers back), and both modes take part in lock-order detection.
 #pragma once
 
 #include "weft/report/source_location.h"
@@ -19,8 +21,8 @@ namespace weft {
 
 class shared_mutex final : private detail::Waitable {
  public:
-  shared_mutex() = default;
-  explicit shared_mutex(const char* name) : name_(name) {}
+  shared_mutex();
+  explicit shared_mutex(const char* name);
   ~shared_mutex();
   shared_mutex(const shared_mutex&) = delete;
   shared_mutex& operator=(const shared_mutex&) = delete;
@@ -43,6 +45,7 @@ class shared_mutex final : private detail::Waitable {
   std::vector<detail::ThreadId> waiters_;
   detail::SyncClock write_clock_;  // from exclusive unlocks, to every lock
   detail::SyncClock read_clock_;   // from shared unlocks, to exclusive locks
+  uint32_t order_node_;            // its identity in the lock-order graph
 };
 
 }  // namespace weft
