@@ -31,7 +31,10 @@ void HappensBefore::reset() {
   }
   by_begin_.clear();
   ordered_.clear();
-  cache_.fill(CacheSlot{});
+  if (++cache_generation_ == 0) {  // wrapped: old slots could look current
+    cache_.fill(CacheSlot{});
+    cache_generation_ = 1;
+  }
   found_.clear();
 }
 

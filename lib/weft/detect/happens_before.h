@@ -92,14 +92,14 @@ class HappensBefore {
     const uintptr_t end = begin + size;
     CacheSlot& slot = cache_[slot_of(begin)];
     uint32_t index = slot.cell;
-    if (slot.begin != begin || slot.end != end) [[unlikely]] {
+    if (slot.begin != begin || slot.end != end || slot.generation != cache_generation_) [[unlikely]] {
       auto it = by_begin_.find(begin);
       if (it == by_begin_.end() || cells_[it->second].end != end) {
         return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step,
                              where, pc);
       }
       index = it->second;
-      slot = CacheSlot{begin, end, index};
+      slot = CacheSlot{begin, end, index, cache_generation_};
     }
     Cell& cell = cells_[index];
     if (name != nullptr) cell.name = name;
@@ -159,11 +159,13 @@ class HappensBefore {
 
   // A direct-mapped cache of exact ranges in front of by_begin_: a cell
   // whose bounds change or that is dropped is first forgotten here (cover()
-  // does it for every cell it touches).
+  // does it for every cell it touches). Slots of earlier executions are
+  // told apart by their generation, so reset() need not clear the table.
   struct CacheSlot {
     uintptr_t begin = 0;
     uintptr_t end = 0;
     uint32_t cell = kNone;
+    uint32_t generation = 0;
   };
   static constexpr size_t kCacheSlots = 256;
   static size_t slot_of(uintptr_t begin) { return ((begin >> 3) ^ (begin >> 11)) & (kCacheSlots - 1); }
@@ -213,6 +215,7 @@ class HappensBefore {
   std::vector<std::vector<Epoch>> read_sets_;
   std::vector<uint32_t> free_read_sets_;
   std::array<CacheSlot, kCacheSlots> cache_{};
+  uint32_t cache_generation_ = 1;  // slots with another generation are empty
   absl::flat_hash_map<uintptr_t, uint32_t> by_begin_;    // the exact-range fast path
   absl::btree_map<uintptr_t, uint32_t> ordered_;         // overlap queries; cells are disjoint
   std::vector<uint32_t> pieces_;                         // scratch for cover()
