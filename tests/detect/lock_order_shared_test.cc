@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 
@@ -31,88 +32,52 @@ bool can_deadlock(const std::function<void()>& body) {
   EXPECT_TRUE(r.error.ok()) << r.error;
   if (r.bug_found()) {
     EXPECT_EQ(r.failure->kind, FailureKind::kDeadlock) << r.failure->report;
+  } else {
+    EXPECT_EQ(r.executions, 3000u);
   }
   return r.bug_found();
 }
 
-// Two writers on two shared_mutexes in opposite orders, through
-// std::unique_lock: a plain ABBA.
-void writers_abba() {
-  weft::shared_mutex a{"a"}, b{"b"};
-  weft::thread t([&] {
-    std::unique_lock first(a);
-    std::unique_lock second(b);
-  });
-  {
-    std::unique_lock first(b);
-    std::unique_lock second(a);
-  }
-  t.join();
-}
+enum class Mode { kExclusive, kShared };
+constexpr Mode X = Mode::kExclusive;
+constexpr Mode S = Mode::kShared;
 
-// A reader of `a` that then writes `b`, against a writer of `b` that then
-// writes `a`: the writer's exclusive lock of `a` waits for the reader.
-void reader_then_writer_against_writer() {
-  weft::shared_mutex a{"a"}, b{"b"};
-  weft::thread t([&] {
-    std::shared_lock first(a);
-    std::unique_lock second(b);
-  });
-  {
-    std::unique_lock first(b);
-    std::unique_lock second(a);
+// Holds `m` in `mode` for its scope, through std::unique_lock or
+// std::shared_lock as a user would.
+class Hold {
+ public:
+  Hold(weft::shared_mutex& m, Mode mode) {
+    if (mode == S) {
+      shared_ = std::shared_lock(m);
+    } else {
+      exclusive_ = std::unique_lock(m);
+    }
   }
-  t.join();
-}
 
-// Same, but the second thread only reads `a`: readers do not wait for
-// readers, so the thread holding `b` always gets `a` and nothing deadlocks.
-void both_read_the_contended_lock() {
-  weft::shared_mutex a{"a"}, b{"b"};
-  weft::thread t([&] {
-    std::shared_lock first(a);
-    std::unique_lock second(b);
-  });
-  {
-    std::unique_lock first(b);
-    std::shared_lock second(a);
-  }
-  t.join();
-}
+ private:
+  std::unique_lock<weft::shared_mutex> exclusive_;
+  std::shared_lock<weft::shared_mutex> shared_;
+};
 
-// An ABBA on plain mutexes under a gate that both threads hold shared: the
-// gate does not serialize readers, so the inversion stands.
-void abba_under_a_shared_gate() {
-  weft::shared_mutex gate{"gate"};
-  weft::mutex a{"a"}, b{"b"};
-  weft::thread t([&] {
-    std::shared_lock g(gate);
-    std::lock_guard first(a);
-    std::lock_guard second(b);
-  });
-  {
-    std::shared_lock g(gate);
-    std::lock_guard first(b);
-    std::lock_guard second(a);
-  }
-  t.join();
-}
-
-// The same ABBA under a gate both take exclusively: serialized, no deadlock.
-void abba_under_an_exclusive_gate() {
-  weft::shared_mutex gate{"gate"};
-  weft::mutex a{"a"}, b{"b"};
-  weft::thread t([&] {
-    std::unique_lock g(gate);
-    std::lock_guard first(a);
-    std::lock_guard second(b);
-  });
-  {
-    std::unique_lock g(gate);
-    std::lock_guard first(b);
-    std::lock_guard second(a);
-  }
-  t.join();
+// Thread 1 takes a then b, the body takes b then a, each in the modes
+// given; with `gate`, both first take a third lock in that mode.
+std::function<void()> abba(Mode t1_a, Mode t1_b, Mode body_b, Mode body_a, std::optional<Mode> gate = {}) {
+  return [=] {
+    weft::shared_mutex a{"a"}, b{"b"}, g{"gate"};
+    weft::thread t([&] {
+      std::optional<Hold> held_gate;
+      if (gate) held_gate.emplace(g, *gate);
+      Hold first(a, t1_a);
+      Hold second(b, t1_b);
+    });
+    {
+      std::optional<Hold> held_gate;
+      if (gate) held_gate.emplace(g, *gate);
+      Hold first(b, body_b);
+      Hold second(a, body_a);
+    }
+    t.join();
+  };
 }
 
 weft::Failure expect_inversion(const std::function<void()>& body) {
@@ -136,13 +101,16 @@ void expect_no_inversion(const std::function<void()>& body) {
   const weft::Result r = weft::explore(options(3000, true), body);
   EXPECT_TRUE(r.error.ok()) << r.error;
   EXPECT_FALSE(r.bug_found()) << r.failure->report;
+  EXPECT_EQ(r.executions, 3000u);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// Two writers in opposite orders: a plain ABBA.
 TEST(LockOrderShared, WritersInOppositeOrdersAreAnInversion) {
-  ASSERT_TRUE(can_deadlock(writers_abba));
-  const weft::Failure f = expect_inversion(writers_abba);
+  const auto body = abba(X, X, X, X);
+  ASSERT_TRUE(can_deadlock(body));
+  const weft::Failure f = expect_inversion(body);
   EXPECT_TRUE(contains(f.message, "'a'")) << f.message;
   EXPECT_TRUE(contains(f.message, "'b'")) << f.message;
   EXPECT_FALSE(contains(f.message, " shared")) << f.message;
@@ -153,26 +121,37 @@ TEST(LockOrderShared, WritersInOppositeOrdersAreAnInversion) {
   EXPECT_FALSE(contains(f.report, "shared_mutex.h:")) << f.report;
 }
 
+// A reader of a that then writes b, against a writer of b that then writes
+// a: the writer's lock of a waits for the reader.
 TEST(LockOrderShared, AReaderAgainstAWriterIsAnInversionAndSaysWhichModes) {
-  ASSERT_TRUE(can_deadlock(reader_then_writer_against_writer));
-  const weft::Failure f = expect_inversion(reader_then_writer_against_writer);
+  const auto body = abba(S, X, X, X);
+  ASSERT_TRUE(can_deadlock(body));
+  const weft::Failure f = expect_inversion(body);
   EXPECT_TRUE(contains(f.report, "'a' shared")) << f.report;
 }
 
+// Both only read a: readers do not wait for readers, so the thread holding
+// b always gets a, and nothing deadlocks.
 TEST(LockOrderShared, TwoReadersOfTheContendedLockAreNoInversion) {
-  ASSERT_FALSE(can_deadlock(both_read_the_contended_lock));
-  expect_no_inversion(both_read_the_contended_lock);
+  const auto body = abba(S, X, X, S);
+  ASSERT_FALSE(can_deadlock(body));
+  expect_no_inversion(body);
 }
 
+// An ABBA under a gate both hold shared: readers do not exclude each other,
+// so the gate serializes nothing and the inversion stands.
 TEST(LockOrderShared, AGateHeldSharedDoesNotSerialize) {
-  ASSERT_TRUE(can_deadlock(abba_under_a_shared_gate));
-  const weft::Failure f = expect_inversion(abba_under_a_shared_gate);
+  const auto body = abba(X, X, X, X, S);
+  ASSERT_TRUE(can_deadlock(body));
+  const weft::Failure f = expect_inversion(body);
   EXPECT_TRUE(contains(f.message, "'a'")) << f.message;
 }
 
+// The same under a gate both take exclusively: serialized, no deadlock.
 TEST(LockOrderShared, AGateHeldExclusivelySerializes) {
-  ASSERT_FALSE(can_deadlock(abba_under_an_exclusive_gate));
-  expect_no_inversion(abba_under_an_exclusive_gate);
+  const auto body = abba(X, X, X, X, X);
+  ASSERT_FALSE(can_deadlock(body));
+  expect_no_inversion(body);
 }
 
 }  // namespace

@@ -23,7 +23,6 @@
 
 #include <array>
 #include <cstdint>
-#include "weft/report/source_location.h"
 #include <span>
 #include <tuple>
 #include <vector>
@@ -33,6 +32,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/report/failure.h"
+#include "weft/report/source_location.h"
 
 namespace weft::detail {
 

@@ -39,13 +39,13 @@
 
 #include <cstdint>
 #include <optional>
-#include "weft/report/source_location.h"
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "weft/report/source_location.h"
 
 namespace weft::detail {
 

@@ -4,13 +4,13 @@
 // shows with binutils' addr2line, batched, once.
 #pragma once
 
-#include "weft/report/source_location.h"
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "weft/report/failure.h"
+#include "weft/report/source_location.h"
 
 namespace weft::detail {
 

@@ -1,13 +1,13 @@
 // Turning the runtime's raw step events into the readable trace of a report.
 #pragma once
 
-#include "weft/report/source_location.h"
 #include <span>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "weft/report/failure.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft::detail {

@@ -10,9 +10,9 @@
 
 #include <atomic>
 #include <cstddef>
-#include "weft/report/source_location.h"
 
 #include "weft/detect/vector_clock.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft::detail {

@@ -6,8 +6,9 @@
 //   WEFT_ASSERT_MSG(queue.size() <= capacity, "queue overfilled");
 #pragma once
 
-#include "weft/report/source_location.h"
 #include <string_view>
+
+#include "weft/report/source_location.h"
 
 namespace weft::detail {
 void assertion_failed(std::string_view condition, std::string_view message,

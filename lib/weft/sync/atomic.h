@@ -21,10 +21,10 @@
 #include <concepts>
 #include <cstring>
 #include <cstddef>
-#include "weft/report/source_location.h"
 #include <type_traits>
 #include <vector>
 
+#include "weft/report/source_location.h"
 #include "weft/sync/access.h"
 
 namespace weft {

@@ -20,12 +20,12 @@
 #include <cstddef>
 #include <deque>
 #include <optional>
-#include "weft/report/source_location.h"
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft {

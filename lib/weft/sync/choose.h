@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include "weft/report/source_location.h"
 
 namespace weft {

@@ -20,10 +20,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include "weft/report/source_location.h"
 #include <vector>
 
 #include "weft/detect/vector_clock.h"
+#include "weft/report/source_location.h"
 #include "weft/sync/mutex.h"
 
 namespace weft {

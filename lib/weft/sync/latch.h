@@ -13,10 +13,10 @@
 
 #include <cstddef>
 #include <functional>
-#include "weft/report/source_location.h"
 #include <vector>
 
 #include "weft/detect/vector_clock.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft {

@@ -17,8 +17,8 @@
 #pragma once
 
 #include <chrono>
-#include "weft/report/source_location.h"
 
+#include "weft/report/source_location.h"
 #include "weft/sync/mutex_core.h"
 #include "weft/sync/thread.h"
 

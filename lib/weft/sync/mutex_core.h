@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include "weft/report/source_location.h"
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "weft/detect/lock_order.h"
 #include "weft/detect/vector_clock.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft::detail {

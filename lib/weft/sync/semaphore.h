@@ -11,11 +11,11 @@
 
 #include <chrono>
 #include <cstddef>
-#include "weft/report/source_location.h"
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
+#include "weft/report/source_location.h"
 #include "weft/sync/mutex.h"
 
 namespace weft {

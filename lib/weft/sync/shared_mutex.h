@@ -11,10 +11,10 @@
 // hold readers back), and both modes take part in lock-order detection.
 #pragma once
 
-#include "weft/report/source_location.h"
 #include <vector>
 
 #include "weft/detect/vector_clock.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft {

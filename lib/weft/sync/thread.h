@@ -14,11 +14,11 @@
 #include <cstddef>
 #include <functional>
 #include <ostream>
-#include "weft/report/source_location.h"
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
+#include "weft/report/source_location.h"
 #include "weft/runtime/thread_fn.h"
 
 namespace weft {

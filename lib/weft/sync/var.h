@@ -15,9 +15,9 @@
 #pragma once
 
 #include <cstddef>
-#include "weft/report/source_location.h"
 #include <utility>
 
+#include "weft/report/source_location.h"
 #include "weft/sync/access.h"
 
 namespace weft {

@@ -4,11 +4,11 @@
 // Only scenario.h uses it; it needs the `weft` library.
 #pragma once
 
-#include "weft/report/source_location.h"
 #include <string>
 #include <vector>
 
 #include "weft/report/failure.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft::lin::detail {
