@@ -8,19 +8,16 @@
 #include <cstdint>
 #include <set>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 TEST(Atomic, FetchAddTotalsAndHandsOutDistinctValues) {
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::atomic<int> counter{0, "counter"};
     std::set<int> handed_out;  // only fibers of one OS thread touch it
     auto work = [&] {
@@ -47,14 +44,13 @@ TEST(Atomic, LoadThenStoreLosesUpdatesAndWeftFindsIt) {
     a.join();
     WEFT_ASSERT_MSG(counter.load() == 2, "lost update");
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "lost update"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Atomic, CompareExchangeLoopIncrementsExactly) {
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::atomic<int> counter{0};
     auto work = [&] {
       for (int i = 0; i < 2; ++i) {
@@ -74,7 +70,7 @@ TEST(Atomic, CompareExchangeLoopIncrementsExactly) {
 }
 
 TEST(Atomic, FailedCompareExchangeReportsTheCurrentValue) {
-  expect_clean(options_with(10), [] {
+  weft::expect_no_bug(options_with(10), [] {
     weft::atomic<int> x{5};
     int expected = 3;
     WEFT_ASSERT(!x.compare_exchange_strong(expected, 9));
@@ -85,7 +81,7 @@ TEST(Atomic, FailedCompareExchangeReportsTheCurrentValue) {
 }
 
 TEST(Atomic, ExchangeHandsTheTokenToExactlyOneThread) {
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::atomic<bool> token{true, "token"};
     weft::atomic<int> winners{0};
     auto grab = [&] {
@@ -101,7 +97,7 @@ TEST(Atomic, ExchangeHandsTheTokenToExactlyOneThread) {
 }
 
 TEST(Atomic, BitwiseAndSubtractOperations) {
-  expect_clean(options_with(10), [] {
+  weft::expect_no_bug(options_with(10), [] {
     weft::atomic<uint32_t> bits{0b1100};
     WEFT_ASSERT(bits.fetch_or(0b0011) == 0b1100);
     WEFT_ASSERT(bits.fetch_and(0b1010) == 0b1111);
@@ -113,7 +109,7 @@ TEST(Atomic, BitwiseAndSubtractOperations) {
 }
 
 TEST(Atomic, OperatorsAreAtomicReadModifyWrites) {
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::atomic<int> n{0, "n"};
     auto work = [&] {
       ++n;
@@ -132,7 +128,7 @@ TEST(Atomic, OperatorsAreAtomicReadModifyWrites) {
 }
 
 TEST(Atomic, PointerArithmetic) {
-  expect_clean(options_with(10), [] {
+  weft::expect_no_bug(options_with(10), [] {
     int cells[4] = {};
     weft::atomic<int*> p{cells};
     WEFT_ASSERT(p.fetch_add(2) == cells);
@@ -142,7 +138,7 @@ TEST(Atomic, PointerArithmetic) {
 }
 
 TEST(Atomic, WaitBlocksUntilNotifiedOfAChange) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::atomic<int> state{0, "state"};
     weft::thread waiter([&] {
       state.wait(0);  // returns only once the value is not 0
@@ -157,7 +153,7 @@ TEST(Atomic, WaitBlocksUntilNotifiedOfAChange) {
 TEST(Atomic, ReleaseAcquirePublishesAPlainVariable) {
   // A var written before a release store and read after the acquire load
   // that sees it: ordered, so no race in any schedule.
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::var<int> payload{0, "payload"};
     weft::atomic<bool> ready{false, "ready"};
     weft::thread reader([&] {

@@ -9,21 +9,18 @@
 #include <utility>
 #include <vector>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 TEST(Channel, EachSendersMessagesArriveInOrder) {
   for (std::size_t capacity : {0, 1, 3}) {
     SCOPED_TRACE(testing::Message() << "capacity " << capacity);
-    expect_clean(options_with(2000), [capacity] {
+    weft::expect_no_bug(options_with(2000), [capacity] {
       weft::channel<std::pair<int, int>> ch{capacity, "ch"};  // (sender, sequence number)
       auto sender = [&](int id) {
         for (int seq = 0; seq < 3; ++seq) ch.send({id, seq});
@@ -43,7 +40,7 @@ TEST(Channel, EachSendersMessagesArriveInOrder) {
 }
 
 TEST(Channel, CloseLetsReceiversDrainThenSeeTheEnd) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::channel<int> ch{2};
     weft::thread producer([&] {
       for (int i = 1; i <= 3; ++i) ch.send(i);
@@ -59,7 +56,7 @@ TEST(Channel, CloseLetsReceiversDrainThenSeeTheEnd) {
 }
 
 TEST(Channel, CloseWakesABlockedReceiver) {
-  expect_clean(options_with(1000), [] {
+  weft::expect_no_bug(options_with(1000), [] {
     weft::channel<int> ch;
     weft::thread receiver([&] { WEFT_ASSERT(!ch.recv().has_value()); });
     ch.close();
@@ -82,20 +79,19 @@ void handoff_body(std::size_t capacity) {
 }
 
 TEST(Channel, CapacityZeroIsARendezvous) {
-  expect_clean(options_with(3000), [] { handoff_body(0); });
+  weft::expect_no_bug(options_with(3000), [] { handoff_body(0); });
 }
 
 TEST(Channel, ABufferedSendDoesNotWaitForTheReceiver) {
   const weft::Options options = options_with(3000);
   const weft_test::Body body = [] { handoff_body(1); };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "send completed before any receiver came"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Channel, TrySendAndTryRecvNeverBlock) {
-  expect_clean(options_with(10), [] {
+  weft::expect_no_bug(options_with(10), [] {
     weft::channel<int> buffered{1};
     WEFT_ASSERT(!buffered.try_recv().has_value());
     WEFT_ASSERT(buffered.try_send(1));
@@ -111,7 +107,7 @@ TEST(Channel, TrySendAndTryRecvNeverBlock) {
 TEST(Channel, TrySendSucceedsOnceAReceiverWaits) {
   // Spinning on try_send terminates under every strategy: a failed try_send
   // lowers the spinner's PCT priority.
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::channel<int> ch;
     weft::thread receiver([&] { WEFT_ASSERT(ch.recv() == 7); });
     while (!ch.try_send(7)) {
@@ -121,7 +117,7 @@ TEST(Channel, TrySendSucceedsOnceAReceiverWaits) {
 }
 
 TEST(Channel, SendHappensBeforeTheMatchingReceive) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::channel<int> ch{1};
     weft::var<int> shared{0, "shared"};
     weft::thread producer([&] {

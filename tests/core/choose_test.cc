@@ -7,22 +7,19 @@
 #include <set>
 #include <string>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 TEST(Choose, EveryValueComesUpAcrossExecutionsUnderEveryStrategy) {
   for (const char* strategy : {"random", "pct:1", "pct:3", "portfolio"}) {
     SCOPED_TRACE(strategy);
     std::set<uint32_t> seen;
-    expect_clean(options_with(300, strategy), [&seen] {
+    weft::expect_no_bug(options_with(300, strategy), [&seen] {
       const uint32_t v = weft::choose(5);
       WEFT_ASSERT(v < 5);
       seen.insert(v);
@@ -32,7 +29,7 @@ TEST(Choose, EveryValueComesUpAcrossExecutionsUnderEveryStrategy) {
 }
 
 TEST(Choose, ChoosingAmongOneOrNoneIsZeroAndNotADecision) {
-  expect_clean(options_with(50), [] {
+  weft::expect_no_bug(options_with(50), [] {
     WEFT_ASSERT(weft::choose(1) == 0);
     WEFT_ASSERT(weft::choose(0) == 0);
   });
@@ -40,7 +37,7 @@ TEST(Choose, ChoosingAmongOneOrNoneIsZeroAndNotADecision) {
 
 TEST(Choose, ChoicesInsideThreadsCombineWithScheduling) {
   std::set<std::string> outcomes;
-  expect_clean(options_with(2000), [&outcomes] {
+  weft::expect_no_bug(options_with(2000), [&outcomes] {
     weft::mutex m;
     std::string log;  // guarded by m
     auto pick = [&] {
@@ -65,14 +62,13 @@ void needle_body() {
 
 TEST(Choose, AFailureThatDependsOnChosenValuesReplays) {
   const weft::Options options = options_with(2000, "random");
-  std::optional<weft::Failure> f = find_failure(options, needle_body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, needle_body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "found the needle"));
   // The report shows the chosen values.
   EXPECT_TRUE(contains(f->report, "choose"));
   EXPECT_TRUE(contains(f->report, "-> 3"));
   EXPECT_TRUE(contains(f->report, "-> 1"));
-  expect_replays(*f, needle_body, options);
 }
 
 }  // namespace

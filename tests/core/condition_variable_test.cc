@@ -11,16 +11,13 @@
 #include <set>
 #include <vector>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using namespace std::chrono_literals;
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // Waits, yielding, until `done()` holds under `m`.
@@ -36,7 +33,7 @@ void yield_until(weft::mutex& m, Done done) {
 }
 
 TEST(ConditionVariable, BoundedQueueHandsOverEveryItemInOrder) {
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::mutex m{"m"};
     weft::condition_variable not_empty{"not_empty"}, not_full{"not_full"};
     std::deque<int> queue;  // guarded by m, capacity 1
@@ -83,15 +80,14 @@ TEST(ConditionVariable, WaitWithoutRecheckingIsCaught) {
     a.join();
     b.join();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "woken consumer found the queue empty"));
-  expect_replays(*f, body, options);
 }
 
 TEST(ConditionVariable, NotifyOneWakesExactlyOneWaiterAndWhichOneIsExplored) {
   std::set<int> woken_first;
-  expect_clean(options_with(2000), [&woken_first] {
+  weft::expect_no_bug(options_with(2000), [&woken_first] {
     weft::mutex m;
     weft::condition_variable cv;
     int waiting = 0;                 // guarded by m
@@ -121,7 +117,7 @@ TEST(ConditionVariable, NotifyOneWakesExactlyOneWaiterAndWhichOneIsExplored) {
 }
 
 TEST(ConditionVariable, NotifyAllWakesEveryWaiter) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::mutex m;
     weft::condition_variable cv;
     int waiting = 0;  // guarded by m
@@ -140,7 +136,7 @@ TEST(ConditionVariable, NotifyAllWakesEveryWaiter) {
 }
 
 TEST(ConditionVariable, NotifyWithNoWaiterIsHarmless) {
-  expect_clean(options_with(100), [] {
+  weft::expect_no_bug(options_with(100), [] {
     weft::condition_variable cv;
     cv.notify_one();
     cv.notify_all();
@@ -148,7 +144,7 @@ TEST(ConditionVariable, NotifyWithNoWaiterIsHarmless) {
 }
 
 TEST(ConditionVariable, WaitForTimesOutWhenNobodyNotifies) {
-  expect_clean(options_with(1000), [] {
+  weft::expect_no_bug(options_with(1000), [] {
     weft::mutex m;
     weft::condition_variable cv;
     weft::var<int> other{0, "other"};  // guarded by m
@@ -177,7 +173,7 @@ TEST(ConditionVariable, WaitForTimesOutWhenNobodyNotifies) {
 // explore, and each outcome agrees with the virtual clock.
 TEST(ConditionVariable, WaitForExploresBothNotifiedAndTimedOut) {
   std::set<bool> outcomes;
-  expect_clean(options_with(2000), [&outcomes] {
+  weft::expect_no_bug(options_with(2000), [&outcomes] {
     weft::mutex m;
     weft::condition_variable cv;
     bool ready = false;  // guarded by m
@@ -222,16 +218,17 @@ void trusting_waiter_body() {
   waiter.join();
 }
 
-TEST(ConditionVariable, NoSpuriousWakeupsUnlessAskedFor) { expect_clean(options_with(3000), trusting_waiter_body); }
+TEST(ConditionVariable, NoSpuriousWakeupsUnlessAskedFor) {
+  weft::expect_no_bug(options_with(3000), trusting_waiter_body);
+}
 
 TEST(ConditionVariable, SpuriousWakeupsAreExploredWhenEnabled) {
   weft::Options options = options_with(3000);
   options.spurious_wakeups = true;
-  std::optional<weft::Failure> f = find_failure(options, trusting_waiter_body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, trusting_waiter_body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "woke without a notify"));
   // The token records the option: replaying without it gives the same run.
-  expect_replays(*f, trusting_waiter_body, options);
   const weft::Result plain = weft::replay(f->token, trusting_waiter_body);
   ASSERT_TRUE(plain.failure.has_value());
   EXPECT_EQ(plain.failure->message, f->message);
@@ -240,7 +237,7 @@ TEST(ConditionVariable, SpuriousWakeupsAreExploredWhenEnabled) {
 TEST(ConditionVariable, PredicateWaitsStayCorrectUnderSpuriousWakeups) {
   weft::Options options = options_with(3000);
   options.spurious_wakeups = true;
-  expect_clean(options, [] {
+  weft::expect_no_bug(options, [] {
     weft::mutex m;
     weft::condition_variable cv;
     bool ready = false;  // guarded by m

@@ -11,16 +11,13 @@
 #include <mutex>
 #include <string>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::any_contains;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // Thread 1 takes a then b, thread 2 takes b then a.
@@ -49,7 +46,7 @@ TEST(Deadlock, LockOrderDeadlockNamesBothThreadsTheirHoldersAndTheCycle) {
   // Only the deadlock detector: the inversion detector would speak first.
   options.detect_lock_order = false;
   const weft_test::Body body = [] { abba_body(false); };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kDeadlock);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "deadlock: 3 threads are blocked and none can make progress");
   EXPECT_EQ(f->thread, -1);  // no single thread failed
@@ -61,11 +58,10 @@ TEST(Deadlock, LockOrderDeadlockNamesBothThreadsTheirHoldersAndTheCycle) {
   EXPECT_TRUE(any_contains(f->details, "held by thread 1"));
   EXPECT_TRUE(any_contains(f->details, "wait-for cycle: thread 1 -> thread 2 -> thread 1"));
   EXPECT_TRUE(contains(f->report, "wait-for cycle"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Deadlock, ConsistentLockOrderNeverDeadlocks) {
-  expect_clean(options_with(3000), [] { abba_body(true); });
+  weft::expect_no_bug(options_with(3000), [] { abba_body(true); });
 }
 
 TEST(Deadlock, LockOrderInversionIsReportedWithoutADeadlock) {
@@ -85,13 +81,12 @@ TEST(Deadlock, LockOrderInversionIsReportedWithoutADeadlock) {
     });
     t2.join();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kLockOrderInversion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kLockOrderInversion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "lock-order inversion"));
   EXPECT_TRUE(contains(f->message, "'a'"));
   EXPECT_TRUE(contains(f->message, "'b'"));
   EXPECT_TRUE(any_contains(f->details, "deadlock_test.cc:"));
-  expect_replays(*f, body, options);
 }
 
 // The waiter does not check a predicate: if the notify comes before it
@@ -119,17 +114,16 @@ void lost_notify_body(bool with_predicate) {
 TEST(Deadlock, LostNotifyIsADeadlockThatSaysNoNotifyCanCome) {
   const weft::Options options = options_with(3000);
   const weft_test::Body body = [] { lost_notify_body(false); };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kDeadlock);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "deadlock: 2 threads are blocked and none can make progress");
   EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in wait on ready_cv"));
   EXPECT_TRUE(any_contains(f->details, "waiting for a notify that can no longer come"));
   EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in join of thread 1"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Deadlock, WaitingWithAPredicateLosesNoNotify) {
-  expect_clean(options_with(3000), [] { lost_notify_body(true); });
+  weft::expect_no_bug(options_with(3000), [] { lost_notify_body(true); });
 }
 
 TEST(Deadlock, JoiningWhileHoldingTheLockTheThreadNeeds) {
@@ -140,13 +134,12 @@ TEST(Deadlock, JoiningWhileHoldingTheLockTheThreadNeeds) {
     weft::thread t([&] { std::lock_guard inner(m); });
     t.join();  // BUG: t needs m, which this thread holds until after the join
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kDeadlock);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in join of thread 1"));
   EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in lock on m"));
   EXPECT_TRUE(any_contains(f->details, "held by thread 0"));
   EXPECT_TRUE(any_contains(f->details, "wait-for cycle: thread 0 -> thread 1 -> thread 0"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Deadlock, ReceivingFromAChannelNobodySendsOn) {
@@ -156,10 +149,9 @@ TEST(Deadlock, ReceivingFromAChannelNobodySendsOn) {
     weft::thread worker([&] { ch.recv(); });
     worker.join();  // BUG: nobody sends or closes
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kDeadlock);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in recv on jobs"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Deadlock, AcquiringASemaphoreNobodyReleases) {
@@ -168,11 +160,10 @@ TEST(Deadlock, AcquiringASemaphoreNobodyReleases) {
     weft::counting_semaphore<1> sem{0, "sem"};
     sem.acquire();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kDeadlock);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "deadlock: 1 thread is blocked and none can make progress");
   EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in acquire on sem"));
-  expect_replays(*f, body, options);
 }
 
 // Several threads fight over `a`. A thread woken by an unlock that then

@@ -9,15 +9,12 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // Throws from thread 1 in the schedules where it sees the flag unset.
@@ -32,22 +29,20 @@ void throwing_body() {
 
 TEST(Exception, AnExceptionEscapingAThreadIsReportedForThatThread) {
   const weft::Options options = options_with(2000);
-  std::optional<weft::Failure> f = find_failure(options, throwing_body, FailureKind::kUncaughtException);
+  std::optional<weft::Failure> f = weft::expect_bug(options, throwing_body, {FailureKind::kUncaughtException});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "uncaught exception in thread 1: used before initialization");
   EXPECT_EQ(f->thread, 1);
-  expect_replays(*f, throwing_body, options);
 }
 
 TEST(Exception, AnExceptionEscapingTheBodyItself) {
   const weft::Options options = options_with(10);
   const weft_test::Body body = [] { throw std::logic_error("body gave up"); };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kUncaughtException);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kUncaughtException});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "uncaught exception in thread 0: body gave up");
   EXPECT_EQ(f->thread, 0);
   EXPECT_EQ(f->execution, 0u);
-  expect_replays(*f, body, options);
 }
 
 TEST(Exception, ANonStandardException) {
@@ -56,10 +51,9 @@ TEST(Exception, ANonStandardException) {
     weft::thread t([] { throw 42; });
     t.join();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kUncaughtException);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kUncaughtException});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "uncaught exception of unknown type in thread 1"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Exception, ThrowingWhileOthersAreBlockedUnwindsEverything) {
@@ -91,14 +85,13 @@ TEST(Exception, ThrowingWhileOthersAreBlockedUnwindsEverything) {
     thrower.join();
     waiter.join();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kUncaughtException);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kUncaughtException});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "uncaught exception in thread 1: failed while holding m");
-  // Every thread's locals were destroyed, in the failing run too.
+  // Every thread's locals were destroyed, in the failing run and in its
+  // replays too.
   EXPECT_EQ(alive, 0);
-  expect_replays(*f, body, options);
-  EXPECT_EQ(alive, 0);
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::atomic<int> x{0};
     weft::thread t([&] { x.fetch_add(1); });
     t.join();
@@ -106,7 +99,7 @@ TEST(Exception, ThrowingWhileOthersAreBlockedUnwindsEverything) {
 }
 
 TEST(Exception, CaughtExceptionsAreFine) {
-  expect_clean(options_with(1000), [] {
+  weft::expect_no_bug(options_with(1000), [] {
     weft::atomic<int> handled{0};
     weft::thread t([&] {
       try {
@@ -140,9 +133,8 @@ TEST(Exception, CatchingStdExceptionDoesNotSwallowTheUnwinding) {
     WEFT_ASSERT_MSG(x.load() < 3, "busy got ahead");
     busy.join();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
-  expect_replays(*f, body, options);
   EXPECT_EQ(swallowed, 0);
 }
 

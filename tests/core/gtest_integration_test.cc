@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "explore_helpers.h"
+#include "support/test_support.h"
 #include "weft/gtest/flags.h"
 
 namespace {

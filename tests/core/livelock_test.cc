@@ -9,16 +9,13 @@
 
 #include <mutex>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::any_contains;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // Two threads wait, politely yielding, for a flag nobody ever sets.
@@ -37,7 +34,7 @@ TEST(Livelock, SpinningForeverIsReportedWithTheSpinningThreads) {
     SCOPED_TRACE(strategy);
     weft::Options options = options_with(10, strategy);
     options.max_steps = 2000;  // keep the test fast
-    std::optional<weft::Failure> f = find_failure(options, endless_spin_body, FailureKind::kLivelock);
+    std::optional<weft::Failure> f = weft::expect_bug(options, endless_spin_body, {FailureKind::kLivelock});
     ASSERT_TRUE(f.has_value());
     EXPECT_EQ(f->execution, 0u);  // every execution spins
     EXPECT_TRUE(contains(f->message, "exceeded max_steps (2000)"));
@@ -48,7 +45,6 @@ TEST(Livelock, SpinningForeverIsReportedWithTheSpinningThreads) {
     EXPECT_TRUE(any_contains(f->details, "thread 0 (blocked)"));
     // The token carries max_steps: replaying with default options (100000
     // steps) still stops at 2000.
-    expect_replays(*f, endless_spin_body, options);
     const weft::Result again = weft::replay(f->token, endless_spin_body);
     ASSERT_TRUE(again.failure.has_value());
     EXPECT_EQ(again.failure->message, f->message);
@@ -84,7 +80,7 @@ class SpinLockTerminates : public testing::TestWithParam<const char*> {
 };
 
 TEST_P(SpinLockTerminates, ExchangeWithYield) {
-  expect_clean(options(), [] {
+  weft::expect_no_bug(options(), [] {
     weft::atomic<bool> locked{false, "locked"};
     contended_spin_lock_body(
         [&] {
@@ -95,7 +91,7 @@ TEST_P(SpinLockTerminates, ExchangeWithYield) {
 }
 
 TEST_P(SpinLockTerminates, TryLockWithoutYield) {
-  expect_clean(options(), [] {
+  weft::expect_no_bug(options(), [] {
     weft::mutex m{"m"};
     contended_spin_lock_body(
         [&] {
@@ -107,7 +103,7 @@ TEST_P(SpinLockTerminates, TryLockWithoutYield) {
 }
 
 TEST_P(SpinLockTerminates, CompareExchangeWithoutYield) {
-  expect_clean(options(), [] {
+  weft::expect_no_bug(options(), [] {
     weft::atomic<int> owner{0, "owner"};
     contended_spin_lock_body(
         [&] {
@@ -119,7 +115,7 @@ TEST_P(SpinLockTerminates, CompareExchangeWithoutYield) {
 }
 
 TEST_P(SpinLockTerminates, WaitingForAFlagWithYield) {
-  expect_clean(options(), [] {
+  weft::expect_no_bug(options(), [] {
     weft::atomic<bool> ready{false, "ready"};
     weft::thread setter([&] {
       for (int i = 0; i < 3; ++i) weft::this_thread::yield();
@@ -131,7 +127,7 @@ TEST_P(SpinLockTerminates, WaitingForAFlagWithYield) {
 }
 
 TEST_P(SpinLockTerminates, SleepingPoll) {
-  expect_clean(options(), [] {
+  weft::expect_no_bug(options(), [] {
     weft::atomic<bool> ready{false, "ready"};
     weft::thread setter([&] { ready.store(true); });
     while (!ready.load()) weft::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -11,27 +11,23 @@
 #include <shared_mutex>
 #include <string>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // Finds the misuse in `body`, checks the message and thread, and replays it.
 void expect_misuse(const weft_test::Body& body, const std::string& message_part, int thread,
                    uint64_t iterations = 200) {
   const weft::Options options = options_with(iterations);
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kMisuse);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kMisuse});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "misuse: "));
   EXPECT_TRUE(contains(f->message, message_part));
   EXPECT_EQ(f->thread, thread) << f->report;
-  expect_replays(*f, body, options);
 }
 
 TEST(Misuse, UnlockingAMutexNobodyHolds) {
@@ -253,7 +249,7 @@ TEST(Misuse, ChannelClosedTwiceOrSentOnAfterClose) {
 }
 
 TEST(Misuse, TheCorrectedProgramsAreClean) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::mutex m{"m"};
     weft::recursive_mutex rm{"rm"};
     weft::shared_mutex rw{"rw"};

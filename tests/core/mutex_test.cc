@@ -8,16 +8,13 @@
 #include <mutex>
 #include <set>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using namespace std::chrono_literals;
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // One pass through a critical section that checks nobody else is inside.
@@ -29,7 +26,7 @@ void enter_critical_section(weft::var<int>& inside, weft::var<int>& counter) {
 }
 
 TEST(Mutex, CriticalSectionsNeverOverlapAndTheCounterIsExact) {
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::mutex m{"m"};
     weft::var<int> inside{0, "inside"}, counter{0, "counter"};
     auto work = [&] {
@@ -62,14 +59,13 @@ TEST(Mutex, IgnoringAFailedTryLockIsCaught) {
     work();
     a.join();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "two threads in the critical section"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Mutex, TryLockFailsWhileAnotherThreadHoldsIt) {
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::mutex m;
     m.lock();
     weft::thread t([&] { WEFT_ASSERT(!m.try_lock()); });
@@ -84,7 +80,7 @@ TEST(Mutex, TryLockFailsWhileAnotherThreadHoldsIt) {
 }
 
 TEST(Mutex, WorksWithStdUniqueLockAndScopedLock) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::mutex a{"a"}, b{"b"};
     weft::var<int> total{0, "total"};
     // scoped_lock on two mutexes in opposite orders: std::lock's back-off
@@ -109,7 +105,7 @@ TEST(Mutex, WorksWithStdUniqueLockAndScopedLock) {
 }
 
 TEST(RecursiveMutex, OthersWaitUntilTheOwnerUnlocksEveryLevel) {
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::recursive_mutex m{"rm"};
     weft::var<int> depth{0, "depth"};  // guarded by m
     weft::thread owner([&] {
@@ -132,7 +128,7 @@ TEST(RecursiveMutex, OthersWaitUntilTheOwnerUnlocksEveryLevel) {
 }
 
 TEST(TimedMutex, TryLockForTimesOutInVirtualTime) {
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::timed_mutex m;
     m.lock();
     weft::thread t([&] {
@@ -150,7 +146,7 @@ TEST(TimedMutex, TryLockForTimesOutInVirtualTime) {
 // the timeout can win too: both outcomes are schedules to explore.
 TEST(TimedMutex, TryLockForExploresBothTheHandOverAndTheTimeout) {
   std::set<bool> outcomes;
-  expect_clean(options_with(2000), [&outcomes] {
+  weft::expect_no_bug(options_with(2000), [&outcomes] {
     weft::timed_mutex m;
     m.lock();
     weft::thread t([&] {
@@ -173,7 +169,7 @@ TEST(TimedMutex, TryLockForExploresBothTheHandOverAndTheTimeout) {
 }
 
 TEST(TimedMutex, TryLockUntilAnAbsoluteDeadline) {
-  expect_clean(options_with(300), [] {
+  weft::expect_no_bug(options_with(300), [] {
     weft::recursive_timed_mutex m;
     m.lock();
     weft::thread t([&] {

@@ -9,16 +9,13 @@
 #include <array>
 #include <chrono>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using namespace std::chrono_literals;
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // Four threads share `slots`; at most two may hold one at a time.
@@ -42,7 +39,7 @@ void two_slot_body(std::ptrdiff_t initial_count, int& most_holders) {
 
 TEST(Semaphore, NeverMoreHoldersThanTheCount) {
   int most_holders = 0;
-  expect_clean(options_with(3000), [&] { two_slot_body(2, most_holders); });
+  weft::expect_no_bug(options_with(3000), [&] { two_slot_body(2, most_holders); });
   EXPECT_EQ(most_holders, 2);  // and the count is really used, not serialized to 1
 }
 
@@ -50,14 +47,13 @@ TEST(Semaphore, ACountTooLargeIsCaught) {
   int most_holders = 0;
   const weft::Options options = options_with(3000);
   const weft_test::Body body = [&] { two_slot_body(3, most_holders); };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kAssertion);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "more holders than slots"));
-  expect_replays(*f, body, options);
 }
 
 TEST(Semaphore, TryAcquireNeverTakesTheCountBelowZero) {
-  expect_clean(options_with(100), [] {
+  weft::expect_no_bug(options_with(100), [] {
     weft::counting_semaphore<2> s{1};
     WEFT_ASSERT(s.try_acquire());
     WEFT_ASSERT(!s.try_acquire());
@@ -70,7 +66,7 @@ TEST(Semaphore, TryAcquireNeverTakesTheCountBelowZero) {
 
 TEST(Semaphore, AcquireWaitsForARelease) {
   // The release->acquire edge orders the write before the read: no race.
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::binary_semaphore ready{0};
     weft::var<int> message{0, "message"};
     weft::thread consumer([&] {
@@ -84,7 +80,7 @@ TEST(Semaphore, AcquireWaitsForARelease) {
 }
 
 TEST(Semaphore, TryAcquireForTimesOutInVirtualTime) {
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::binary_semaphore s{0};
     weft::thread t([&] {
       WEFT_ASSERT(!s.try_acquire_for(5ms));
@@ -97,7 +93,7 @@ TEST(Semaphore, TryAcquireForTimesOutInVirtualTime) {
 }
 
 TEST(Latch, WaitReturnsOnlyAfterEveryCountDown) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::latch done{3, "done"};
     std::array<weft::var<int>, 3> parts;
     std::array<weft::thread, 3> workers;
@@ -115,7 +111,7 @@ TEST(Latch, WaitReturnsOnlyAfterEveryCountDown) {
 }
 
 TEST(Latch, ArriveAndWaitReleasesEveryoneTogether) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::latch start{3};
     weft::atomic<int> arrived{0};
     auto runner = [&] {
@@ -131,7 +127,7 @@ TEST(Latch, ArriveAndWaitReleasesEveryoneTogether) {
 }
 
 TEST(Latch, TryWaitIsFalseWhileCountsRemain) {
-  expect_clean(options_with(100), [] {
+  weft::expect_no_bug(options_with(100), [] {
     weft::latch l{2};
     WEFT_ASSERT(!l.try_wait());
     l.count_down(2);
@@ -140,7 +136,7 @@ TEST(Latch, TryWaitIsFalseWhileCountsRemain) {
 }
 
 TEST(Barrier, PhasesAndTheCompletionFunction) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     constexpr int kThreads = 3, kPhases = 3;
     std::array<weft::var<int>, kThreads> progress;
     weft::var<int> completions{0, "completions"};
@@ -168,7 +164,7 @@ TEST(Barrier, PhasesAndTheCompletionFunction) {
 }
 
 TEST(Barrier, ArriveAndDropShrinksLaterPhases) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::atomic<int> completions{0};
     weft::barrier sync{3, [&] { completions.fetch_add(1); }};
     weft::thread leaver([&] { sync.arrive_and_drop(); });
@@ -184,7 +180,7 @@ TEST(Barrier, ArriveAndDropShrinksLaterPhases) {
 }
 
 TEST(Barrier, SplitArriveAndWait) {
-  expect_clean(options_with(1000), [] {
+  weft::expect_no_bug(options_with(1000), [] {
     weft::barrier sync{2};
     weft::var<int> before{0, "before"};
     weft::thread t([&] {

@@ -8,16 +8,15 @@
 #include <mutex>
 #include <shared_mutex>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
-using weft_test::expect_clean;
 using weft_test::options_with;
 
 TEST(SharedMutex, ReadersShareAndWritersExclude) {
   int most_readers_at_once = 0;
-  expect_clean(options_with(3000), [&most_readers_at_once] {
+  weft::expect_no_bug(options_with(3000), [&most_readers_at_once] {
     weft::shared_mutex m{"rw"};
     weft::atomic<int> readers{0}, writers{0};
     weft::var<int> data{0, "data"};  // guarded by m
@@ -48,7 +47,7 @@ TEST(SharedMutex, ReadersShareAndWritersExclude) {
 }
 
 TEST(SharedMutex, TryLockRespectsTheOtherMode) {
-  expect_clean(options_with(300), [] {
+  weft::expect_no_bug(options_with(300), [] {
     weft::shared_mutex m;
     m.lock_shared();
     weft::thread t([&] {
@@ -68,7 +67,7 @@ TEST(SharedMutex, TryLockRespectsTheOtherMode) {
 }
 
 TEST(SharedMutex, AWaitingWriterGetsInOnceTheReadersLeave) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::shared_mutex m;
     weft::var<int> value{0, "value"};
     weft::thread reader([&] {

@@ -8,16 +8,13 @@
 
 #include <cstddef>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 #include "weft/runtime/sanitizer_fibers.h"
 
 namespace {
 
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 // Recurses `depth` times using about 1 KiB of stack per frame. The volatile
@@ -56,22 +53,20 @@ TEST_F(StackOverflow, UnboundedRecursionInAThreadIsReported) {
     weft::thread t([&] { result.store(recurse_forever(0)); });
     t.join();
   };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kStackOverflow);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kStackOverflow});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "stack overflow in thread 1"));
   EXPECT_TRUE(contains(f->message, "256 KiB"));
   EXPECT_TRUE(contains(f->message, "Options::stack_size"));
   EXPECT_EQ(f->thread, 1);
-  expect_replays(*f, body, options);
 }
 
 TEST_F(StackOverflow, UnboundedRecursionInTheBody) {
   const weft::Options options = options_with(5);
   const weft_test::Body body = [] { (void)recurse_forever(0); };
-  std::optional<weft::Failure> f = find_failure(options, body, FailureKind::kStackOverflow);
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kStackOverflow});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "stack overflow in thread 0"));
-  expect_replays(*f, body, options);
 }
 
 TEST_F(StackOverflow, ExploringGoesOnAfterAnOverflow) {
@@ -80,7 +75,7 @@ TEST_F(StackOverflow, ExploringGoesOnAfterAnOverflow) {
     ASSERT_TRUE(r.failure.has_value());
     EXPECT_EQ(r.failure->kind, FailureKind::kStackOverflow);
   }
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::atomic<int> x{0};
     weft::thread t([&] { x.store(recurse(50)); });
     t.join();
@@ -99,7 +94,7 @@ TEST_F(StackOverflow, StackSizeOptionAllowsDeeperRecursion) {
   EXPECT_EQ(small.failure->kind, FailureKind::kStackOverflow);
   weft::Options big = options_with(200);
   big.stack_size = 1024 * 1024;
-  expect_clean(big, body);
+  weft::expect_no_bug(big, body);
 }
 
 }  // namespace

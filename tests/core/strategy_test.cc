@@ -9,16 +9,13 @@
 #include <limits>
 #include <string>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using namespace std::chrono_literals;
 using weft::FailureKind;
 using weft_test::contains;
-using weft_test::expect_clean;
-using weft_test::expect_replays;
-using weft_test::find_failure;
 using weft_test::options_with;
 
 void lost_update_body() {
@@ -38,10 +35,9 @@ TEST(Strategy, EveryStrategyFindsALostUpdateAndItReplays) {
   for (const char* strategy : {"random", "pct:2", "pct:3", "pct:10", "portfolio"}) {
     SCOPED_TRACE(strategy);
     const weft::Options options = without_races(options_with(2000, strategy));
-    std::optional<weft::Failure> f = find_failure(options, lost_update_body, FailureKind::kAssertion);
+    std::optional<weft::Failure> f = weft::expect_bug(options, lost_update_body, {FailureKind::kAssertion});
     ASSERT_TRUE(f.has_value());
     EXPECT_TRUE(contains(f->message, "x == 2"));
-    expect_replays(*f, lost_update_body, options);
   }
 }
 
@@ -49,7 +45,7 @@ TEST(Strategy, EveryStrategyFindsALostUpdateAndItReplays) {
 // it blocks or ends. The lost update needs one preemption (depth 2), so
 // pct:1 must never find it, however many executions it gets.
 TEST(Strategy, PctDepthOneNeverPreempts) {
-  expect_clean(without_races(options_with(1000, "pct:1")), lost_update_body);
+  weft::expect_no_bug(without_races(options_with(1000, "pct:1")), lost_update_body);
 }
 
 TEST(Strategy, TheSeedDeterminesTheExploration) {

@@ -8,16 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
-using weft_test::expect_clean;
 using weft_test::options_with;
 
 TEST(Thread, JoinOrdersEverythingTheThreadDidBeforeTheJoiner) {
   // Race detection is on: the read after join() must not race the write.
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::var<int> result{0, "result"};
     weft::thread t([&] { result = 42; });
     t.join();
@@ -26,7 +25,7 @@ TEST(Thread, JoinOrdersEverythingTheThreadDidBeforeTheJoiner) {
 }
 
 TEST(Thread, ArgumentsAreCopiedAtConstruction) {
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::var<int> sum{0, "sum"};
     std::string word = "weft";
     weft::thread t([&sum](int a, const std::string& s, int b) { sum = a + b + static_cast<int>(s.size()); }, 1,
@@ -38,7 +37,7 @@ TEST(Thread, ArgumentsAreCopiedAtConstruction) {
 }
 
 TEST(Thread, IdsAreDistinctAndMatchThisThreadGetId) {
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::var<weft::thread::id> seen_inside{{}, "seen_inside"};
     const weft::thread::id main_id = weft::this_thread::get_id();
     weft::thread t([&] { seen_inside = weft::this_thread::get_id(); });
@@ -53,7 +52,7 @@ TEST(Thread, IdsAreDistinctAndMatchThisThreadGetId) {
 }
 
 TEST(Thread, MovingAHandleTransfersTheThread) {
-  expect_clean(options_with(300), [] {
+  weft::expect_no_bug(options_with(300), [] {
     weft::atomic<int> ran{0};
     weft::thread a([&] { ran.fetch_add(1); });
     weft::thread b = std::move(a);
@@ -69,7 +68,7 @@ TEST(Thread, MovingAHandleTransfersTheThread) {
 TEST(Thread, DetachedThreadsStillRunToTheEndOfTheExecution) {
   // Outside the body, so it survives every execution.
   int finished = 0;
-  expect_clean(options_with(1000), [&finished] {
+  weft::expect_no_bug(options_with(1000), [&finished] {
     weft::thread t([&finished] {
       weft::this_thread::yield();
       ++finished;
@@ -81,7 +80,7 @@ TEST(Thread, DetachedThreadsStillRunToTheEndOfTheExecution) {
 }
 
 TEST(Thread, ThreadsStartThreads) {
-  expect_clean(options_with(1000), [] {
+  weft::expect_no_bug(options_with(1000), [] {
     weft::atomic<int> leaves{0};
     weft::thread parent([&] {
       weft::thread left([&] { leaves.fetch_add(1); });
@@ -95,7 +94,7 @@ TEST(Thread, ThreadsStartThreads) {
 }
 
 TEST(Thread, ManyThreadsWithoutABuiltInCap) {
-  expect_clean(options_with(200), [] {
+  weft::expect_no_bug(options_with(200), [] {
     constexpr int kThreads = 12;
     weft::atomic<int> started{0};
     std::vector<weft::thread> threads;
@@ -107,7 +106,7 @@ TEST(Thread, ManyThreadsWithoutABuiltInCap) {
 
 TEST(Thread, BothOrdersOfTwoRacingThreadsAreExplored) {
   std::set<std::string> orders;
-  expect_clean(options_with(200), [&orders] {
+  weft::expect_no_bug(options_with(200), [&orders] {
     weft::mutex m;
     std::string order;  // guarded by m
     auto append = [&](char c) {

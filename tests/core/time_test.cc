@@ -9,12 +9,11 @@
 #include <chrono>
 #include <vector>
 
-#include "explore_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
 using namespace std::chrono_literals;
-using weft_test::expect_clean;
 using weft_test::options_with;
 
 weft::steady_clock::time_point at(std::chrono::nanoseconds since_start) {
@@ -28,7 +27,7 @@ weft::steady_clock::time_point at(std::chrono::nanoseconds since_start) {
 
 TEST(VirtualTime, TheEarlierDeadlineNeverWakesLater) {
   int contests = 0;  // executions where the two sleeps really overlapped
-  expect_clean(options_with(3000), [&contests] {
+  weft::expect_no_bug(options_with(3000), [&contests] {
     std::array<weft::steady_clock::time_point, 2> end;
     auto sleeper = [&](int which, std::chrono::milliseconds deadline) {
       weft::this_thread::sleep_until(at(deadline));
@@ -50,7 +49,7 @@ TEST(VirtualTime, TheEarlierDeadlineNeverWakesLater) {
 TEST(VirtualTime, SleepUntilWakesExactlyAtItsDeadline) {
   // Another thread's 5ms sleep may move the clock before the sleep_until
   // call is scheduled; the deadline is absolute all the same.
-  expect_clean(options_with(3000), [] {
+  weft::expect_no_bug(options_with(3000), [] {
     weft::thread other([] { weft::this_thread::sleep_for(5ms); });
     weft::this_thread::sleep_until(at(10ms));
     WEFT_ASSERT(weft::steady_clock::now() == at(10ms));
@@ -59,7 +58,7 @@ TEST(VirtualTime, SleepUntilWakesExactlyAtItsDeadline) {
 }
 
 TEST(VirtualTime, RelativeWaitsNeverEndEarly) {
-  expect_clean(options_with(2000), [] {
+  weft::expect_no_bug(options_with(2000), [] {
     weft::timed_mutex busy;
     weft::condition_variable never_notified;
     weft::binary_semaphore empty{0};
@@ -87,7 +86,7 @@ TEST(VirtualTime, RelativeWaitsNeverEndEarly) {
 }
 
 TEST(VirtualTime, NowAdvancesExactlyBySleepsAndStartsAtZero) {
-  expect_clean(options_with(200), [] {
+  weft::expect_no_bug(options_with(200), [] {
     WEFT_ASSERT(weft::steady_clock::now() == at(0ns));
     weft::this_thread::sleep_for(3ms);
     WEFT_ASSERT(weft::steady_clock::now() == at(3ms));
@@ -100,7 +99,7 @@ TEST(VirtualTime, NowAdvancesExactlyBySleepsAndStartsAtZero) {
 }
 
 TEST(VirtualTime, WorkWithoutSleepsTakesNoTime) {
-  expect_clean(options_with(500), [] {
+  weft::expect_no_bug(options_with(500), [] {
     weft::atomic<int> n{0};
     weft::thread t([&] {
       for (int i = 0; i < 5; ++i) n.fetch_add(1);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "explore_helpers.h"
+#include "support/test_support.h"
 #include "weft/report/token.h"
 
 namespace {

@@ -5,16 +5,14 @@
 #include <mutex>
 #include <shared_mutex>
 
-#include "detect_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
-using detect_test::Body;
-using detect_test::contains;
-using detect_test::expect_clean;
-using detect_test::expect_replays;
-using detect_test::find;
-using detect_test::options;
+using weft_test::Body;
+using weft_test::contains;
+using weft_test::expect_clean_under_every_strategy;
+using weft_test::options_with;
 using weft::FailureKind;
 
 constexpr uint64_t kSchedules = 2000;
@@ -24,13 +22,12 @@ enum class Write { kBefore, kAfter };
 
 void expect_edge(const std::function<void(Write)>& body) {
   SCOPED_TRACE("write before the synchronization: clean");
-  expect_clean([&] { body(Write::kBefore); }, kSchedules);
+  expect_clean_under_every_strategy([&] { body(Write::kBefore); }, kSchedules);
   SCOPED_TRACE("write after the synchronization: a race");
   const Body racy = [&] { body(Write::kAfter); };
-  std::optional<weft::Failure> f = find(options(kSchedules), racy, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(kSchedules), racy, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "'x'"));
-  expect_replays(*f, racy);
 }
 
 TEST(Edges, Spawn) {
@@ -158,7 +155,7 @@ TEST(Edges, UnbufferedReceiveToSendCompletion) {
 // to leave. The next holder's send completes only after the previous
 // holder's receive freed the slot.
 TEST(Edges, BufferedChannelAsASemaphore) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::var<int> x{0, "x"};
         weft::channel<int> token{1, "token"};
@@ -252,7 +249,7 @@ TEST(Edges, BarrierArrivalToRelease) {
 }
 
 TEST(Edges, BarrierCompletionHappensBeforeEveryRelease) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::var<int> result{0, "result"};
         weft::barrier sync{2, [&result]() noexcept { result = 1; }};
@@ -268,7 +265,7 @@ TEST(Edges, BarrierCompletionHappensBeforeEveryRelease) {
 }
 
 TEST(Edges, SharedUnlockToExclusiveLock) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::var<int> x{0, "x"};
         weft::shared_mutex m{"m"};
@@ -301,9 +298,8 @@ TEST(Edges, SharedLocksDoNotOrderEachOther) {
     }
     t.join();
   };
-  std::optional<weft::Failure> f = find(options(kSchedules), body, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(kSchedules), body, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
-  expect_replays(*f, body);
 }
 
 // Timeouts and spurious wakeups are not notifications: no edge.
@@ -322,9 +318,8 @@ TEST(Edges, ConditionVariableTimeoutIsNoEdge) {
     }
     t.join();
   };
-  std::optional<weft::Failure> f = find(options(kSchedules), body, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(kSchedules), body, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
-  expect_replays(*f, body);
 }
 
 }  // namespace

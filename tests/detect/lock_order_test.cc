@@ -5,18 +5,16 @@
 #include <chrono>
 #include <mutex>
 
-#include "detect_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
-using detect_test::any_contains;
-using detect_test::Body;
-using detect_test::contains;
-using detect_test::expect_clean;
-using detect_test::expect_replays;
-using detect_test::find;
-using detect_test::highlighted;
-using detect_test::options;
+using weft_test::any_contains;
+using weft_test::Body;
+using weft_test::contains;
+using weft_test::expect_clean_under_every_strategy;
+using weft_test::highlighted;
+using weft_test::options_with;
 using weft::FailureKind;
 
 // Thread 1 takes a then b at once; the body first does a long stretch of
@@ -41,14 +39,14 @@ void rare_abba() {
 
 TEST(LockOrder, InversionIsReportedWithinTheFirstExecutionsWhileTheDeadlockIsRare) {
   // The deadlock itself: not in the first executions.
-  weft::Options no_detector = options(20);
+  weft::Options no_detector = options_with(20);
   no_detector.detect_lock_order = false;
   const weft::Result deadlock = weft::explore(no_detector, rare_abba);
   ASSERT_TRUE(deadlock.error.ok());
   EXPECT_FALSE(deadlock.bug_found()) << deadlock.failure->report;
 
   // The inversion: at once.
-  const weft::Result r = weft::explore(options(20), rare_abba);
+  const weft::Result r = weft::explore(options_with(20), rare_abba);
   ASSERT_TRUE(r.bug_found());
   ASSERT_EQ(r.failure->kind, FailureKind::kLockOrderInversion) << r.failure->report;
   EXPECT_LE(r.executions, 3u);
@@ -62,7 +60,7 @@ TEST(LockOrder, InversionIsReportedWithinTheFirstExecutionsWhileTheDeadlockIsRar
   EXPECT_TRUE(contains(f.details[1], "lock_order_test.cc:"));
   EXPECT_TRUE(any_contains(f.details, "earlier in this execution"));
   EXPECT_EQ(highlighted(f).size(), 4u);
-  expect_replays(f, rare_abba);
+  weft::expect_replays(f, rare_abba);
 }
 
 TEST(LockOrder, InversionAcrossExecutionsNamesTheEarlierOne) {
@@ -80,7 +78,7 @@ TEST(LockOrder, InversionAcrossExecutionsNamesTheEarlierOne) {
     });
     t.join();
   };
-  const weft::Result r = weft::explore(options(50), body);
+  const weft::Result r = weft::explore(options_with(50), body);
   ASSERT_TRUE(r.bug_found());
   ASSERT_EQ(r.failure->kind, FailureKind::kLockOrderInversion) << r.failure->report;
   EXPECT_LE(r.executions, 10u);
@@ -102,11 +100,10 @@ TEST(LockOrder, ThreeLockCycle) {
     t2.join();
     nested(c, a);
   };
-  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(20), body, {FailureKind::kLockOrderInversion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "closing the cycle"));
   EXPECT_EQ(f->details.size(), 4u);  // this thread, two earlier edges, advice
-  expect_replays(*f, body);
 }
 
 // Locks are nodes by creation, not by name: two accounts both named
@@ -123,13 +120,12 @@ TEST(LockOrder, SameNamedLocksAreDistinct) {
     std::lock_guard first(y);
     std::lock_guard second(x);
   };
-  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(20), body, {FailureKind::kLockOrderInversion});
   ASSERT_TRUE(f.has_value());
   ASSERT_GE(f->details.size(), 2u);
   EXPECT_TRUE(contains(f->details[0], "lock_order_test.cc:"));
   EXPECT_TRUE(contains(f->details[1], "lock_order_test.cc:"));
   EXPECT_FALSE(contains(f->report, "std_mutex.h")) << f->report;
-  expect_replays(*f, body);
 }
 
 TEST(LockOrder, UnnamedLocksAreLabelledAsInTheInterleaving) {
@@ -143,7 +139,7 @@ TEST(LockOrder, UnnamedLocksAreLabelledAsInTheInterleaving) {
     std::lock_guard first(y);
     std::lock_guard second(x);
   };
-  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(20), body, {FailureKind::kLockOrderInversion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "mutex#1"));
   EXPECT_TRUE(contains(f->message, "mutex#2"));
@@ -154,7 +150,7 @@ TEST(LockOrder, UnnamedLocksAreLabelledAsInTheInterleaving) {
 constexpr uint64_t kSchedules = 2000;
 
 TEST(LockOrder, ConsistentOrderIsClean) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::mutex a{"a"}, b{"b"};
         weft::thread t([&] {
@@ -172,7 +168,7 @@ TEST(LockOrder, ConsistentOrderIsClean) {
 
 // Which lock is first *used* depends on the schedule; identity must not.
 TEST(LockOrder, UnnamedLocksFirstUsedInScheduleDependentOrderAreNotConfused) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::mutex m1, m2;
         weft::thread t([&] {
@@ -186,7 +182,7 @@ TEST(LockOrder, UnnamedLocksFirstUsedInScheduleDependentOrderAreNotConfused) {
 }
 
 TEST(LockOrder, TryLockAddsNoEdge) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::mutex a{"a"}, b{"b"};
         weft::thread t([&] {
@@ -203,7 +199,7 @@ TEST(LockOrder, TryLockAddsNoEdge) {
 }
 
 TEST(LockOrder, TimedLockAddsNoEdge) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::timed_mutex a{"a"};
         weft::mutex b{"b"};
@@ -223,7 +219,7 @@ TEST(LockOrder, TimedLockAddsNoEdge) {
 // std::scoped_lock locks the first mutex and try_locks the rest (backing off
 // on failure): it cannot deadlock, and adds no edge.
 TEST(LockOrder, ScopedLockInEitherOrderIsClean) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::mutex a{"a"}, b{"b"};
         weft::thread t([&] { std::scoped_lock both(a, b); });
@@ -234,7 +230,7 @@ TEST(LockOrder, ScopedLockInEitherOrderIsClean) {
 }
 
 TEST(LockOrder, RecursiveReacquisitionAddsNoEdge) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::recursive_mutex r{"r"};
         weft::mutex m{"m"};
@@ -247,7 +243,7 @@ TEST(LockOrder, RecursiveReacquisitionAddsNoEdge) {
 
 // Every thread takes the gate first: the inner orders cannot deadlock.
 TEST(LockOrder, AGateLockHeldByBothOrdersSuppressesTheReport) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::mutex gate{"gate"}, a{"a"}, b{"b"};
         weft::thread t([&] {
@@ -285,13 +281,12 @@ TEST(LockOrder, TheSameOrdersWithoutTheGateInOneThreadAreReported) {
       std::lock_guard second(a);
     }
   };
-  std::optional<weft::Failure> f = find(options(20), body, FailureKind::kLockOrderInversion);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(20), body, {FailureKind::kLockOrderInversion});
   ASSERT_TRUE(f.has_value());
-  expect_replays(*f, body);
 }
 
 TEST(LockOrder, ConditionVariableWaitReacquiresWithoutAFalseEdge) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::mutex m{"m"};
         weft::condition_variable cv;
@@ -311,7 +306,7 @@ TEST(LockOrder, ConditionVariableWaitReacquiresWithoutAFalseEdge) {
 }
 
 TEST(LockOrder, DetectorOffReportsNothing) {
-  weft::Options o = options(20);
+  weft::Options o = options_with(20);
   o.detect_lock_order = false;
   const weft::Result r = weft::explore(o, [] {
     weft::mutex a{"a"}, b{"b"};

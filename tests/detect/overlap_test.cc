@@ -4,18 +4,16 @@
 // result can be pinned down.
 #include <cstring>
 
-#include "detect_helpers.h"
+#include "support/test_support.h"
 #include "weft/detect/happens_before.h"
 
 namespace {
 
-using detect_test::any_contains;
-using detect_test::Body;
-using detect_test::contains;
-using detect_test::expect_clean;
-using detect_test::expect_replays;
-using detect_test::find;
-using detect_test::options;
+using weft_test::any_contains;
+using weft_test::Body;
+using weft_test::contains;
+using weft_test::expect_clean_under_every_strategy;
+using weft_test::options_with;
 using weft::FailureKind;
 
 // Thread 1 writes [first_offset, +first_size) of a buffer, the body then
@@ -38,10 +36,9 @@ Body two_ranges(size_t first_offset, size_t first_size, size_t second_offset, si
 }
 
 void expect_race(const Body& body) {
-  std::optional<weft::Failure> f = find(options(200), body, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(200), body, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "'buffer'"));
-  expect_replays(*f, body);
 }
 
 TEST(Overlap, SameStartDifferentSizesRace) {
@@ -60,19 +57,20 @@ TEST(Overlap, ARangeInsideAnotherRaces) {
 }
 
 TEST(Overlap, OneSharedByteRaces) {
-  std::optional<weft::Failure> f = find(options(200), two_ranges(0, 8, 7, 8, false), FailureKind::kDataRace);
+  std::optional<weft::Failure> f =
+      weft::expect_bug(options_with(200), two_ranges(0, 8, 7, 8, false), {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(any_contains(f->details, "overlap in 1 bytes"));
 }
 
 TEST(Overlap, AdjacentRangesDoNotRace) {
-  expect_clean(two_ranges(0, 8, 8, 8, true), 500);
-  expect_clean(two_ranges(8, 8, 0, 8, true), 500);
-  expect_clean(two_ranges(4, 4, 0, 4, false), 500);
+  expect_clean_under_every_strategy(two_ranges(0, 8, 8, 8, true), 500);
+  expect_clean_under_every_strategy(two_ranges(8, 8, 0, 8, true), 500);
+  expect_clean_under_every_strategy(two_ranges(4, 4, 0, 4, false), 500);
 }
 
 TEST(Overlap, TwoReadsNeverRace) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         alignas(16) unsigned char buffer[64] = {};
         weft::thread t([&] { weft::annotate_read(buffer, 16); });
@@ -91,7 +89,7 @@ struct Node {
 };
 
 TEST(Overlap, FieldsOfOneStruct) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         Node n;
         weft::thread t([&] {
@@ -109,9 +107,8 @@ TEST(Overlap, FieldsOfOneStruct) {
     weft::annotate_read(&n, sizeof n, "node");
     t.join();
   };
-  std::optional<weft::Failure> f = find(options(200), whole, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(200), whole, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
-  expect_replays(*f, whole);
 }
 
 // Memory handed out again (a node freed by one thread and reallocated by
@@ -131,8 +128,8 @@ TEST(Overlap, AnnotateNewForgetsTheOldObject) {
       t.join();
     };
   };
-  expect_clean(body(true), 500);
-  std::optional<weft::Failure> f = find(options(200), body(false), FailureKind::kDataRace);
+  expect_clean_under_every_strategy(body(true), 500);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(200), body(false), {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
 }
 

@@ -7,18 +7,16 @@
 #include <shared_mutex>
 #include <vector>
 
-#include "detect_helpers.h"
+#include "support/test_support.h"
 
 namespace {
 
-using detect_test::any_contains;
-using detect_test::Body;
-using detect_test::contains;
-using detect_test::expect_clean;
-using detect_test::expect_replays;
-using detect_test::find;
-using detect_test::highlighted;
-using detect_test::options;
+using weft_test::any_contains;
+using weft_test::Body;
+using weft_test::contains;
+using weft_test::expect_clean_under_every_strategy;
+using weft_test::highlighted;
+using weft_test::options_with;
 using weft::FailureKind;
 
 constexpr uint64_t kFixedSchedules = 10000;
@@ -48,18 +46,18 @@ void counter_with_mutex() {
 }
 
 TEST(Race, UnsynchronizedCounterIsFlaggedOnTheFirstSchedule) {
-  for (const std::string& strategy : detect_test::all_strategies()) {
-    std::optional<weft::Failure> f = find(options(1, strategy), counter_racy, FailureKind::kDataRace);
+  for (const std::string& strategy : weft_test::all_strategies()) {
+    std::optional<weft::Failure> f =
+        weft::expect_bug(options_with(1, strategy), counter_racy, {FailureKind::kDataRace});
     ASSERT_TRUE(f.has_value()) << strategy;
     EXPECT_EQ(f->execution, 0u);
-    expect_replays(*f, counter_racy);
   }
 }
 
-TEST(Race, CounterUnderAMutexIsClean) { expect_clean(counter_with_mutex, kFixedSchedules); }
+TEST(Race, CounterUnderAMutexIsClean) { expect_clean_under_every_strategy(counter_with_mutex, kFixedSchedules); }
 
 TEST(Race, ReportNamesBothAccessesTheVariableAndHighlightsBothSteps) {
-  std::optional<weft::Failure> f = find(options(1), counter_racy, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(1), counter_racy, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "data race on 'counter'"));
   ASSERT_EQ(f->details.size(), 2u);
@@ -109,9 +107,9 @@ TEST(Race, RelaxedFlagGuardingAPlainPayloadIsFlaggedOnTheFirstScheduleThatReadsI
   // Which executions exhibit the race (the consumer sees the flag): run
   // with detection off, then check the detector stops at the first of them.
   // Detection adds no scheduling point, so the schedules are the same.
-  for (const std::string& strategy : detect_test::all_strategies()) {
+  for (const std::string& strategy : weft_test::all_strategies()) {
     std::vector<bool> saw;
-    weft::Options quiet = options(200, strategy);
+    weft::Options quiet = options_with(200, strategy);
     quiet.detect_races = false;
     const weft::Result calibration = weft::explore(
         quiet, [&] { message_passing(std::memory_order_relaxed, std::memory_order_relaxed, &saw); });
@@ -119,32 +117,32 @@ TEST(Race, RelaxedFlagGuardingAPlainPayloadIsFlaggedOnTheFirstScheduleThatReadsI
     const auto first = std::find(saw.begin(), saw.end(), true);
     ASSERT_NE(first, saw.end()) << strategy << ": no schedule read the payload";
     const Body body = [] { message_passing(std::memory_order_relaxed, std::memory_order_relaxed); };
-    std::optional<weft::Failure> f = find(options(200, strategy), body, FailureKind::kDataRace);
+    std::optional<weft::Failure> f = weft::expect_bug(options_with(200, strategy), body, {FailureKind::kDataRace});
     ASSERT_TRUE(f.has_value()) << strategy;
     EXPECT_EQ(f->execution, static_cast<uint64_t>(first - saw.begin())) << strategy;
     EXPECT_TRUE(contains(f->message, "'payload'"));
-    expect_replays(*f, body);
   }
 }
 
 TEST(Race, ReleaseAcquireFlagIsClean) {
-  expect_clean([] { message_passing(std::memory_order_release, std::memory_order_acquire); }, kFixedSchedules);
+  expect_clean_under_every_strategy(
+      [] { message_passing(std::memory_order_release, std::memory_order_acquire); }, kFixedSchedules);
 }
 
 TEST(Race, SeqCstFlagIsClean) {
-  expect_clean([] { message_passing(std::memory_order_seq_cst, std::memory_order_seq_cst); }, 2000);
+  expect_clean_under_every_strategy([] { message_passing(std::memory_order_seq_cst, std::memory_order_seq_cst); },
+                                    2000);
 }
 
 TEST(Race, ReleaseStoreWithRelaxedLoadIsARace) {
   const Body body = [] { message_passing(std::memory_order_release, std::memory_order_relaxed); };
-  std::optional<weft::Failure> f = find(options(200), body, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(200), body, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
-  expect_replays(*f, body);
 }
 
 // Relaxed RMWs continue the release sequence of the store they read.
 TEST(Race, RelaxedRmwContinuesAReleaseSequence) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::var<int> payload{0, "payload"};
         weft::atomic<int> flag{0, "flag"};
@@ -181,9 +179,8 @@ TEST(Race, RelaxedStoreBreaksTheReleaseSequence) {
     if (flag.load(std::memory_order_acquire) == 2) (void)payload.load();
     producer.join();
   };
-  std::optional<weft::Failure> f = find(options(500), body, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(500), body, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
-  expect_replays(*f, body);
 }
 
 // ------------------------------------------------- double-checked locking
@@ -227,16 +224,18 @@ void dcl_atomic_flag() {
 }
 
 TEST(Race, DoubleCheckedLockingWithAPlainFlagIsFlaggedOnTheFirstSchedule) {
-  for (const std::string& strategy : detect_test::all_strategies()) {
-    std::optional<weft::Failure> f = find(options(1, strategy), dcl_plain_flag, FailureKind::kDataRace);
+  for (const std::string& strategy : weft_test::all_strategies()) {
+    std::optional<weft::Failure> f =
+        weft::expect_bug(options_with(1, strategy), dcl_plain_flag, {FailureKind::kDataRace});
     ASSERT_TRUE(f.has_value()) << strategy;
     EXPECT_EQ(f->execution, 0u);
     EXPECT_TRUE(contains(f->message, "'initialized'"));
-    expect_replays(*f, dcl_plain_flag);
   }
 }
 
-TEST(Race, DoubleCheckedLockingWithAnAtomicFlagIsClean) { expect_clean(dcl_atomic_flag, kFixedSchedules); }
+TEST(Race, DoubleCheckedLockingWithAnAtomicFlagIsClean) {
+  expect_clean_under_every_strategy(dcl_atomic_flag, kFixedSchedules);
+}
 
 // ------------------------------- a reader that skips the writer's lock
 
@@ -280,21 +279,23 @@ void reader_with_shared_lock() {
 }
 
 TEST(Race, ReaderSkippingTheWritersLockIsFlaggedOnTheFirstSchedule) {
-  for (const std::string& strategy : detect_test::all_strategies()) {
-    std::optional<weft::Failure> f = find(options(1, strategy), reader_without_lock, FailureKind::kDataRace);
+  for (const std::string& strategy : weft_test::all_strategies()) {
+    std::optional<weft::Failure> f =
+        weft::expect_bug(options_with(1, strategy), reader_without_lock, {FailureKind::kDataRace});
     ASSERT_TRUE(f.has_value()) << strategy;
     EXPECT_EQ(f->execution, 0u);
     EXPECT_TRUE(contains(f->message, "'x'") || contains(f->message, "'y'"));
-    expect_replays(*f, reader_without_lock);
   }
 }
 
-TEST(Race, ReadersUnderASharedLockAreClean) { expect_clean(reader_with_shared_lock, kFixedSchedules); }
+TEST(Race, ReadersUnderASharedLockAreClean) {
+  expect_clean_under_every_strategy(reader_with_shared_lock, kFixedSchedules);
+}
 
 // ------------------------------------------------------------ policies
 
 TEST(Race, DetectionOffReportsNothing) {
-  weft::Options o = options(500);
+  weft::Options o = options_with(500);
   o.detect_races = false;
   const weft::Result r = weft::explore(o, counter_racy);
   EXPECT_FALSE(r.bug_found());
@@ -311,7 +312,7 @@ void lost_update() {
 }
 
 TEST(Race, ContinuingAfterARaceFindsTheAssertionAndRecordsEachRaceOnce) {
-  weft::Options o = options(2000);
+  weft::Options o = options_with(2000);
   o.stop_on_race = false;
   const weft::Result r = weft::explore(o, lost_update);
   ASSERT_TRUE(r.bug_found());
@@ -350,7 +351,7 @@ TEST(Race, ContinuingAfterARaceFindsTheAssertionAndRecordsEachRaceOnce) {
 }
 
 TEST(Race, ContinuingWithoutOtherBugsRunsEveryExecution) {
-  weft::Options o = options(300);
+  weft::Options o = options_with(300);
   o.stop_on_race = false;
   const weft::Result r = weft::explore(o, counter_racy);
   EXPECT_FALSE(r.bug_found());
@@ -374,15 +375,14 @@ TEST(Race, ConstructionPublishedThroughARelaxedPointerIsARace) {
     (void)owned->load();
     maker.join();
   };
-  std::optional<weft::Failure> f = find(options(100), body, FailureKind::kDataRace);
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(100), body, {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "'fresh'"));
   EXPECT_TRUE(any_contains(f->details, " creates 'fresh'"));
-  expect_replays(*f, body);
 }
 
 TEST(Race, ConstructionPublishedWithReleaseAcquireIsClean) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         weft::atomic<weft::var<int>*> slot{nullptr, "slot"};
         weft::thread maker([&] { slot.store(new weft::var<int>{7, "fresh"}, std::memory_order_release); });
@@ -398,7 +398,7 @@ TEST(Race, ConstructionPublishedWithReleaseAcquireIsClean) {
 // Memory reused for a new weft::var starts fresh: the accesses to the old
 // object do not race with the new one (an allocator would have synchronized).
 TEST(Race, AVarConstructedOverReusedMemoryForgetsTheOldAccesses) {
-  expect_clean(
+  expect_clean_under_every_strategy(
       [] {
         alignas(weft::var<int>) unsigned char storage[sizeof(weft::var<int>)];
         weft::atomic<bool> done{false};
@@ -442,7 +442,7 @@ TEST(Race, SyncObjectsOutlivingAnExecutionCarryNoClocksIntoTheNext) {
     }
     worker.join();
   };
-  const weft::Result r = weft::explore(options(10, "random"), body);
+  const weft::Result r = weft::explore(options_with(10, "random"), body);
   ASSERT_TRUE(r.bug_found());
   EXPECT_EQ(r.failure->kind, FailureKind::kDataRace) << r.failure->report;
   EXPECT_EQ(r.failure->execution, 1u);
