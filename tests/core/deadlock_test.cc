@@ -126,6 +126,37 @@ TEST(Deadlock, WaitingWithAPredicateLosesNoNotify) {
   weft::expect_no_bug(options_with(3000), [] { lost_notify_body(true); });
 }
 
+// Woken from the condition variable, the waiter must take the mutex back;
+// the notifier keeps it across a join. The report names what the waiter
+// really waits for now: the mutex, held by thread 0 (not "wait on ready").
+TEST(Deadlock, AWokenWaiterBlockedReacquiringTheMutexIsBlockedOnTheMutex) {
+  const weft::Options options = options_with(2000);
+  const weft_test::Body body = [] {
+    weft::mutex m{"m"};
+    weft::condition_variable cv{"ready"};
+    bool waiting = false;  // guarded by m
+    weft::thread waiter([&] {
+      std::unique_lock inner(m);
+      waiting = true;
+      cv.wait(inner);  // releases m until notified, then takes it back
+    });
+    std::unique_lock lock(m);
+    while (!waiting) {  // m is free only once the waiter waits
+      lock.unlock();
+      weft::this_thread::yield();
+      lock.lock();
+    }
+    cv.notify_one();
+    waiter.join();  // BUG: still holding m, which the woken waiter needs
+  };
+  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in join of thread 1"));
+  EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in lock on m")) << f->report;
+  EXPECT_TRUE(any_contains(f->details, "held by thread 0"));
+  EXPECT_TRUE(any_contains(f->details, "wait-for cycle"));
+}
+
 TEST(Deadlock, JoiningWhileHoldingTheLockTheThreadNeeds) {
   const weft::Options options = options_with(2000);
   const weft_test::Body body = [] {

@@ -24,12 +24,12 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include "weft/report/source_location.h"
 #include <string>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "weft/report/failure.h"
+#include "weft/report/source_location.h"
 #include "weft/runtime/fiber_jump.h"
 #include "weft/runtime/op.h"
 #include "weft/runtime/stack_pool.h"
@@ -116,6 +116,15 @@ class Execution {
   // The scheduling point before a visible operation of the current thread.
   void point(Op op, const void* object, const char* name, weft::source_location where,
              Cancel cancel = Cancel::kCancellable, uint64_t value = 0, const void* pc = nullptr);
+  // The running thread goes on to wait for another object than its last
+  // scheduling point named, without a point of its own (a condition
+  // variable's wait reacquiring the mutex): if it blocks, deadlock reports
+  // say "blocked in <op> on <object>", and its wakeup step names the object.
+  void retarget_pending(Op op, const void* object, const char* name) {
+    running_->pending.op = op;
+    running_->pending.object = object;
+    running_->pending.name = name;
+  }
   // this_thread::yield: note_yield() then point(Op::kYield, ...), in one
   // frame (spin loops yield at every turn).
   void yield_point(weft::source_location where);

@@ -122,6 +122,8 @@ void MutexCore::release_for_wait() {
 
 void MutexCore::reacquire_after_wait(weft::source_location where) {
   Execution& ex = Execution::get();
+  // Woken from the condition variable, the thread now waits for the mutex.
+  ex.retarget_pending(Op::kLock, this, name_);
   acquire_or_block(ex, kNoDeadline, where);
 }
 
