@@ -16,3 +16,13 @@ WEFT_TEST(FlagsMain, CounterUnderMutex) {
   t.join();
   WEFT_ASSERT(n.load() == 2);
 }
+
+// Fails on purpose, for the command-line tests of --weft_html_dir: they run
+// it with --gtest_also_run_disabled_tests.
+WEFT_TEST(FlagsMain, DISABLED_LostUpdate) {
+  weft::var<int> n{0, "n"};
+  weft::thread t([&] { n = n + 1; });
+  n = n + 1;
+  t.join();
+  WEFT_ASSERT(n.load() == 2);
+}

@@ -10,3 +10,4 @@ ABSL_FLAG(std::string, weft_seed, "", "exploration seed (env WEFT_SEED)");
 ABSL_FLAG(std::string, weft_max_steps, "", "steps before an execution is a livelock (env WEFT_MAX_STEPS)");
 ABSL_FLAG(std::string, weft_time_budget_ms, "", "stop exploring a test after this long (env WEFT_TIME_BUDGET_MS)");
 ABSL_FLAG(std::string, weft_replay, "", "replay this schedule token instead of exploring (env WEFT_REPLAY)");
+ABSL_FLAG(std::string, weft_html_dir, "", "write an HTML view of each failure into this directory (env WEFT_HTML_DIR)");

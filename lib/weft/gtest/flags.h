@@ -12,3 +12,4 @@ ABSL_DECLARE_FLAG(std::string, weft_seed);
 ABSL_DECLARE_FLAG(std::string, weft_max_steps);
 ABSL_DECLARE_FLAG(std::string, weft_time_budget_ms);
 ABSL_DECLARE_FLAG(std::string, weft_replay);
+ABSL_DECLARE_FLAG(std::string, weft_html_dir);

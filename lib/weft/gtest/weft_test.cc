@@ -3,12 +3,16 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "absl/flags/flag.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "weft/gtest/flags.h"
+#include "weft/report/html.h"
 #include "weft/report/token.h"
 #include "weft/strategy/strategy.h"
 
@@ -31,6 +35,27 @@ absl::Status parse_count(const std::string& text, const char* what, uint64_t& ou
   }
   out = v;
   return absl::OkStatus();
+}
+
+// WEFT_HTML_DIR / --weft_html_dir: an existing directory, or empty.
+absl::StatusOr<std::string> html_dir_setting() {
+  std::string dir = setting(FLAGS_weft_html_dir, "WEFT_HTML_DIR");
+  std::error_code error;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, error)) {
+    return absl::InvalidArgumentError(absl::StrCat("WEFT_HTML_DIR='", dir, "' is not a directory"));
+  }
+  return dir;
+}
+
+// Writes the failure's HTML view as <dir>/<suite>.<name>.html; says where,
+// or why not, in one line for the test's failure message.
+std::string write_html(const std::string& dir, const char* suite, const char* name, const Failure& failure) {
+  const std::filesystem::path path = std::filesystem::path(dir) / absl::StrCat(suite, ".", name, ".html");
+  std::ofstream out(path);
+  out << failure_to_html(failure);
+  out.close();
+  if (!out) return absl::StrCat("could not write the HTML view to ", path.string(), "\n");
+  return absl::StrCat("HTML view: ", path.string(), "\n");
 }
 
 }  // namespace
@@ -68,9 +93,11 @@ absl::Status apply_overrides(Options& options, std::string& replay_token) {
 void run_test(const char* suite, const char* name, const Options& defaults, const std::function<void()>& body) {
   Options options = defaults;
   std::string replay_token;
-  if (absl::Status s = apply_overrides(options, replay_token); !s.ok()) {
+  absl::StatusOr<std::string> html_dir = html_dir_setting();
+  absl::Status status = html_dir.ok() ? apply_overrides(options, replay_token) : html_dir.status();
+  if (!status.ok()) {
     // A typo in an override must not pass silently as a green test.
-    std::fprintf(stderr, "weft: %s\n", std::string(s.message()).c_str());
+    std::fprintf(stderr, "weft: %s\n", std::string(status.message()).c_str());
     std::exit(2);
   }
   if (options.replay_command.empty()) {
@@ -85,15 +112,20 @@ void run_test(const char* suite, const char* name, const Options& defaults, cons
   if (result.failure) {
     // Point GoogleTest at the failing line of the body, not at this file.
     const Failure& f = *result.failure;
+    const std::string html = html_dir->empty() ? "" : write_html(*html_dir, suite, name, f);
     if (f.where.known()) {
-      ADD_FAILURE_AT(f.where.file.c_str(), f.where.line) << f.report << "(after " << result.executions
+      ADD_FAILURE_AT(f.where.file.c_str(), f.where.line) << f.report << html << "(after " << result.executions
                                                           << " executions)";
     } else {
-      ADD_FAILURE() << f.report << "(after " << result.executions << " executions)";
+      ADD_FAILURE() << f.report << html << "(after " << result.executions << " executions)";
     }
   }
   // Races recorded without stopping (Options::stop_on_race = false) fail the test as well.
-  for (const Failure& race : result.races) ADD_FAILURE() << race.report;
+  for (size_t i = 0; i < result.races.size(); ++i) {
+    const std::string html =
+        html_dir->empty() ? "" : write_html(*html_dir, suite, absl::StrCat(name, ".race", i + 1).c_str(), result.races[i]);
+    ADD_FAILURE() << result.races[i].report << html;
+  }
 }
 
 }  // namespace weft::gtest

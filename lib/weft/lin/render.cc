@@ -10,9 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "weft/report/html_escape.h"
 
 namespace weft::lin {
 namespace {
+
+using weft::detail::html_escape;
 
 std::string show_time(Time t) { return t == kEndOfTime ? "never" : absl::StrCat(t); }
 
@@ -42,20 +45,6 @@ std::string table(const std::vector<std::string>& header,
   };
   line(header);
   for (const auto& row : rows) line(row);
-  return out;
-}
-
-std::string html_escape(absl::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
   return out;
 }
 
