@@ -38,6 +38,21 @@ struct Context {
     out.ret = op.outcome == Outcome::kUnknown ? kEndOfTime : op.ret;
     return out;
   }
+  // A read-only operation: `parse` turns its output into the model's, or
+  // fails with `expected` named. A read that failed or whose outcome is
+  // unknown says nothing: it may take effect at any time.
+  template <class M, class Parse>
+  Decoded<M> query(typename M::Input input, absl::string_view expected, Parse parse) const {
+    OperationOf<M> out = base<M>(std::move(input));
+    if (op.outcome != Outcome::kOk) {
+      out.ret = kEndOfTime;
+      return out;
+    }
+    std::optional<typename M::Output> output = parse(op.output);
+    if (!output) return bad_output(expected);
+    out.output = std::move(*output);
+    return out;
+  }
 };
 
 std::optional<std::int64_t> as_int(const boost::json::value& v) {
@@ -73,19 +88,12 @@ Decoded<RegisterModel> decode_register(const RawOperation& op, const std::string
   using M = RegisterModel;
   Context c{op, source};
   if (op.function == "read") {
-    auto out = c.base<M>(M::read());
-    if (op.outcome == Outcome::kOk) {
-      if (op.output.is_null()) {
-        out.output = M::value(M::kNil);
-      } else if (auto v = as_int(op.output)) {
-        out.output = M::value(*v);
-      } else {
-        return c.bad_output("the value read (an integer, or nil)");
-      }
-    } else {
-      out.ret = kEndOfTime;  // a failed read says nothing
-    }
-    return out;
+    return c.query<M>(M::read(), "the value read (an integer, or nil)",
+                      [](const boost::json::value& v) -> std::optional<M::Output> {
+                        if (v.is_null()) return M::value(M::kNil);
+                        if (auto n = as_int(v)) return M::value(*n);
+                        return std::nullopt;
+                      });
   }
   if (op.function == "write") {
     auto v = as_int(op.input);
@@ -120,15 +128,12 @@ Decoded<KvModel> decode_kv(const RawOperation& op, const std::string& source) {
     return std::nullopt;
   };
   if (op.function == "get") {
-    auto out = c.base<M>(M::get(key));
-    if (op.outcome == Outcome::kOk) {
-      auto v = op.output.is_null() ? std::optional<std::string>("") : string_of(op.output);
-      if (!v) return c.bad_output("the value read (a string)");
-      out.output = M::value(*v);
-    } else {
-      out.ret = kEndOfTime;
-    }
-    return out;
+    return c.query<M>(M::get(key), "the value read (a string)",
+                      [&](const boost::json::value& v) -> std::optional<M::Output> {
+                        auto text = v.is_null() ? std::optional<std::string>("") : string_of(v);
+                        if (!text) return std::nullopt;
+                        return M::value(*text);
+                      });
   }
   if (op.function == "put" || op.function == "append") {
     auto v = string_of(op.input);
@@ -170,15 +175,11 @@ Decoded<M> decode_sequence(const RawOperation& op, const std::string& source, co
     return out;
   }
   if (op.function == "size") {
-    auto out = c.template base<M>(M::size());
-    if (op.outcome == Outcome::kOk) {
-      auto n = as_int(op.output);
-      if (!n) return c.bad_output("the size (an integer)");
-      out.output = M::sized(*n);
-    } else {
-      out.ret = kEndOfTime;
-    }
-    return out;
+    return c.template query<M>(M::size(), "the size (an integer)",
+                               [](const boost::json::value& v) -> std::optional<typename M::Output> {
+                                 if (auto n = as_int(v)) return M::sized(*n);
+                                 return std::nullopt;
+                               });
   }
   return c.unknown_function(model_name, absl::StrCat(put, ", ", take, " or size"));
 }
@@ -197,15 +198,11 @@ Decoded<JsonSetModel> decode_set(const RawOperation& op, const std::string& sour
   using M = JsonSetModel;
   Context c{op, source};
   if (op.function == "size") {
-    auto out = c.base<M>(M::size());
-    if (op.outcome == Outcome::kOk) {
-      auto n = as_int(op.output);
-      if (!n) return c.bad_output("the size (an integer)");
-      out.output = M::sized(*n);
-    } else {
-      out.ret = kEndOfTime;
-    }
-    return out;
+    return c.query<M>(M::size(), "the size (an integer)",
+                      [](const boost::json::value& v) -> std::optional<M::Output> {
+                        if (auto n = as_int(v)) return M::sized(*n);
+                        return std::nullopt;
+                      });
   }
   typename M::Input input;
   if (op.function == "add") {
@@ -230,15 +227,11 @@ Decoded<CounterModel> decode_counter(const RawOperation& op, const std::string& 
   using M = CounterModel;
   Context c{op, source};
   if (op.function == "get") {
-    auto out = c.base<M>(M::get());
-    if (op.outcome == Outcome::kOk) {
-      auto n = as_int(op.output);
-      if (!n) return c.bad_output("the value (an integer)");
-      out.output = M::value(*n);
-    } else {
-      out.ret = kEndOfTime;
-    }
-    return out;
+    return c.query<M>(M::get(), "the value (an integer)",
+                      [](const boost::json::value& v) -> std::optional<M::Output> {
+                        if (auto n = as_int(v)) return M::value(*n);
+                        return std::nullopt;
+                      });
   }
   if (op.function == "add" || op.function == "fetch_add") {
     auto n = as_int(op.input);
