@@ -36,7 +36,8 @@ struct Options {
   uint64_t seed = 0x5eed;
   // An execution longer than this many steps is reported as a livelock.
   uint64_t max_steps = 100000;
-  // Stop exploring after this much real time (zero: no limit).
+  // Stop exploring after this much real time (zero: no limit); at least one
+  // execution runs.
   std::chrono::milliseconds time_budget{0};
   // Let condition_variable waits wake spuriously, as the standard allows.
   bool spurious_wakeups = false;

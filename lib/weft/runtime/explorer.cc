@@ -173,7 +173,11 @@ Result explore(const Options& options, const std::function<void()>& body) {
   const size_t n = strategies->size();
   for (uint64_t i = 0; i < options.iterations; ++i) {
     // Checking the clock every execution would cost more than a short one.
-    if (options.time_budget.count() > 0 && (i & 63) == 0 && Clock::now() - start >= options.time_budget) break;
+    // The first execution always runs: a budget that ran out during set-up
+    // (a stalled machine) must not make an exploration that explored nothing.
+    if (options.time_budget.count() > 0 && i > 0 && (i & 63) == 0 && Clock::now() - start >= options.time_budget) {
+      break;
+    }
     detail::Strategy& strategy = *(*strategies)[i % n];
     ++result.executions;
     if (session.run(body, strategy, options.seed, i)) {
