@@ -9,6 +9,7 @@
 #include <deque>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <vector>
 
 #include "support/test_support.h"
@@ -256,3 +257,131 @@ TEST(ConditionVariable, PredicateWaitsStayCorrectUnderSpuriousWakeups) {
 }
 
 }  // namespace
+
+// ---- condition_variable_any ----------------------------------------------
+
+// Readers wait under a shared lock until a writer publishes: every reader
+// sees the value, in every schedule.
+TEST(ConditionVariableAny, ReadersWaitingUnderASharedLockSeeThePublishedValue) {
+  weft::expect_no_bug(options_with(3000), [] {
+    weft::shared_mutex m{"m"};
+    weft::condition_variable_any published{"published"};
+    weft::var<int> value{0, "value"};  // guarded by m
+    auto reader = [&] {
+      std::shared_lock lock(m);
+      published.wait(lock, [&] { return value.load() != 0; });
+      WEFT_ASSERT(value.load() == 42);
+    };
+    weft::thread a(reader), b(reader);
+    {
+      std::unique_lock lock(m);
+      value = 42;
+    }
+    published.notify_all();
+    a.join();
+    b.join();
+  });
+}
+
+// `if` instead of `while`, with a weft::mutex used directly as the lock.
+TEST(ConditionVariableAny, WaitWithoutRecheckingIsCaught) {
+  const weft_test::Body body = [] {
+    weft::mutex m{"m"};
+    weft::condition_variable_any cv{"cv"};
+    std::deque<int> queue;  // guarded by m
+    auto consume = [&] {
+      m.lock();
+      if (queue.empty()) cv.wait(m);  // BUG: must re-check in a loop
+      WEFT_ASSERT_MSG(!queue.empty(), "woken consumer found the queue empty");
+      queue.pop_front();
+      m.unlock();
+    };
+    weft::thread a(consume), b(consume);
+    for (int i = 0; i < 2; ++i) {
+      {
+        std::lock_guard lock(m);
+        queue.push_back(i);
+      }
+      cv.notify_all();
+    }
+    a.join();
+    b.join();
+  };
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(5000), body, {FailureKind::kAssertion});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(contains(f->message, "woken consumer found the queue empty"));
+}
+
+// Nobody notifies: the timed waits time out at their virtual deadlines and
+// return holding the lock again.
+TEST(ConditionVariableAny, WaitForTimesOutInVirtualTime) {
+  weft::expect_no_bug(options_with(500), [] {
+    weft::shared_mutex m;
+    weft::condition_variable_any cv;
+    std::unique_lock lock(m);
+    const auto start = weft::steady_clock::now();
+    WEFT_ASSERT(cv.wait_for(lock, 10ms) == weft::cv_status::timeout);
+    WEFT_ASSERT(lock.owns_lock());
+    WEFT_ASSERT(!cv.wait_until(lock, start + 15ms, [] { return false; }));
+    WEFT_ASSERT(weft::steady_clock::now() - start == 15ms);
+  });
+}
+
+// A notify before the wait begins is lost, and the report says who is
+// stuck on what: the condition variable, with no notify left to come.
+TEST(ConditionVariableAny, ALostNotifyIsADeadlockOnTheConditionVariable) {
+  const weft_test::Body body = [] {
+    weft::shared_mutex m{"m"};
+    weft::condition_variable_any cv{"ready"};
+    weft::atomic<bool> ready{false};
+    weft::thread waiter([&] {
+      std::shared_lock lock(m);
+      if (!ready.load()) cv.wait(lock);  // BUG: the notify may come before the wait
+    });
+    ready.store(true);
+    cv.notify_one();
+    waiter.join();
+  };
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(3000), body, {FailureKind::kDeadlock});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(weft_test::any_contains(f->details, "thread 1 is blocked in wait on ready")) << f->report;
+  EXPECT_TRUE(weft_test::any_contains(f->details, "waiting for a notify that can no longer come"));
+}
+
+// The waiter counts as waiting from before it releases its lock: in every
+// deadlock of the program above, the notify came before the wait began. A
+// notify while the waiter is inside its lock's unlock() (itself a
+// scheduling point) reaches it, as the standard's atomic release-and-wait
+// requires.
+TEST(ConditionVariableAny, ANotifyWhileTheLockIsBeingReleasedIsNotLost) {
+  int deadlocks = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    weft::Options options = options_with(20, "random");
+    options.seed = seed;
+    const weft::Result r = weft::explore(options, [] {
+      weft::shared_mutex m{"m"};
+      weft::condition_variable_any cv{"ready"};
+      weft::atomic<bool> ready{false};
+      weft::thread waiter([&] {
+        std::shared_lock lock(m);
+        if (!ready.load()) cv.wait(lock);
+      });
+      ready.store(true);
+      cv.notify_one();
+      waiter.join();
+    });
+    ASSERT_TRUE(r.error.ok());
+    if (!r.bug_found()) continue;
+    ASSERT_EQ(r.failure->kind, FailureKind::kDeadlock) << r.failure->report;
+    ++deadlocks;
+    uint64_t wait_step = 0, notify_step = 0;
+    for (const weft::TraceStep& s : r.failure->trace) {
+      if (s.op == "wait" && wait_step == 0) wait_step = s.step;
+      if (s.op == "notify_one") notify_step = s.step;
+    }
+    ASSERT_NE(wait_step, 0u) << r.failure->report;
+    ASSERT_NE(notify_step, 0u) << r.failure->report;
+    EXPECT_LT(notify_step, wait_step) << r.failure->report;
+  }
+  EXPECT_GT(deadlocks, 0);
+}

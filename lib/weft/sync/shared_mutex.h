@@ -11,6 +11,7 @@
 // hold readers back), and both modes take part in lock-order detection.
 #pragma once
 
+#include <shared_mutex>  // std::shared_lock, which works with weft::shared_mutex
 #include <vector>
 
 #include "weft/detect/vector_clock.h"
