@@ -58,11 +58,12 @@ TEST(ConditionVariable, BoundedQueueHandsOverEveryItemInOrder) {
 }
 
 // `if` instead of `while` around wait: a woken consumer finds the item gone.
-TEST(ConditionVariable, WaitWithoutRecheckingIsCaught) {
-  const weft::Options options = options_with(5000);
+// For condition_variable and condition_variable_any alike.
+template <typename ConditionVariable>
+void expect_wait_without_rechecking_is_caught() {
   const weft_test::Body body = [] {
     weft::mutex m{"m"};
-    weft::condition_variable cv{"cv"};
+    ConditionVariable cv{"cv"};
     std::deque<int> queue;  // guarded by m
     auto consume = [&] {
       std::unique_lock lock(m);
@@ -81,9 +82,13 @@ TEST(ConditionVariable, WaitWithoutRecheckingIsCaught) {
     a.join();
     b.join();
   };
-  std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kAssertion});
+  std::optional<weft::Failure> f = weft::expect_bug(options_with(5000), body, {FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "woken consumer found the queue empty"));
+}
+
+TEST(ConditionVariable, WaitWithoutRecheckingIsCaught) {
+  expect_wait_without_rechecking_is_caught<weft::condition_variable>();
 }
 
 TEST(ConditionVariable, NotifyOneWakesExactlyOneWaiterAndWhichOneIsExplored) {
@@ -283,33 +288,8 @@ TEST(ConditionVariableAny, ReadersWaitingUnderASharedLockSeeThePublishedValue) {
   });
 }
 
-// `if` instead of `while`, with a weft::mutex used directly as the lock.
 TEST(ConditionVariableAny, WaitWithoutRecheckingIsCaught) {
-  const weft_test::Body body = [] {
-    weft::mutex m{"m"};
-    weft::condition_variable_any cv{"cv"};
-    std::deque<int> queue;  // guarded by m
-    auto consume = [&] {
-      m.lock();
-      if (queue.empty()) cv.wait(m);  // BUG: must re-check in a loop
-      WEFT_ASSERT_MSG(!queue.empty(), "woken consumer found the queue empty");
-      queue.pop_front();
-      m.unlock();
-    };
-    weft::thread a(consume), b(consume);
-    for (int i = 0; i < 2; ++i) {
-      {
-        std::lock_guard lock(m);
-        queue.push_back(i);
-      }
-      cv.notify_all();
-    }
-    a.join();
-    b.join();
-  };
-  std::optional<weft::Failure> f = weft::expect_bug(options_with(5000), body, {FailureKind::kAssertion});
-  ASSERT_TRUE(f.has_value());
-  EXPECT_TRUE(contains(f->message, "woken consumer found the queue empty"));
+  expect_wait_without_rechecking_is_caught<weft::condition_variable_any>();
 }
 
 // Nobody notifies: the timed waits time out at their virtual deadlines and
@@ -317,6 +297,7 @@ TEST(ConditionVariableAny, WaitWithoutRecheckingIsCaught) {
 TEST(ConditionVariableAny, WaitForTimesOutInVirtualTime) {
   weft::expect_no_bug(options_with(500), [] {
     weft::shared_mutex m;
+    weft::mutex plain;
     weft::condition_variable_any cv;
     std::unique_lock lock(m);
     const auto start = weft::steady_clock::now();
@@ -324,6 +305,10 @@ TEST(ConditionVariableAny, WaitForTimesOutInVirtualTime) {
     WEFT_ASSERT(lock.owns_lock());
     WEFT_ASSERT(!cv.wait_until(lock, start + 15ms, [] { return false; }));
     WEFT_ASSERT(weft::steady_clock::now() - start == 15ms);
+    plain.lock();  // a mutex is a lock too
+    WEFT_ASSERT(cv.wait_for(plain, 5ms) == weft::cv_status::timeout);
+    plain.unlock();
+    WEFT_ASSERT(weft::steady_clock::now() - start == 20ms);
   });
 }
 

@@ -11,13 +11,13 @@ using detail::Execution;
 using detail::Op;
 using detail::WakeReason;
 
-void condition_variable::notify_one(weft::source_location where) {
+void detail::ConditionVariableBase::notify_one(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kNotifyOne, this, name_, where, Cancel::kNonCancellable);
   queue_.notify_one(ex, where);
 }
 
-void condition_variable::notify_all(weft::source_location where) {
+void detail::ConditionVariableBase::notify_all(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kNotifyAll, this, name_, where, Cancel::kNonCancellable);
   queue_.notify_all(ex);
@@ -42,18 +42,6 @@ cv_status condition_variable::wait_until_ns(std::unique_lock<mutex>& lock, int64
   if (why == WakeReason::kAborted) return cv_status::no_timeout;
   m.reacquire_after_wait(where);
   return why == WakeReason::kTimedOut ? cv_status::timeout : cv_status::no_timeout;
-}
-
-void condition_variable_any::notify_one(weft::source_location where) {
-  Execution& ex = Execution::get();
-  ex.point(Op::kNotifyOne, this, name_, where, Cancel::kNonCancellable);
-  queue_.notify_one(ex, where);
-}
-
-void condition_variable_any::notify_all(weft::source_location where) {
-  Execution& ex = Execution::get();
-  ex.point(Op::kNotifyAll, this, name_, where, Cancel::kNonCancellable);
-  queue_.notify_all(ex);
 }
 
 void condition_variable_any::begin_wait(weft::source_location where) {

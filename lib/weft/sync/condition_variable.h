@@ -44,15 +44,32 @@ namespace weft {
 
 using cv_status = std::cv_status;
 
-class condition_variable final {
+namespace detail {
+
+// What both condition variables share: a name for reports, the waiters, and
+// notifying them.
+class ConditionVariableBase {
  public:
-  condition_variable() = default;
-  explicit condition_variable(const char* name) : name_(name) {}
-  condition_variable(const condition_variable&) = delete;
-  condition_variable& operator=(const condition_variable&) = delete;
+  ConditionVariableBase() = default;
+  explicit ConditionVariableBase(const char* name) : name_(name) {}
+  ConditionVariableBase(const ConditionVariableBase&) = delete;
+  ConditionVariableBase& operator=(const ConditionVariableBase&) = delete;
 
   void notify_one(weft::source_location where = weft::source_location::current());
   void notify_all(weft::source_location where = weft::source_location::current());
+
+ protected:
+  ~ConditionVariableBase() = default;
+
+  const char* name_ = nullptr;
+  WaitQueue queue_;
+};
+
+}  // namespace detail
+
+class condition_variable final : public detail::ConditionVariableBase {
+ public:
+  using ConditionVariableBase::ConditionVariableBase;
 
   void wait(std::unique_lock<mutex>& lock, weft::source_location where = weft::source_location::current()) {
     wait_until_ns(lock, detail::kNoDeadline, where);
@@ -95,19 +112,11 @@ class condition_variable final {
     return true;
   }
 
-  const char* name_ = nullptr;
-  detail::WaitQueue queue_;
 };
 
-class condition_variable_any final {
+class condition_variable_any final : public detail::ConditionVariableBase {
  public:
-  condition_variable_any() = default;
-  explicit condition_variable_any(const char* name) : name_(name) {}
-  condition_variable_any(const condition_variable_any&) = delete;
-  condition_variable_any& operator=(const condition_variable_any&) = delete;
-
-  void notify_one(weft::source_location where = weft::source_location::current());
-  void notify_all(weft::source_location where = weft::source_location::current());
+  using ConditionVariableBase::ConditionVariableBase;
 
   template <typename Lock>
   void wait(Lock& lock, weft::source_location where = weft::source_location::current()) {
@@ -161,9 +170,6 @@ class condition_variable_any final {
   void begin_wait(weft::source_location where);
   // After the lock is released: blocks unless already notified.
   detail::WakeReason end_wait(int64_t deadline);
-
-  const char* name_ = nullptr;
-  detail::WaitQueue queue_;
 };
 
 }  // namespace weft
