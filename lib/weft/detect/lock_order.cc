@@ -115,7 +115,8 @@ void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mo
   if (it != edge_of_.end() && edges_[it->second].gates.empty()) [[likely]] return;
   Gates gates;
   for (const Held& h : held) {
-    if (h.mode == Hold::kExclusive && h.node != from.node && h.node != to && std::find(gates.begin(), gates.end(), h.node) == gates.end()) {
+    if (h.mode == Hold::kExclusive && h.node != from.node && h.node != to &&
+        std::find(gates.begin(), gates.end(), h.node) == gates.end()) {
       gates.push_back(h.node);
     }
   }
@@ -262,21 +263,15 @@ void LockOrder::report(uint32_t edge) {
   inversion_ = std::move(inv);
 }
 
-void note_acquired(Execution& ex, const void* lock, uint32_t node, const char* name, weft::source_location where,
-                   const void* pc, bool blocking, Hold mode) {
-  LockOrder* order = ex.lock_order();
-  if (order == nullptr) return;
-  order->acquired(ex.current(), lock, node, name, where, pc, ex.step(), blocking, mode);
-  if (std::optional<LockInversion> inversion = order->take_inversion()) {
+void report_acquired(LockOrder& order, Execution& ex, const void* lock, uint32_t node, const char* name,
+                     weft::source_location where, const void* pc, bool blocking, Hold mode) {
+  order.acquired(ex.current(), lock, node, name, where, pc, ex.step(), blocking, mode);
+  if (std::optional<LockInversion> inversion = order.take_inversion()) {
     // A site in a system header (std::lock_guard) says nothing: the details name the user's lines.
     ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message),
                          prefer_pc(where, pc) ? weft::source_location{} : where, std::move(inversion->details),
                          std::move(inversion->highlight_steps));
   }
-}
-
-void note_released(Execution& ex, const void* lock) {
-  if (LockOrder* order = ex.lock_order()) order->released(ex.current(), lock);
 }
 
 }  // namespace weft::detail

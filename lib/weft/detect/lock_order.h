@@ -46,11 +46,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "weft/report/source_location.h"
+#include "weft/runtime/execution.h"
 
 namespace weft::detail {
-
-using ThreadId = int;
-class Execution;
 
 enum class Hold : uint8_t { kExclusive, kShared };
 
@@ -145,8 +143,15 @@ class LockOrder {
 // The detector's side of a lock operation, for the lock types: records the
 // acquisition and, when it closes a cycle, fails the execution with the
 // inversion; or records the release. No-ops when detection is off.
-void note_acquired(Execution& ex, const void* lock, uint32_t node, const char* name, weft::source_location where,
-                   const void* pc, bool blocking, Hold mode);
-void note_released(Execution& ex, const void* lock);
+// The checks are inline: with the detector off, a lock pays one load.
+void report_acquired(LockOrder& order, Execution& ex, const void* lock, uint32_t node, const char* name,
+                     weft::source_location where, const void* pc, bool blocking, Hold mode);
+inline void note_acquired(Execution& ex, const void* lock, uint32_t node, const char* name,
+                          weft::source_location where, const void* pc, bool blocking, Hold mode) {
+  if (LockOrder* order = ex.lock_order()) report_acquired(*order, ex, lock, node, name, where, pc, blocking, mode);
+}
+inline void note_released(Execution& ex, const void* lock) {
+  if (LockOrder* order = ex.lock_order()) order->released(ex.current(), lock);
+}
 
 }  // namespace weft::detail

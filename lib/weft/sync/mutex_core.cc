@@ -13,6 +13,9 @@ std::string describe(const char* name) { return name != nullptr ? absl::StrCat("
 
 }  // namespace
 
+MutexCore::MutexCore(const char* name, bool recursive)
+    : name_(name), recursive_(recursive), order_node_(LockOrder::node_for_new_lock()) {}
+
 MutexCore::~MutexCore() {
   Execution* ex = Execution::get_if_any();
   if (ex == nullptr || owner_ == kNoThread) return;

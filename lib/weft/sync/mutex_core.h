@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
-#include "weft/detect/lock_order.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
@@ -16,8 +15,7 @@ namespace weft::detail {
 
 class MutexCore final : public Waitable {
  public:
-  MutexCore(const char* name, bool recursive)
-      : name_(name), recursive_(recursive), order_node_(LockOrder::node_for_new_lock()) {}
+  MutexCore(const char* name, bool recursive);
   ~MutexCore();
   MutexCore(const MutexCore&) = delete;
   MutexCore& operator=(const MutexCore&) = delete;
