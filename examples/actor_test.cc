@@ -13,9 +13,8 @@
 //   on a closed channel is misuse (Go panics there).
 // Fix 2: close only after every caller is done (join them first); the
 //   actor still processes every message sent before the close.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <optional>
 #include <variant>
@@ -132,8 +131,7 @@ WEFT_TEST_WITH(Actor, SingleAddMessageKeepsEveryUpdate, weft::Options{.iteration
 // Budget 3,000; seen: found after 2 executions (portfolio). Alone: 1 or 2
 // for every strategy.
 TEST(Actor, FindsSendOnClosedMailbox) {
-  examples::expect_bug(examples::budget(3000), deposits_then_shutdown<false>, {weft::FailureKind::kMisuse},
-                       "closed");
+  examples::expect_bug(examples::budget(3000), deposits_then_shutdown<false>, {weft::FailureKind::kMisuse}, "closed");
 }
 
 WEFT_TEST_WITH(Actor, CloseAfterCallersDrainsEveryDeposit, weft::Options{.iterations = 3000}) {

@@ -10,9 +10,8 @@
 //   ./build/examples/bank_test                                  # the passing tests
 //   ./build/examples/bank_test --gtest_filter=Bank.DISABLED_LostUpdate
 //       --gtest_also_run_disabled_tests                         # the demo: a report
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <mutex>
 

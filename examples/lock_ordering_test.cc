@@ -15,9 +15,8 @@
 // opposite orders in some schedule, even one that did not deadlock. The
 // latter usually comes first; the tests that insist on the deadlock itself
 // turn the lock-order detector off.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <array>
 #include <mutex>

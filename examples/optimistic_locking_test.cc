@@ -13,9 +13,8 @@
 //     store commits a stale balance on top of it.
 // Fix: the commit must compare and swap the whole row (version and balance)
 //   in one atomic step, which is the OptimisticStore below.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <array>
 #include <cstdint>
@@ -90,7 +89,7 @@ class ValidateThenWriteStore : public OptimisticStore {
       const Row seen = row.load();
       const Row next{seen.balance + amount, seen.version + 1};
       if (row.load().version == seen.version) {  // "nobody committed since I read"...
-        row.store(next);                        // ...but somebody can, right here
+        row.store(next);                         // ...but somebody can, right here
         return;
       }
     }

@@ -11,9 +11,8 @@
 //   buffer.
 // Fix: re-check after every wakeup: `while (buffer.empty()) wait(lock);`,
 //   or the predicate form `not_empty.wait(lock, [&] { return !empty; })`.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <deque>
 #include <mutex>
@@ -57,8 +56,8 @@ class BoundedBuffer {
   weft::mutex mutex_{"buffer"};
   weft::condition_variable not_full_{"not_full"};
   weft::condition_variable not_empty_{"not_empty"};
-  std::deque<int> items_;             // guarded by mutex_
-  weft::var<int> size_{0, "size"};    // mirrors items_.size(): lets the race detector watch the guard
+  std::deque<int> items_;           // guarded by mutex_
+  weft::var<int> size_{0, "size"};  // mirrors items_.size(): lets the race detector watch the guard
 };
 
 // One producer pushes 1..4 through a buffer of 2; two consumers take two

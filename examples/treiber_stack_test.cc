@@ -12,9 +12,8 @@
 // Fix: a tagged head, {pointer, version} in one atomic, the version bumped
 //   by every successful CAS. A head that went A -> B -> A has a new version,
 //   so the stale CAS fails and pop retries.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <array>
 #include <cstdint>

@@ -127,8 +127,8 @@ void raw_switch_pair(benchmark::State& state) {
 
 // One weft::explore call of `batch` executions per benchmark iteration:
 // what a user of explore pays, session setup included.
-void explore_batch(benchmark::State& state, const std::function<void()>& body, const std::string& strategy,
-                   bool detect, uint64_t batch) {
+void explore_batch(benchmark::State& state, const std::function<void()>& body, const std::string& strategy, bool detect,
+                   uint64_t batch) {
   weft::Options options;
   options.strategy = strategy;
   options.iterations = batch;
@@ -188,8 +188,9 @@ void register_all() {
   const std::function<void()> pingpong = yield_body<WeftApi, 2, 1000>;
   for (const char* name : {kStepPct, kStepRandom}) {
     const std::string strategy = name == kStepPct ? "pct:1" : "random";
-    benchmark::RegisterBenchmark(name, [=](benchmark::State& s) { explore_batch(s, pingpong, strategy, false, 100); })
-        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(name, [=](benchmark::State& s) {
+      explore_batch(s, pingpong, strategy, false, 100);
+    })->Unit(benchmark::kMillisecond);
   }
   for (const BodyCase& body : kBodies) {
     for (const Config& config : kConfigs) {
@@ -224,10 +225,14 @@ double median(std::vector<double> v) {
 
 double to_ns(double value, benchmark::TimeUnit unit) {
   switch (unit) {
-    case benchmark::kNanosecond: return value;
-    case benchmark::kMicrosecond: return value * 1e3;
-    case benchmark::kMillisecond: return value * 1e6;
-    case benchmark::kSecond: return value * 1e9;
+    case benchmark::kNanosecond:
+      return value;
+    case benchmark::kMicrosecond:
+      return value * 1e3;
+    case benchmark::kMillisecond:
+      return value * 1e6;
+    case benchmark::kSecond:
+      return value * 1e9;
   }
   return value;
 }
@@ -249,8 +254,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       // std::thread bodies run elsewhere, so they are timed in real time
       // (items/s follows the same choice: UseRealTime() is set for them).
       const double t = run.run_name.time_type.empty() ? run.GetAdjustedCPUTime() : run.GetAdjustedRealTime();
-      Measure m{to_ns(t, run.time_unit), counter("items_per_second"),
-                counter("steps_per_iter"), counter("steps_per_exec")};
+      Measure m{to_ns(t, run.time_unit), counter("items_per_second"), counter("steps_per_iter"),
+                counter("steps_per_exec")};
       if (run.run_type == Run::RT_Aggregate) {
         if (run.aggregate_name == "median") medians_[name] = m;
       } else {
@@ -279,8 +284,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   }
 
   void print_summary() const {
-    std::printf("\nweft explorer summary: medians over repetitions; weft in CPU time (one OS thread),\n"
-                "std::thread in real time\n\n");
+    std::printf(
+        "\nweft explorer summary: medians over repetitions; weft in CPU time (one OS thread),\n"
+        "std::thread in real time\n\n");
     Measure raw, pct, rnd;
     const bool have_raw = get(kRawPair, raw);
     std::printf("%-58s %10s %12s\n", "scheduling step, 2 threads x 1000 yields", "ns", "x raw pair");

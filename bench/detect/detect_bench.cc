@@ -128,8 +128,8 @@ void run(benchmark::State& state, const Body& body, const char* strategy, const 
     steps += r.total_steps;
   }
   state.SetItemsProcessed(static_cast<int64_t>(executions));
-  state.counters["us_per_exec"] = benchmark::Counter(
-      static_cast<double>(executions) / 1e6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["us_per_exec"] = benchmark::Counter(static_cast<double>(executions) / 1e6,
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["steps_per_exec"] = executions ? static_cast<double>(steps) / static_cast<double>(executions) : 0;
 }
 
@@ -198,9 +198,9 @@ int main(int argc, char** argv) {
   for (const Body& b : kBodies) {
     for (const char* s : kStrategies) {
       for (const Config& c : kConfigs) {
-        benchmark::RegisterBenchmark(bench_name(b, s, c).c_str(),
-                                     [&b, s, &c](benchmark::State& state) { run(state, b, s, c); })
-            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark(bench_name(b, s, c).c_str(), [&b, s, &c](benchmark::State& state) {
+          run(state, b, s, c);
+        })->Unit(benchmark::kMillisecond);
       }
     }
   }

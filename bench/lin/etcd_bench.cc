@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
 
   double total_check = 0, total_parse = 0, total_porcupine = 0;
   int mismatches = 0, slower = 0;
-  std::printf("%-14s %5s %-17s %12s %12s %9s %10s\n", "file", "ops", "verdict", "porcupine_ms",
-              "weft_ms", "speedup", "parse_ms");
+  std::printf("%-14s %5s %-17s %12s %12s %9s %10s\n", "file", "ops", "verdict", "porcupine_ms", "weft_ms", "speedup",
+              "parse_ms");
   for (const auto& ref : weft::lin::porcupine::kEtcdFiles) {
     const std::string path = (dir / std::string(ref.name)).string();
     const auto parse_start = Clock::now();
@@ -77,20 +77,19 @@ int main(int argc, char** argv) {
       ++runs;
     }
     const double check_ms = ms_since(start) / runs;
-    const bool expected = (verdict == weft::lin::Verdict::kLinearizable) == ref.linearizable &&
-                          verdict != weft::lin::Verdict::kUnknown;
+    const bool expected =
+        (verdict == weft::lin::Verdict::kLinearizable) == ref.linearizable && verdict != weft::lin::Verdict::kUnknown;
     mismatches += !expected;
     slower += check_ms > ref.porcupine_ms;
     total_check += check_ms;
     total_parse += parse_ms;
     total_porcupine += ref.porcupine_ms;
-    std::printf("%-14s %5zu %-17s %12.3f %12.4f %8.0fx %10.3f%s\n", std::string(ref.name).c_str(),
-                history.size(), std::string(weft::lin::verdict_name(verdict)).c_str(),
-                ref.porcupine_ms, check_ms, ref.porcupine_ms / check_ms, parse_ms,
-                expected ? "" : "  <-- WRONG VERDICT");
+    std::printf("%-14s %5zu %-17s %12.3f %12.4f %8.0fx %10.3f%s\n", std::string(ref.name).c_str(), history.size(),
+                std::string(weft::lin::verdict_name(verdict)).c_str(), ref.porcupine_ms, check_ms,
+                ref.porcupine_ms / check_ms, parse_ms, expected ? "" : "  <-- WRONG VERDICT");
   }
-  std::printf("\ntotal check: %.3f ms (porcupine %.1f ms, %.1fx faster); parsing: %.3f ms\n",
-              total_check, total_porcupine, total_porcupine / total_check, total_parse);
+  std::printf("\ntotal check: %.3f ms (porcupine %.1f ms, %.1fx faster); parsing: %.3f ms\n", total_check,
+              total_porcupine, total_porcupine / total_check, total_parse);
   std::printf("files slower than porcupine: %d; wrong verdicts: %d\n", slower, mismatches);
   return mismatches == 0 ? 0 : 1;
 }

@@ -110,8 +110,7 @@ weft::lin::ScenarioResult<KvSpec> test_store() {
   options.scenarios = 40;
   options.post_ops = 1;  // a final read makes a lost update visible
   options.explore.iterations = 300;
-  weft::lin::ScenarioTester<KvSpec, OptimisticStore<kBuggy>> tester(KvSpec{}, execute<kBuggy>,
-                                                                    random_op, options);
+  weft::lin::ScenarioTester<KvSpec, OptimisticStore<kBuggy>> tester(KvSpec{}, execute<kBuggy>, random_op, options);
   return tester.run();
 }
 

@@ -78,7 +78,6 @@ Result explore(const Options& options, const std::function<void()>& body);
 // Runs `body` once under the schedule `token` describes (either form).
 // A token that does not parse gives Result::error; a token that no longer
 // fits the program gives a kReplayDiverged failure naming the step.
-Result replay(std::string_view token, const std::function<void()>& body,
-              const Options& options = {});
+Result replay(std::string_view token, const std::function<void()>& body, const Options& options = {});
 
 }  // namespace weft

@@ -1,9 +1,8 @@
 // weft::atomic<T>: read-modify-writes are indivisible under every schedule,
 // a load-then-store increment is not (and weft finds it), CAS loops,
 // exchange, the bitwise operations, operators, and wait/notify.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <cstdint>
 #include <set>

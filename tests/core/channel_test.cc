@@ -1,8 +1,7 @@
 // weft::channel<T>: FIFO per sender, close then drain, recv after close,
 // rendezvous at capacity 0, and the non-blocking try_send / try_recv.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <array>
 #include <optional>

@@ -1,8 +1,7 @@
 // weft::choose(n): data nondeterminism the strategies explore and the token
 // records, so a failure that depends on a chosen value replays too.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <set>
 #include <string>

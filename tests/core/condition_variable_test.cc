@@ -1,9 +1,8 @@
 // weft::condition_variable: predicate waits, notify_one waking exactly one
 // waiter (which one is explored), notify_all waking all, timeouts in virtual
 // time, and spurious wakeups only when Options::spurious_wakeups asks.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <chrono>
 #include <deque>
@@ -96,8 +95,8 @@ TEST(ConditionVariable, NotifyOneWakesExactlyOneWaiterAndWhichOneIsExplored) {
   weft::expect_no_bug(options_with(2000), [&woken_first] {
     weft::mutex m;
     weft::condition_variable cv;
-    int waiting = 0;                 // guarded by m
-    std::vector<int> woken;          // guarded by m: thread ids in wakeup order
+    int waiting = 0;         // guarded by m
+    std::vector<int> woken;  // guarded by m: thread ids in wakeup order
     auto waiter = [&] {
       std::unique_lock lock(m);
       ++waiting;

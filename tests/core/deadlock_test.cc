@@ -3,9 +3,8 @@
 // report names every blocked thread, what it waits for, who holds it and the
 // wait-for cycle; each replays. Lock-order inversions are reported even in
 // schedules that did not deadlock. The fixed programs stay clean.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <algorithm>
 #include <mutex>

@@ -2,9 +2,8 @@
 // that thread (std::thread would call std::terminate). The execution unwinds
 // cleanly even when other threads are blocked, and exploration goes on
 // normally afterwards. Caught exceptions are nobody's business.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <mutex>
 #include <stdexcept>

@@ -2,10 +2,9 @@
 // environment overrides and their --weft_* flag twins, the failure message
 // of a failing WEFT_TEST (report plus a replay line to paste), and exit code
 // 2 with a message for a bad override.
-#include <weft/weft.h>
-
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <cstdlib>
 #include <optional>
@@ -106,8 +105,7 @@ WEFT_TEST_WITH(GtestIntegration, WeftTestWithTakesItsOwnOptions,
 }
 
 TEST(GtestIntegration, AFailingTestShowsTheReportAndTheLineToReplayIt) {
-  const std::vector<std::string> failures =
-      run_weft_test("Bank", "LostUpdate", assertion_options(), lost_update_body);
+  const std::vector<std::string> failures = run_weft_test("Bank", "LostUpdate", assertion_options(), lost_update_body);
   ASSERT_EQ(failures.size(), 1u);
   const std::string& message = failures[0];
   EXPECT_TRUE(contains(message, "weft found a bug: assertion failed: x == 2"));
@@ -194,8 +192,7 @@ TEST(GtestIntegration, AReplayTokenThatParsesButCannotRunFailsTheTest) {
 }
 
 TEST(GtestIntegration, BadOptionsInTheSourceFailTheTest) {
-  const std::vector<std::string> failures =
-      run_weft_test("S", "N", weft::Options{.strategy = "pct:0"}, [] {});
+  const std::vector<std::string> failures = run_weft_test("S", "N", weft::Options{.strategy = "pct:0"}, [] {});
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_TRUE(contains(failures[0], "weft could not run the test"));
   EXPECT_TRUE(contains(failures[0], "PCT depth"));

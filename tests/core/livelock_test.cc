@@ -3,9 +3,8 @@
 // that do terminate (on yield, a failed try_lock, a failed CAS) must finish
 // under PCT, whose highest-priority spinner would otherwise starve the
 // thread it waits for.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <mutex>
 

@@ -3,9 +3,8 @@
 // non-recursive mutex (self-deadlock), destroying a held mutex, joining
 // twice, destroying a joinable thread, and the like. Each replays; the
 // corrected program stays clean.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <mutex>
 #include <shared_mutex>
@@ -181,8 +180,7 @@ TEST(Misuse, DetachingTwice) {
 }
 
 TEST(Misuse, DestroyingAJoinableThread) {
-  expect_misuse([] { weft::thread t([] {}); },
-                "the weft::thread handle of thread 1 was destroyed while joinable", 0);
+  expect_misuse([] { weft::thread t([] {}); }, "the weft::thread handle of thread 1 was destroyed while joinable", 0);
   expect_misuse(
       [] {
         weft::thread t([] {});
@@ -258,12 +256,8 @@ TEST(Misuse, TheCorrectedProgramsAreClean) {
       std::lock_guard b(rm);
       std::lock_guard c(rm);
     }
-    weft::thread t([&] {
-      std::shared_lock r(rw);
-    });
-    weft::thread u([&] {
-      std::unique_lock w(rw);
-    });
+    weft::thread t([&] { std::shared_lock r(rw); });
+    weft::thread u([&] { std::unique_lock w(rw); });
     t.join();
     u.join();
     weft::thread d([] {});

@@ -1,8 +1,7 @@
 // weft::mutex, recursive_mutex and timed_mutex: mutual exclusion under many
 // schedules, recursion depth, and try_lock_for timeouts in virtual time.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <chrono>
 #include <mutex>

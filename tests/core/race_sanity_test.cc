@@ -2,9 +2,8 @@
 // depth): an unsynchronized increment of a weft::var is a kDataRace naming
 // the variable, with both accesses listed and highlighted in the trace; the
 // mutex-protected version is clean; the report replays byte for byte.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <algorithm>
 #include <mutex>

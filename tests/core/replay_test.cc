@@ -2,9 +2,8 @@
 // token form, whatever options the replaying side passes; a token that no
 // longer fits the program says "schedule diverged at step N" instead of
 // silently running another schedule; and a fixed program replays clean.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <regex>
 #include <string>
@@ -73,7 +72,8 @@ TEST(Replay, TheTokenDecidesTheScheduleNotTheReplayingOptions) {
   ASSERT_TRUE(f.has_value());
   weft::Options other = without_races(options_with(1, "pct:7"));
   other.seed = 12345;
-  weft::expect_replays(*f, [] { counter_body(2, 0, false); }, other);
+  weft::expect_replays(
+      *f, [] { counter_body(2, 0, false); }, other);
 }
 
 TEST(Replay, AFixedProgramReplaysTheOldScheduleClean) {
@@ -111,13 +111,15 @@ TEST(Replay, AFixedProgramReplaysTheOldScheduleClean) {
 TEST(Replay, AnotherThreadInTheProgramDiverges) {
   std::optional<weft::Failure> f = find_lost_update(2);
   ASSERT_TRUE(f.has_value());
-  expect_diverged(weft::replay(f->token, [] { counter_body(3, 0, false); }, without_races({})));
+  expect_diverged(weft::replay(
+      f->token, [] { counter_body(3, 0, false); }, without_races({})));
 }
 
 TEST(Replay, MoreStepsThanTheTokenRecordsDiverges) {
   std::optional<weft::Failure> f = find_lost_update(2);
   ASSERT_TRUE(f.has_value());
-  const weft::Result r = weft::replay(f->token, [] { counter_body(2, 40, false); }, without_races({}));
+  const weft::Result r = weft::replay(
+      f->token, [] { counter_body(2, 40, false); }, without_races({}));
   expect_diverged(r);
 }
 
@@ -125,7 +127,8 @@ TEST(Replay, FewerStepsThanTheTokenRecordsDiverges) {
   std::optional<weft::Failure> f = find_lost_update(3);
   ASSERT_TRUE(f.has_value());
   // One thread, no choices at all: the program ends with decisions unused.
-  const weft::Result r = weft::replay(f->token, [] { counter_body(1, 0, false); }, without_races({}));
+  const weft::Result r = weft::replay(
+      f->token, [] { counter_body(1, 0, false); }, without_races({}));
   expect_diverged(r);
   EXPECT_TRUE(contains(r.failure->message, "the program finished, but the token records more decisions"));
 }

@@ -1,9 +1,8 @@
 // counting_semaphore, binary_semaphore, latch and barrier: counts, phases,
 // completion functions, and the happens-before edges they promise (race
 // detection stays on, so a missing edge shows up as a data race).
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <algorithm>
 #include <array>

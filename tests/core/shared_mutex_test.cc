@@ -1,8 +1,7 @@
 // weft::shared_mutex: readers share, writers exclude everyone, under many
 // schedules; and that sharing really happens in some of them.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <algorithm>
 #include <mutex>

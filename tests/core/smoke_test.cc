@@ -1,6 +1,5 @@
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 TEST(Smoke, FindsLostUpdate) {
   weft::Options o;
@@ -15,13 +14,16 @@ TEST(Smoke, FindsLostUpdate) {
   });
   ASSERT_TRUE(r.bug_found());
   std::cout << r.failure->report;
-  weft::Result again = weft::replay(r.failure->token, [] {
-    weft::var<int> x{0, "x"};
-    weft::thread t([&] { x = x + 1; });
-    x = x + 1;
-    t.join();
-    WEFT_ASSERT(x == 2);
-  }, o);
+  weft::Result again = weft::replay(
+      r.failure->token,
+      [] {
+        weft::var<int> x{0, "x"};
+        weft::thread t([&] { x = x + 1; });
+        x = x + 1;
+        t.join();
+        WEFT_ASSERT(x == 2);
+      },
+      o);
   ASSERT_TRUE(again.bug_found());
   EXPECT_EQ(again.failure->message, r.failure->message);
 }

@@ -2,9 +2,8 @@
 // stack and is reported as kStackOverflow, with a token that replays it; the
 // process survives and goes on exploring. Skipped under AddressSanitizer,
 // which owns stack-overflow reporting there.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <cstddef>
 

@@ -1,9 +1,8 @@
 // Options::strategy and the other options: every strategy finds a simple
 // bug and replays it, explorations are deterministic in their seed, and bad
 // options are Result::error values with a message, never a crash.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <chrono>
 #include <limits>
@@ -95,11 +94,11 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
     const char* spec;
     const char* says;
   };
-  for (const Case& c : {Case{"pct:0", "PCT depth must be an integer in [1, 64]"},
-                        Case{"pct:65", "PCT depth must be an integer in [1, 64]"},
-                        Case{"pct:-1", "PCT depth"}, Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"},
-                        Case{"bogus", "unknown strategy 'bogus'"}, Case{"", "unknown strategy ''"},
-                        Case{"Random", "expected portfolio, random or pct:<depth>"}}) {
+  for (const Case& c :
+       {Case{"pct:0", "PCT depth must be an integer in [1, 64]"},
+        Case{"pct:65", "PCT depth must be an integer in [1, 64]"}, Case{"pct:-1", "PCT depth"},
+        Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"}, Case{"bogus", "unknown strategy 'bogus'"},
+        Case{"", "unknown strategy ''"}, Case{"Random", "expected portfolio, random or pct:<depth>"}}) {
     SCOPED_TRACE(c.spec);
     int runs = 0;
     const weft::Result r = weft::explore(options_with(10, c.spec), [&runs] { ++runs; });
@@ -125,7 +124,8 @@ TEST(Strategy, BadOptionsAreErrors) {
   EXPECT_TRUE(contains(weft::explore(negative_budget, [] {}).error.message(), "time_budget"));
 
   // replay checks its options too.
-  const weft::Result r = weft::replay("w1s-random-5eed-0-100-0", [] {}, no_steps);
+  const weft::Result r = weft::replay(
+      "w1s-random-5eed-0-100-0", [] {}, no_steps);
   EXPECT_TRUE(contains(r.error.message(), "max_steps"));
 }
 

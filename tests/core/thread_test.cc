@@ -1,8 +1,7 @@
 // weft::thread: start, join, detach, ids, arguments and moves, under many
 // schedules, and that the scheduler really explores different orders.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <set>
 #include <string>
@@ -28,8 +27,8 @@ TEST(Thread, ArgumentsAreCopiedAtConstruction) {
   weft::expect_no_bug(options_with(500), [] {
     weft::var<int> sum{0, "sum"};
     std::string word = "weft";
-    weft::thread t([&sum](int a, const std::string& s, int b) { sum = a + b + static_cast<int>(s.size()); }, 1,
-                   word, 2);
+    weft::thread t([&sum](int a, const std::string& s, int b) { sum = a + b + static_cast<int>(s.size()); }, 1, word,
+                   2);
     word = "changed after start";  // the thread owns a copy
     t.join();
     WEFT_ASSERT(sum == 7);

@@ -1,9 +1,8 @@
 // Virtual time: sleeps and timeouts advance weft::steady_clock in deadline
 // order, deterministically and instantly, and the clock restarts at zero in
 // every execution.
-#include <weft/weft.h>
-
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <array>
 #include <chrono>

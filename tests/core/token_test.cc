@@ -1,9 +1,10 @@
 // Schedule tokens: both forms round-trip, and every malformed token is a
 // Result::error whose message says what is wrong, never a crash and never a
 // silent run of some other schedule.
-#include <weft/weft.h>
+#include "weft/report/token.h"
 
 #include <gtest/gtest.h>
+#include <weft/weft.h>
 
 #include <cstdint>
 #include <random>
@@ -12,7 +13,6 @@
 
 #include "absl/strings/escaping.h"
 #include "support/test_support.h"
-#include "weft/report/token.h"
 
 namespace {
 
@@ -23,9 +23,7 @@ using weft_test::contains;
 
 // A decision token from raw payload bytes: varints for flags, max_steps, the
 // number of runs, then (value, count) per run.
-std::string decision_token(const std::string& payload) {
-  return "w1d-" + absl::WebSafeBase64Escape(payload);
-}
+std::string decision_token(const std::string& payload) { return "w1d-" + absl::WebSafeBase64Escape(payload); }
 
 // Replays `token` against a body that must never run; returns the error.
 std::string replay_error(const std::string& token) {
@@ -179,9 +177,15 @@ TEST(Token, MangledTokensNeverCrash) {
       for (int e = 0; e < edits && !token.empty(); ++e) {
         const size_t at = rng() % token.size();
         switch (rng() % 3) {
-          case 0: token[at] = alphabet[rng() % alphabet.size()]; break;
-          case 1: token.erase(at, 1); break;
-          default: token.resize(at); break;
+          case 0:
+            token[at] = alphabet[rng() % alphabet.size()];
+            break;
+          case 1:
+            token.erase(at, 1);
+            break;
+          default:
+            token.resize(at);
+            break;
         }
       }
       const weft::Result r = weft::replay(token, lost_update_body);

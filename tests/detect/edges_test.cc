@@ -9,11 +9,11 @@
 
 namespace {
 
+using weft::FailureKind;
 using weft_test::Body;
 using weft_test::contains;
 using weft_test::expect_clean_under_every_strategy;
 using weft_test::options_with;
-using weft::FailureKind;
 
 constexpr uint64_t kSchedules = 2000;
 

@@ -9,13 +9,13 @@
 
 namespace {
 
+using weft::FailureKind;
 using weft_test::any_contains;
 using weft_test::Body;
 using weft_test::contains;
 using weft_test::expect_clean_under_every_strategy;
 using weft_test::highlighted;
 using weft_test::options_with;
-using weft::FailureKind;
 
 // Thread 1 takes a then b at once; the body first does a long stretch of
 // work, then takes b then a. A deadlock needs thread 1 preempted exactly

@@ -9,17 +9,16 @@
 
 namespace {
 
+using weft::FailureKind;
 using weft_test::any_contains;
 using weft_test::Body;
 using weft_test::contains;
 using weft_test::expect_clean_under_every_strategy;
 using weft_test::options_with;
-using weft::FailureKind;
 
 // Thread 1 writes [first_offset, +first_size) of a buffer, the body then
 // accesses [second_offset, +second_size); no synchronization in between.
-Body two_ranges(size_t first_offset, size_t first_size, size_t second_offset, size_t second_size,
-                bool second_writes) {
+Body two_ranges(size_t first_offset, size_t first_size, size_t second_offset, size_t second_size, bool second_writes) {
   return [=] {
     alignas(16) unsigned char buffer[64] = {};
     weft::thread t([&] {

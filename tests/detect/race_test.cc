@@ -11,13 +11,13 @@
 
 namespace {
 
+using weft::FailureKind;
 using weft_test::any_contains;
 using weft_test::Body;
 using weft_test::contains;
 using weft_test::expect_clean_under_every_strategy;
 using weft_test::highlighted;
 using weft_test::options_with;
-using weft::FailureKind;
 
 constexpr uint64_t kFixedSchedules = 10000;
 
@@ -78,10 +78,10 @@ TEST(Race, ReportNamesBothAccessesTheVariableAndHighlightsBothSteps) {
   EXPECT_NE(f->trace[steps[0] - 1].thread, f->trace[steps[1] - 1].thread);
   // Interleaving with '>' rows, then the token.
   EXPECT_TRUE(contains(f->report, "kind:      data race"));
-  EXPECT_TRUE(contains(f->report, absl::StrCat(">", std::string(5 - std::to_string(steps[0]).size(), ' '),
-                                               steps[0], "  ")));
-  EXPECT_TRUE(contains(f->report, absl::StrCat(">", std::string(5 - std::to_string(steps[1]).size(), ' '),
-                                               steps[1], "  ")));
+  EXPECT_TRUE(
+      contains(f->report, absl::StrCat(">", std::string(5 - std::to_string(steps[0]).size(), ' '), steps[0], "  ")));
+  EXPECT_TRUE(
+      contains(f->report, absl::StrCat(">", std::string(5 - std::to_string(steps[1]).size(), ' '), steps[1], "  ")));
   EXPECT_LT(f->report.find("Interleaving"), f->report.find("token:"));
   EXPECT_TRUE(contains(f->report, f->token));
 }
@@ -111,8 +111,8 @@ TEST(Race, RelaxedFlagGuardingAPlainPayloadIsFlaggedOnTheFirstScheduleThatReadsI
     std::vector<bool> saw;
     weft::Options quiet = options_with(200, strategy);
     quiet.detect_races = false;
-    const weft::Result calibration = weft::explore(
-        quiet, [&] { message_passing(std::memory_order_relaxed, std::memory_order_relaxed, &saw); });
+    const weft::Result calibration =
+        weft::explore(quiet, [&] { message_passing(std::memory_order_relaxed, std::memory_order_relaxed, &saw); });
     ASSERT_FALSE(calibration.bug_found());
     const auto first = std::find(saw.begin(), saw.end(), true);
     ASSERT_NE(first, saw.end()) << strategy << ": no schedule read the payload";
@@ -125,8 +125,8 @@ TEST(Race, RelaxedFlagGuardingAPlainPayloadIsFlaggedOnTheFirstScheduleThatReadsI
 }
 
 TEST(Race, ReleaseAcquireFlagIsClean) {
-  expect_clean_under_every_strategy(
-      [] { message_passing(std::memory_order_release, std::memory_order_acquire); }, kFixedSchedules);
+  expect_clean_under_every_strategy([] { message_passing(std::memory_order_release, std::memory_order_acquire); },
+                                    kFixedSchedules);
 }
 
 TEST(Race, SeqCstFlagIsClean) {

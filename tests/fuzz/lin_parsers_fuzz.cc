@@ -11,8 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using weft::lin::LogFormat;
-  constexpr LogFormat kFormats[] = {LogFormat::kAuto, LogFormat::kEtcd, LogFormat::kKv,
-                                    LogFormat::kJsonLines};
+  constexpr LogFormat kFormats[] = {LogFormat::kAuto, LogFormat::kEtcd, LogFormat::kKv, LogFormat::kJsonLines};
   const LogFormat format = kFormats[WEFT_FUZZ_FORMAT];
   const std::string text(reinterpret_cast<const char*>(data), size);
   auto raw = weft::lin::parse_history(text, "fuzz", format);

@@ -3,11 +3,10 @@
 // found) for another kind, for nothing found, for a message without the
 // expected part and for a failure that does not replay. expect_no_bug fails
 // on a failure, on a recorded race and on a short exploration.
-#include <weft/gtest/expect.h>
-#include <weft/weft.h>
-
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+#include <weft/gtest/expect.h>
+#include <weft/weft.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -110,8 +109,9 @@ TEST(Expect, NothingFoundFails) {
   const Outcome outcome = run_expect_bug(options_with(300), locked_update, {FailureKind::kAssertion});
   EXPECT_FALSE(outcome.found.has_value());
   ASSERT_EQ(outcome.failures.size(), 1u);
-  EXPECT_TRUE(contains(outcome.failures[0], "expected a failure of kind 'assertion failed', but 300 executions of "
-                                            "portfolio found nothing"));
+  EXPECT_TRUE(contains(outcome.failures[0],
+                       "expected a failure of kind 'assertion failed', but 300 executions of "
+                       "portfolio found nothing"));
 }
 
 TEST(Expect, BadOptionsFail) {
@@ -145,8 +145,8 @@ TEST(Expect, ExpectNoBugPassesACleanBodyAndReturnsTheResult) {
 }
 
 TEST(Expect, ExpectNoBugFailsOnABugARaceOrAShortExploration) {
-  EXPECT_TRUE(any_contains(failures_of([] { weft::expect_no_bug(options_with(2000), lost_update); }),
-                           "found a bug after"));
+  EXPECT_TRUE(
+      any_contains(failures_of([] { weft::expect_no_bug(options_with(2000), lost_update); }), "found a bug after"));
 
   weft::Options keep_going = options_with(50);
   keep_going.stop_on_race = false;

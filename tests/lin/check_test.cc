@@ -1,11 +1,12 @@
 // The checker's behaviour on hand-made histories: concurrency, unknown
 // outcomes, time limits, partitions, explanations, user-written models.
+#include "weft/lin/check.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "reference_check.h"
-#include "weft/lin/check.h"
 #include "weft/lin/models/collections.h"
 #include "weft/lin/models/register.h"
 
@@ -14,14 +15,11 @@ namespace {
 
 using R = RegisterModel;
 
-OperationOf<R> op(std::int64_t client, R::Input in, std::optional<R::Output> out, Time call,
-                  Time ret) {
+OperationOf<R> op(std::int64_t client, R::Input in, std::optional<R::Output> out, Time call, Time ret) {
   return {.client = client, .input = in, .output = out, .call = call, .ret = ret};
 }
 
-TEST(Check, EmptyHistoryIsLinearizable) {
-  EXPECT_EQ(check(R{}, {}).verdict, Verdict::kLinearizable);
-}
+TEST(Check, EmptyHistoryIsLinearizable) { EXPECT_EQ(check(R{}, {}).verdict, Verdict::kLinearizable); }
 
 TEST(Check, OverlappingOperationsMayTakeEffectInEitherOrder) {
   // The read overlaps the write, so it may see the new value or the old one.
@@ -43,8 +41,7 @@ TEST(Check, IntervalsAreClosed) {
 
 TEST(Check, UnknownOutcomeMayHappenLateOrNever) {
   // write(1) timed out: it may take effect after the first read...
-  HistoryOf<R> h = {op(0, R::write(1), std::nullopt, 0, kEndOfTime),
-                    op(1, R::read(), R::value(R::kNil), 5, 6),
+  HistoryOf<R> h = {op(0, R::write(1), std::nullopt, 0, kEndOfTime), op(1, R::read(), R::value(R::kNil), 5, 6),
                     op(1, R::read(), R::value(1), 7, 8)};
   EXPECT_EQ(check(R{}, h).verdict, Verdict::kLinearizable);
   // ...or never.
@@ -123,9 +120,9 @@ TEST(Check, RejectsOperationsThatReturnBeforeTheirCall) {
 // it linearizable); the prefix linearization is a valid sequential run.
 TEST(Check, ExplainsAViolationWithAMinimalCoreAndTheLongestPrefix) {
   HistoryOf<R> h = {
-      op(0, R::write(1), R::ok(), 0, 1),    op(1, R::read(), R::value(1), 2, 3),
-      op(0, R::write(2), R::ok(), 4, 5),    op(2, R::write(3), R::ok(), 4, 9),
-      op(1, R::read(), R::value(2), 6, 7),  op(1, R::read(), R::value(1), 10, 11),  // stale
+      op(0, R::write(1), R::ok(), 0, 1),     op(1, R::read(), R::value(1), 2, 3),
+      op(0, R::write(2), R::ok(), 4, 5),     op(2, R::write(3), R::ok(), 4, 9),
+      op(1, R::read(), R::value(2), 6, 7),   op(1, R::read(), R::value(1), 10, 11),  // stale
       op(0, R::read(), R::value(3), 12, 13),
   };
   CheckResult r = check(R{}, h);

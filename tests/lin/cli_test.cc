@@ -34,9 +34,8 @@ ToolRun weft(const std::string& args) {
 class LincheckCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("weft_cli_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("weft_cli_test_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -75,9 +74,9 @@ TEST_F(LincheckCli, ViolationExitsOneWithTableAndHtml) {
 }
 
 TEST_F(LincheckCli, BadFileExitsTwoButChecksTheOthers) {
-  ToolRun r = weft("lincheck --model cas-register " +
-               write("bad.log", "INFO  jepsen.util - 0\t:invoke\t:frobnicate\tnil\n") + " " +
-               write("good.log", kGood));
+  ToolRun r =
+      weft("lincheck --model cas-register " + write("bad.log", "INFO  jepsen.util - 0\t:invoke\t:frobnicate\tnil\n") +
+           " " + write("good.log", kGood));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_THAT(r.output, HasSubstr("bad.log:1: expected :read, :write or :cas"));
   EXPECT_THAT(r.output, HasSubstr("good.log: linearizable"));

@@ -58,8 +58,7 @@ TEST(KvModel, KeysStartEmptyAndAppendConcatenates) {
 
 TEST(KvModel, PartitionsByKey) {
   using M = KvModel;
-  auto h = sequential<M>({{M::put("a", "1"), M::done()}, {M::put("b", "2"), M::done()},
-                          {M::get("a"), M::value("1")}});
+  auto h = sequential<M>({{M::put("a", "1"), M::done()}, {M::put("b", "2"), M::done()}, {M::get("a"), M::value("1")}});
   auto parts = M{}.partition(h);
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0], (std::vector<std::size_t>{0, 2}));
@@ -69,26 +68,35 @@ TEST(KvModel, PartitionsByKey) {
 
 TEST(QueueModel, IsFirstInFirstOut) {
   using M = QueueModel<int>;
-  EXPECT_TRUE(legal(M{}, {{M::enqueue(1), M::done()}, {M::enqueue(2), M::done()},
-                          {M::size(), M::sized(2)}, {M::dequeue(), M::value(1)},
-                          {M::dequeue(), M::value(2)}, {M::dequeue(), M::empty()}}));
-  EXPECT_FALSE(legal(M{}, {{M::enqueue(1), M::done()}, {M::enqueue(2), M::done()},
-                           {M::dequeue(), M::value(2)}}));
+  EXPECT_TRUE(legal(M{}, {{M::enqueue(1), M::done()},
+                          {M::enqueue(2), M::done()},
+                          {M::size(), M::sized(2)},
+                          {M::dequeue(), M::value(1)},
+                          {M::dequeue(), M::value(2)},
+                          {M::dequeue(), M::empty()}}));
+  EXPECT_FALSE(legal(M{}, {{M::enqueue(1), M::done()}, {M::enqueue(2), M::done()}, {M::dequeue(), M::value(2)}}));
   EXPECT_FALSE(legal(M{}, {{M::enqueue(1), M::done()}, {M::dequeue(), M::empty()}}));
 }
 
 TEST(StackModel, IsLastInFirstOut) {
   using M = StackModel<int>;
-  EXPECT_TRUE(legal(M{}, {{M::push(1), M::done()}, {M::push(2), M::done()},
-                          {M::pop(), M::value(2)}, {M::pop(), M::value(1)}, {M::pop(), M::empty()}}));
+  EXPECT_TRUE(legal(M{}, {{M::push(1), M::done()},
+                          {M::push(2), M::done()},
+                          {M::pop(), M::value(2)},
+                          {M::pop(), M::value(1)},
+                          {M::pop(), M::empty()}}));
   EXPECT_FALSE(legal(M{}, {{M::push(1), M::done()}, {M::push(2), M::done()}, {M::pop(), M::value(1)}}));
 }
 
 TEST(SetModel, ReportsWhetherOperationsChangedTheSet) {
   using M = SetModel<int>;
-  EXPECT_TRUE(legal(M{}, {{M::add(1), M::yes()}, {M::add(1), M::no()}, {M::contains(1), M::yes()},
-                          {M::size(), M::sized(1)}, {M::remove(1), M::yes()},
-                          {M::remove(1), M::no()}, {M::contains(1), M::no()}}));
+  EXPECT_TRUE(legal(M{}, {{M::add(1), M::yes()},
+                          {M::add(1), M::no()},
+                          {M::contains(1), M::yes()},
+                          {M::size(), M::sized(1)},
+                          {M::remove(1), M::yes()},
+                          {M::remove(1), M::no()},
+                          {M::contains(1), M::no()}}));
   EXPECT_FALSE(legal(M{}, {{M::add(1), M::yes()}, {M::add(1), M::yes()}}));
   EXPECT_FALSE(legal(M{}, {{M::contains(5), M::yes()}}));
 }
@@ -100,12 +108,10 @@ TEST(CounterModel, AddsAndFetches) {
 }
 
 TEST(Models, DescribeOperationsReadably) {
-  EXPECT_EQ(RegisterModel{}.describe(RegisterModel::cas(1, 2), RegisterModel::failed()),
-            "cas(1, 2) -> fail");
+  EXPECT_EQ(RegisterModel{}.describe(RegisterModel::cas(1, 2), RegisterModel::failed()), "cas(1, 2) -> fail");
   EXPECT_EQ(RegisterModel{}.describe(RegisterModel::write(4), std::nullopt), "write(4) -> ?");
   EXPECT_EQ(KvModel{}.describe(KvModel::get("k"), KvModel::value("v")), "get(\"k\") -> \"v\"");
-  EXPECT_EQ(QueueModel<int>{}.describe(QueueModel<int>::dequeue(), QueueModel<int>::empty()),
-            "dequeue() -> empty");
+  EXPECT_EQ(QueueModel<int>{}.describe(QueueModel<int>::dequeue(), QueueModel<int>::empty()), "dequeue() -> empty");
 }
 
 }  // namespace

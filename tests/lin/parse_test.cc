@@ -1,10 +1,11 @@
 // The log parsers: good input becomes the right events and operations; bad
 // input becomes a message with the file, the line and what was expected.
+#include "weft/lin/formats/parse.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "weft/lin/builtin.h"
-#include "weft/lin/formats/parse.h"
 
 namespace weft::lin {
 namespace {
@@ -52,8 +53,7 @@ TEST(EtcdLog, BadLinesNameFileLineAndExpectation) {
               HasSubstr("h.log:1: expected :read, :write or :cas"));
   EXPECT_THAT(error_of("INFO  jepsen.util - 0\t:invoke\t:cas\t[1 x]\n"),
               HasSubstr("h.log:1: expected a value: nil, an integer, [from to] or :timed-out"));
-  EXPECT_THAT(error_of("INFO  jepsen.util - 0\t:invoke\n"),
-              HasSubstr("h.log:1: expected four fields"));
+  EXPECT_THAT(error_of("INFO  jepsen.util - 0\t:invoke\n"), HasSubstr("h.log:1: expected four fields"));
 }
 
 TEST(EventPairing, ReportsCompletionsWithoutCallsAndDoubleCalls) {
@@ -85,8 +85,7 @@ TEST(KvLog, BadMapsNameFileLineAndExpectation) {
               HasSubstr("h.log:1: expected a value, found the end of the line"));
   EXPECT_THAT(error_of("{:process 0, :type :invoke, :f :get, :key \"k}\n"),
               HasSubstr("h.log:1: expected a closing '\"'"));
-  EXPECT_THAT(error_of("{:type :invoke, :f :get}\n"),
-              HasSubstr("h.log:1: expected :process with an integer"));
+  EXPECT_THAT(error_of("{:type :invoke, :f :get}\n"), HasSubstr("h.log:1: expected :process with an integer"));
   EXPECT_THAT(error_of("{:process 0, :type :begin, :f :get}\n"),
               HasSubstr("h.log:1: expected :type with :invoke, :ok, :fail or :info"));
   EXPECT_THAT(error_of("{:process 0, :process 1}\n"), HasSubstr("h.log:1: the key :process appears twice"));
@@ -135,8 +134,8 @@ TEST(Formats, EmptyAndUnrecognizableInputIsAnError) {
 }
 
 TEST(Decoding, BadValuesForTheModelNameFileAndLine) {
-  auto raw = parse_history(
-      "{\"client\": 0, \"type\": \"invoke\", \"f\": \"write\", \"value\": \"seven\"}\n", "h.jsonl");
+  auto raw =
+      parse_history("{\"client\": 0, \"type\": \"invoke\", \"f\": \"write\", \"value\": \"seven\"}\n", "h.jsonl");
   ASSERT_TRUE(raw.ok());
   EXPECT_THAT(std::string(check_raw("cas-register", *raw, {}).status().message()),
               HasSubstr("h.jsonl:1: write expects an integer as its value, got \"seven\""));
@@ -144,8 +143,7 @@ TEST(Decoding, BadValuesForTheModelNameFileAndLine) {
   ASSERT_TRUE(raw.ok());
   EXPECT_THAT(std::string(check_raw("queue", *raw, {}).status().message()),
               HasSubstr("h.jsonl:1: the queue model has no function \"pop\"; expected enqueue, dequeue or size"));
-  EXPECT_THAT(std::string(check_raw("btree", *raw, {}).status().message()),
-              HasSubstr("unknown model \"btree\""));
+  EXPECT_THAT(std::string(check_raw("btree", *raw, {}).status().message()), HasSubstr("unknown model \"btree\""));
 }
 
 TEST(Decoding, JsonLinesHistoryChecksWithEachModel) {

@@ -18,8 +18,8 @@ struct Tally {
   int wrong = 0;  // wrong verdicts and unreadable files
 };
 
-inline void check_one(const std::string& path, const char* model, bool partition, bool expected,
-                      Tally& tally, std::ostream& out) {
+inline void check_one(const std::string& path, const char* model, bool partition, bool expected, Tally& tally,
+                      std::ostream& out) {
   ++tally.checked;
   auto raw = read_history_file(path);
   if (!raw.ok()) {
@@ -38,8 +38,7 @@ inline void check_one(const std::string& path, const char* model, bool partition
     out << path << ": " << checked.status().message() << "\n";
     return;
   }
-  const bool ok = checked->result.verdict ==
-                  (expected ? Verdict::kLinearizable : Verdict::kNotLinearizable);
+  const bool ok = checked->result.verdict == (expected ? Verdict::kLinearizable : Verdict::kNotLinearizable);
   tally.wrong += !ok;
   out << (ok ? "ok    " : "WRONG ") << path << (partition ? "" : " (not partitioned)") << ": "
       << verdict_name(checked->result.verdict) << ", expected " << want << "\n";
@@ -50,8 +49,7 @@ inline void check_one(const std::string& path, const char* model, bool partition
 inline Tally check_folder(const std::filesystem::path& dir, std::ostream& out, bool thorough) {
   Tally tally;
   for (const EtcdFile& f : kEtcdFiles) {
-    check_one((dir / "jepsen" / std::string(f.name)).string(), "cas-register", true,
-              f.linearizable, tally, out);
+    check_one((dir / "jepsen" / std::string(f.name)).string(), "cas-register", true, f.linearizable, tally, out);
   }
   for (const KvFile& f : kKvFiles) {
     const std::string path = (dir / "kv" / std::string(f.name)).string();

@@ -71,8 +71,7 @@ std::string show(const M& model, const HistoryOf<M>& h) {
 // Runs `iterations` histories; returns how many were linearizable, so the
 // test can insist both verdicts were exercised.
 template <class M, class MakeOp>
-int agree_with_reference(const M& model, int iterations, unsigned seed, const Shape& shape,
-                         MakeOp make_op) {
+int agree_with_reference(const M& model, int iterations, unsigned seed, const Shape& shape, MakeOp make_op) {
   std::mt19937 rng(seed);
   const auto reduction_sets = all_reduction_sets();
   int linearizable = 0;
@@ -86,8 +85,8 @@ int agree_with_reference(const M& model, int iterations, unsigned seed, const Sh
     const Verdict got = check(model, h, options).verdict;
     if (got != (expected ? Verdict::kLinearizable : Verdict::kNotLinearizable)) {
       ADD_FAILURE() << "seed " << seed << " iteration " << it << ": reference says "
-                    << (expected ? "linearizable" : "not linearizable") << ", checker says "
-                    << verdict_name(got) << "\n"
+                    << (expected ? "linearizable" : "not linearizable") << ", checker says " << verdict_name(got)
+                    << "\n"
                     << show(model, h);
       return linearizable;
     }

@@ -1,12 +1,13 @@
 // Reports: the text table shows the failing core and the prefix; the HTML
 // page is self-contained and escapes what it shows.
+#include "weft/lin/render.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "weft/lin/check.h"
 #include "weft/lin/models/kv.h"
 #include "weft/lin/models/register.h"
-#include "weft/lin/render.h"
 
 namespace weft::lin {
 namespace {

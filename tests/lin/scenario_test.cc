@@ -1,10 +1,11 @@
 // Scenario testing under the scheduler (scenario.h): a lost-update counter
 // is caught and shrunk, the failure replays from its token, and a correct
 // counter passes.
+#include "weft/lin/scenario.h"
+
 #include <gtest/gtest.h>
 
 #include "weft/lin/models/collections.h"
-#include "weft/lin/scenario.h"
 #include "weft/weft.h"
 
 namespace weft::lin {
@@ -37,8 +38,7 @@ ScenarioTester<Spec, Counter<kAtomicAdd>> tester() {
         c.add(in.amount);
         return Spec::done();
       },
-      [](std::mt19937_64& rng) { return rng() % 3 ? Spec::add(1 + rng() % 2) : Spec::get(); },
-      options);
+      [](std::mt19937_64& rng) { return rng() % 3 ? Spec::add(1 + rng() % 2) : Spec::get(); }, options);
 }
 
 TEST(Scenario, FindsAndShrinksALostUpdate) {

@@ -12,8 +12,8 @@
 
 namespace weft::tool {
 
-absl::StatusOr<std::vector<std::string>> parse_flag_args(
-    const std::vector<std::string>& args, const std::vector<absl::string_view>& accepted) {
+absl::StatusOr<std::vector<std::string>> parse_flag_args(const std::vector<std::string>& args,
+                                                         const std::vector<absl::string_view>& accepted) {
   std::vector<std::string> positional;
   auto is_accepted = [&](absl::string_view name) {
     return std::find(accepted.begin(), accepted.end(), name) != accepted.end();
@@ -48,11 +48,9 @@ absl::StatusOr<std::vector<std::string>> parse_flag_args(
       if (!negated) flag = nullptr;
     }
     if (flag == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown option --", name, "; expected ",
-                                                     accepted.empty() ? "none" : "",
-                                                     absl::StrJoin(accepted, ", ", [](std::string* out, absl::string_view n) {
-                                                       absl::StrAppend(out, "--", n);
-                                                     })));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown option --", name, "; expected ", accepted.empty() ? "none" : "",
+          absl::StrJoin(accepted, ", ", [](std::string* out, absl::string_view n) { absl::StrAppend(out, "--", n); })));
     }
     if (negated) {
       value = "false";
@@ -67,8 +65,7 @@ absl::StatusOr<std::vector<std::string>> parse_flag_args(
     }
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad value \"", value, "\" for --", name, ": ", error));
+      return absl::InvalidArgumentError(absl::StrCat("bad value \"", value, "\" for --", name, ": ", error));
     }
   }
   return positional;
@@ -79,8 +76,7 @@ std::string describe_flags(const std::vector<absl::string_view>& names) {
   for (absl::string_view name : names) {
     const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr) continue;
-    absl::StrAppend(&out, "  --", name, " (default: ", flag->DefaultValue(), ")\n      ",
-                    flag->Help(), "\n");
+    absl::StrAppend(&out, "  --", name, " (default: ", flag->DefaultValue(), ")\n      ", flag->Help(), "\n");
   }
   return out;
 }

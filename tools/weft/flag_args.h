@@ -16,8 +16,8 @@
 
 namespace weft::tool {
 
-absl::StatusOr<std::vector<std::string>> parse_flag_args(
-    const std::vector<std::string>& args, const std::vector<absl::string_view>& accepted);
+absl::StatusOr<std::vector<std::string>> parse_flag_args(const std::vector<std::string>& args,
+                                                         const std::vector<absl::string_view>& accepted);
 
 // "  --name=<default>  help" lines for a usage text.
 std::string describe_flags(const std::vector<absl::string_view>& names);

@@ -17,18 +17,15 @@
 #include "weft/lin/formats/parse.h"
 #include "weft/lin/render.h"
 
-ABSL_FLAG(std::string, model, "",
-          "the sequential model: cas-register, kv, queue, stack, set or counter");
+ABSL_FLAG(std::string, model, "", "the sequential model: cas-register, kv, queue, stack, set or counter");
 ABSL_FLAG(std::string, format, "auto", "the file format: auto, etcd, kv or jsonl");
 ABSL_FLAG(absl::Duration, time_limit, absl::Seconds(60),
           "give up on a file after this long (verdict: unknown), e.g. 500ms, 2m");
 ABSL_FLAG(bool, explain, true,
           "on a violation, show the smallest failing sub-history and the longest "
           "linearizable prefix");
-ABSL_FLAG(bool, partition, true,
-          "check independent parts (e.g. keys of a kv history) separately");
-ABSL_FLAG(std::string, html_dir, "",
-          "also write an HTML report per file into this directory");
+ABSL_FLAG(bool, partition, true, "check independent parts (e.g. keys of a kv history) separately");
+ABSL_FLAG(std::string, html_dir, "", "also write an HTML report per file into this directory");
 ABSL_FLAG(bool, quiet, false, "print only one summary line per file");
 
 namespace weft::tool {
@@ -40,8 +37,8 @@ const std::vector<absl::string_view> kFlags = {"model",     "format",   "time_li
 std::string lincheck_usage() {
   std::string models;
   for (const auto& m : lin::builtin_models()) {
-    absl::StrAppend(&models, "  ", m.name, m.aliases.empty() ? "" : absl::StrCat(" (", m.aliases, ")"),
-                    ": ", m.functions, "\n");
+    absl::StrAppend(&models, "  ", m.name, m.aliases.empty() ? "" : absl::StrCat(" (", m.aliases, ")"), ": ",
+                    m.functions, "\n");
   }
   return absl::StrCat(
       "usage: weft lincheck --model=MODEL [options] FILE...\n\n"
@@ -49,7 +46,8 @@ std::string lincheck_usage() {
       "Formats: Jepsen etcd logs, kv EDN maps, weft JSON lines (docs/linearizability.md).\n"
       "Exit: 0 every file linearizable (or undecided in time), 1 some file is not,\n"
       "      2 bad usage or a bad file (the others are still checked), 3 internal error.\n\n"
-      "Models:\n", models, "\nOptions:\n", describe_flags(kFlags));
+      "Models:\n",
+      models, "\nOptions:\n", describe_flags(kFlags));
 }
 
 absl::StatusOr<lin::RawHistory> read_stdin(lin::LogFormat format) {
@@ -90,8 +88,7 @@ int lincheck_run(const std::vector<std::string>& args) {
     std::error_code ec;
     std::filesystem::create_directories(html_dir, ec);
     if (ec) {
-      std::cerr << "weft lincheck: cannot create --html_dir " << html_dir << ": " << ec.message()
-                << "\n";
+      std::cerr << "weft lincheck: cannot create --html_dir " << html_dir << ": " << ec.message() << "\n";
       return kBadInput;
     }
   }
@@ -131,8 +128,8 @@ int lincheck_run(const std::vector<std::string>& args) {
                         : lin::render_text(checked->view, checked->result));
     if (!quiet && verdict == lin::Verdict::kNotLinearizable && files->size() > 1) std::cout << "\n";
     if (!html_dir.empty()) {
-      const auto out_path = std::filesystem::path(html_dir) /
-                            (std::filesystem::path(file).filename().string() + ".html");
+      const auto out_path =
+          std::filesystem::path(html_dir) / (std::filesystem::path(file).filename().string() + ".html");
       std::ofstream out(out_path);
       out << lin::render_html(checked->view, checked->result);
       if (!out) {
@@ -142,10 +139,9 @@ int lincheck_run(const std::vector<std::string>& args) {
     }
   }
   if (files->size() > 1) {
-    std::cout << absl::StrCat(files->size(), " files: ",
-                              files->size() - bad_inputs - violations - undecided,
-                              " linearizable, ", violations, " not linearizable, ", undecided,
-                              " undecided, ", bad_inputs, " unreadable\n");
+    std::cout << absl::StrCat(files->size(), " files: ", files->size() - bad_inputs - violations - undecided,
+                              " linearizable, ", violations, " not linearizable, ", undecided, " undecided, ",
+                              bad_inputs, " unreadable\n");
   }
   if (bad_inputs > 0) return kBadInput;
   return violations > 0 ? kBugFound : kOk;
@@ -153,7 +149,7 @@ int lincheck_run(const std::vector<std::string>& args) {
 
 }  // namespace
 
-extern const Command kLincheckCommand = {
-    "lincheck", "check histories from files for linearizability", lincheck_usage, lincheck_run};
+extern const Command kLincheckCommand = {"lincheck", "check histories from files for linearizability", lincheck_usage,
+                                         lincheck_run};
 
 }  // namespace weft::tool

@@ -89,8 +89,8 @@ void HappensBefore::acquire(ThreadId thread, const SyncClock& sync) {
 }
 
 void HappensBefore::race_with(const Cell& cell, const Access& earlier, const Access& later) {
-  found_.push_back(Race{earlier, later, cell.name, std::max(earlier.begin, later.begin),
-                        std::min(earlier.end, later.end)});
+  found_.push_back(
+      Race{earlier, later, cell.name, std::max(earlier.begin, later.begin), std::min(earlier.end, later.end)});
 }
 
 void HappensBefore::check_and_record(Cell& cell, const Access& a, const VectorClock& now) {
@@ -208,8 +208,8 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
   return found_;
 }
 
-void HappensBefore::created(ThreadId thread, const void* address, std::size_t size, const char* name,
-                            uint64_t step, weft::source_location where) {
+void HappensBefore::created(ThreadId thread, const void* address, std::size_t size, const char* name, uint64_t step,
+                            weft::source_location where) {
   if (size == 0) return;
   const auto begin = reinterpret_cast<uintptr_t>(address);
   const uintptr_t end = begin + size;
@@ -220,7 +220,8 @@ void HappensBefore::created(ThreadId thread, const void* address, std::size_t si
   cell.end = end;
   cell.name = name;
   cell.read = Epoch{};
-  cell.write = Epoch{clock_of(thread).get(thread), Access{thread, Access::Kind::kCreate, step, where, nullptr, begin, end}};
+  cell.write =
+      Epoch{clock_of(thread).get(thread), Access{thread, Access::Kind::kCreate, step, where, nullptr, begin, end}};
 }
 
 void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {

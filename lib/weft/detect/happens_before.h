@@ -84,10 +84,11 @@ class HappensBefore {
   // Checks an access to [address, address + size) and records it. Returns the
   // races it makes, the most recent conflicting access first; the span stays
   // valid until the next call.
-  std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write,
-                               const char* name, uint64_t step, weft::source_location where, const void* pc) {
+  std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write, const char* name,
+                               uint64_t step, weft::source_location where, const void* pc) {
     found_.clear();
-    if (size == 0) [[unlikely]] return found_;  // (an empty cache slot is the range [0, 0))
+    if (size == 0) [[unlikely]]
+      return found_;  // (an empty cache slot is the range [0, 0))
     const auto begin = reinterpret_cast<uintptr_t>(address);
     const uintptr_t end = begin + size;
     CacheSlot& slot = cache_[slot_of(begin)];
@@ -95,8 +96,8 @@ class HappensBefore {
     if (slot.begin != begin || slot.end != end || slot.generation != cache_generation_) [[unlikely]] {
       auto it = by_begin_.find(begin);
       if (it == by_begin_.end() || cells_[it->second].end != end) {
-        return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step,
-                             where, pc);
+        return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step, where,
+                             pc);
       }
       index = it->second;
       slot = CacheSlot{begin, end, index, cache_generation_};
@@ -119,7 +120,8 @@ class HappensBefore {
     }
     const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end};
     check_and_record(cell, a, now);
-    if (found_.size() > 1) [[unlikely]] order_found();
+    if (found_.size() > 1) [[unlikely]]
+      order_found();
     return found_;
   }
 
@@ -152,9 +154,9 @@ class HappensBefore {
     uintptr_t begin = 0;
     uintptr_t end = 0;
     const char* name = nullptr;
-    Epoch write;                 // the last write
-    Epoch read;                  // the reads since, while one epoch suffices
-    uint32_t read_set = kNone;   // else: index into read_sets_, one epoch per reader
+    Epoch write;                // the last write
+    Epoch read;                 // the reads since, while one epoch suffices
+    uint32_t read_set = kNone;  // else: index into read_sets_, one epoch per reader
   };
 
   // A direct-mapped cache of exact ranges in front of by_begin_: a cell
@@ -185,19 +187,17 @@ class HappensBefore {
   }
 
   VectorClock& clock_of(ThreadId thread) {
-    if (static_cast<size_t>(thread) >= threads_.size()) [[unlikely]] grow_threads(thread);
+    if (static_cast<size_t>(thread) >= threads_.size()) [[unlikely]]
+      grow_threads(thread);
     return threads_[thread];
   }
   void grow_threads(ThreadId thread);
-  bool ordered_before(const Epoch& e, const VectorClock& now) const {
-    return e.clock <= now.get(e.access.thread);
-  }
+  bool ordered_before(const Epoch& e, const VectorClock& now) const { return e.clock <= now.get(e.access.thread); }
   void check_and_record(Cell& cell, const Access& access, const VectorClock& now);
   void race_with(const Cell& cell, const Access& earlier, const Access& later);
   void order_found();
   std::span<const Race> access_ranges(ThreadId thread, uintptr_t begin, std::size_t size, Access::Kind kind,
-                                      const char* name, uint64_t step, weft::source_location where,
-                                      const void* pc);
+                                      const char* name, uint64_t step, weft::source_location where, const void* pc);
   // Cells overlapping [begin, end), split at begin and end, gaps filled with
   // fresh cells: on return `pieces_` covers the range exactly, in order.
   void cover(uintptr_t begin, uintptr_t end, const char* name);
@@ -215,7 +215,7 @@ class HappensBefore {
   std::vector<std::vector<Epoch>> read_sets_;
   std::vector<uint32_t> free_read_sets_;
   std::array<CacheSlot, kCacheSlots> cache_{};
-  uint32_t cache_generation_ = 1;  // slots with another generation are empty
+  uint32_t cache_generation_ = 1;                        // slots with another generation are empty
   absl::flat_hash_map<uintptr_t, uint32_t> by_begin_;    // the exact-range fast path
   absl::btree_map<uintptr_t, uint32_t> ordered_;         // overlap queries; cells are disjoint
   std::vector<uint32_t> pieces_;                         // scratch for cover()

@@ -17,15 +17,14 @@ constexpr uint64_t pair_key(uint32_t high, uint32_t low) { return static_cast<ui
 // in). Nodes stay far below 2^31 (each one is a lock some test constructed),
 // so 31 bits each leave two for the modes.
 constexpr uint64_t edge_key(uint32_t from, uint32_t to, Hold from_mode, Hold to_mode) {
-  return static_cast<uint64_t>(from) << 33 | static_cast<uint64_t>(to) << 2 |
-         static_cast<uint64_t>(from_mode) << 1 | static_cast<uint64_t>(to_mode);
+  return static_cast<uint64_t>(from) << 33 | static_cast<uint64_t>(to) << 2 | static_cast<uint64_t>(from_mode) << 1 |
+         static_cast<uint64_t>(to_mode);
 }
 
 // Two holds of one lock exclude each other unless both are shared.
 constexpr bool conflict(Hold a, Hold b) { return a == Hold::kExclusive || b == Hold::kExclusive; }
 
 const char* mode_suffix(Hold mode) { return mode == Hold::kShared ? " shared" : ""; }
-
 
 template <typename A, typename B>
 bool disjoint(const A& a, const B& b) {
@@ -112,7 +111,8 @@ void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mo
   const uint64_t key = edge_key(from.node, to, from.mode, mode);
   const auto it = edge_of_.find(key);
   // Known, and already as permissive as it gets: the common case.
-  if (it != edge_of_.end() && edges_[it->second].gates.empty()) [[likely]] return;
+  if (it != edge_of_.end() && edges_[it->second].gates.empty()) [[likely]]
+    return;
   Gates gates;
   for (const Held& h : held) {
     if (h.mode == Hold::kExclusive && h.node != from.node && h.node != to &&
@@ -194,9 +194,9 @@ std::string LockOrder::label(uint32_t node) const {
 void LockOrder::report(uint32_t edge) {
   const Edge& e = edges_[edge];
   const auto when = [&](const Edge& x) {
-    return x.execution == execution_ ? absl::StrCat("earlier in this execution, steps ", x.held_step, " and ",
-                                                    x.acquired_step)
-                                     : absl::StrCat("in execution ", x.execution - 1, " of this exploration");
+    return x.execution == execution_
+               ? absl::StrCat("earlier in this execution, steps ", x.held_step, " and ", x.acquired_step)
+               : absl::StrCat("in execution ", x.execution - 1, " of this exploration");
   };
   // Sites given by return address are resolved in one batch.
   std::vector<const void*> pcs;
@@ -223,26 +223,23 @@ void LockOrder::report(uint32_t edge) {
   LockInversion inv;
   if (path_.size() == 1) {
     const Edge& back = edges_[path_[0]];
-    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ",
-                               taken(e), " while holding ", held(e), ", but thread ", back.thread, " locked ",
-                               taken(back), " while holding ", held(back), " (", when(back),
-                               ")");
+    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ", taken(e),
+                               " while holding ", held(e), ", but thread ", back.thread, " locked ", taken(back),
+                               " while holding ", held(back), " (", when(back), ")");
   } else {
     std::vector<std::string> cycle{label(e.from), label(e.to)};
     for (uint32_t p : path_) cycle.push_back(label(edges_[p].to));
-    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ",
-                               taken(e), " while holding ", held(e), ", closing the cycle ",
-                               absl::StrJoin(cycle, " -> "));
+    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ", taken(e),
+                               " while holding ", held(e), ", closing the cycle ", absl::StrJoin(cycle, " -> "));
   }
   inv.details.push_back(absl::StrCat("thread ", e.thread, " holds ", held(e), " (locked at ", site(e.held_at),
-                                     ", step ", e.held_step, ") and locks ", taken(e), " at ",
-                                     site(e.acquired_at), " (step ", e.acquired_step, ")"));
+                                     ", step ", e.held_step, ") and locks ", taken(e), " at ", site(e.acquired_at),
+                                     " (step ", e.acquired_step, ")"));
   inv.highlight_steps = {e.held_step, e.acquired_step};
   for (uint32_t p : path_) {
     const Edge& x = edges_[p];
     inv.details.push_back(absl::StrCat("thread ", x.thread, " held ", held(x), " (locked at ", site(x.held_at),
-                                       ") and locked ", taken(x), " at ", site(x.acquired_at), " (", when(x),
-                                       ")"));
+                                       ") and locked ", taken(x), " at ", site(x.acquired_at), " (", when(x), ")"));
     if (x.execution == execution_) {
       inv.highlight_steps.push_back(x.held_step);
       inv.highlight_steps.push_back(x.acquired_step);

@@ -88,9 +88,9 @@ class LockOrder {
   using Gates = absl::InlinedVector<uint32_t, 2>;  // sorted nodes
 
   struct Node {
-    std::string name;                 // empty when unnamed
-    const void* address = nullptr;    // in the current execution, when acquired in it
-    uint64_t seen_in = 0;             // the execution `address` belongs to
+    std::string name;               // empty when unnamed
+    const void* address = nullptr;  // in the current execution, when acquired in it
+    uint64_t seen_in = 0;           // the execution `address` belongs to
   };
   // Where a lock was taken.
   struct Site {
@@ -128,14 +128,14 @@ class LockOrder {
 
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
-  std::vector<std::vector<uint32_t>> out_;                   // node -> edges leaving it
-  absl::flat_hash_map<uint64_t, uint32_t> edge_of_;          // edge_key(...) -> edge
-  absl::flat_hash_map<uint64_t, uint32_t> by_creation_;      // (thread << 32 | k) -> node
-  absl::flat_hash_map<const void*, uint32_t> by_address_;    // locks made outside executions
-  std::vector<uint32_t> created_count_;                      // per thread, this execution
-  std::vector<std::vector<Held>> held_;                      // per thread, this execution
-  std::vector<uint8_t> on_path_;                             // per node, during search()
-  std::vector<uint32_t> path_;                               // edges, during search()
+  std::vector<std::vector<uint32_t>> out_;                 // node -> edges leaving it
+  absl::flat_hash_map<uint64_t, uint32_t> edge_of_;        // edge_key(...) -> edge
+  absl::flat_hash_map<uint64_t, uint32_t> by_creation_;    // (thread << 32 | k) -> node
+  absl::flat_hash_map<const void*, uint32_t> by_address_;  // locks made outside executions
+  std::vector<uint32_t> created_count_;                    // per thread, this execution
+  std::vector<std::vector<Held>> held_;                    // per thread, this execution
+  std::vector<uint8_t> on_path_;                           // per node, during search()
+  std::vector<uint32_t> path_;                             // edges, during search()
   uint64_t execution_ = 0;
   std::optional<LockInversion> inversion_;
 };
@@ -146,8 +146,8 @@ class LockOrder {
 // The checks are inline: with the detector off, a lock pays one load.
 void report_acquired(LockOrder& order, Execution& ex, const void* lock, uint32_t node, const char* name,
                      weft::source_location where, const void* pc, bool blocking, Hold mode);
-inline void note_acquired(Execution& ex, const void* lock, uint32_t node, const char* name,
-                          weft::source_location where, const void* pc, bool blocking, Hold mode) {
+inline void note_acquired(Execution& ex, const void* lock, uint32_t node, const char* name, weft::source_location where,
+                          const void* pc, bool blocking, Hold mode) {
   if (LockOrder* order = ex.lock_order()) report_acquired(*order, ex, lock, node, name, where, pc, blocking, mode);
 }
 inline void note_released(Execution& ex, const void* lock) {

@@ -21,9 +21,7 @@ class VectorClock {
  public:
   static constexpr size_t kInline = 4;
 
-  uint32_t get(int thread) const {
-    return static_cast<size_t>(thread) < clocks_.size() ? clocks_[thread] : 0;
-  }
+  uint32_t get(int thread) const { return static_cast<size_t>(thread) < clocks_.size() ? clocks_[thread] : 0; }
   void set(int thread, uint32_t value) {
     if (static_cast<size_t>(thread) >= clocks_.size()) clocks_.resize(thread + 1, 0);
     clocks_[thread] = value;

@@ -24,15 +24,17 @@ std::string expected_kinds(std::initializer_list<FailureKind> kinds) {
 // threads doing the same operations on the same objects, with the same
 // preemptions and the same steps marked.
 void expect_same_trace(const Failure& original, const Failure& again) {
-  ASSERT_EQ(original.trace.size(), again.trace.size()) << "original:\n" << original.report << "replay:\n"
-                                                        << again.report;
+  ASSERT_EQ(original.trace.size(), again.trace.size()) << "original:\n"
+                                                       << original.report << "replay:\n"
+                                                       << again.report;
   for (size_t i = 0; i < original.trace.size(); ++i) {
     const TraceStep& x = original.trace[i];
     const TraceStep& y = again.trace[i];
     ASSERT_TRUE(x.thread == y.thread && x.op == y.op && x.object == y.object && x.preempted == y.preempted &&
                 x.highlighted == y.highlighted)
         << "step " << x.step << " differs: thread " << x.thread << " " << x.op << " " << x.object << " vs thread "
-        << y.thread << " " << y.op << " " << y.object << "\noriginal:\n" << original.report << "replay:\n"
+        << y.thread << " " << y.op << " " << y.object << "\noriginal:\n"
+        << original.report << "replay:\n"
         << again.report;
   }
 }
@@ -80,8 +82,8 @@ std::optional<Failure> expect_bug(const Options& options, const std::function<vo
   EXPECT_FALSE(f.seed_token.empty());
   EXPECT_NE(f.report.find(f.token), std::string::npos) << "the report does not name its token:\n" << f.report;
 
-  std::cout << "[ weft     ] found " << failure_kind_name(f.kind) << " after " << found.executions
-            << " executions (" << options.strategy << "; seed token " << f.seed_token << "): " << f.message << "\n";
+  std::cout << "[ weft     ] found " << failure_kind_name(f.kind) << " after " << found.executions << " executions ("
+            << options.strategy << "; seed token " << f.seed_token << "): " << f.message << "\n";
   if (std::getenv("WEFT_REPORT_FOUND_BUGS") != nullptr) std::cout << f.report;
 
   expect_replays(f, body, options, where);
@@ -95,8 +97,7 @@ void expect_replays(const Failure& failure, const std::function<void()>& body, c
   const Result second = replay(failure.token, body, options);
   ASSERT_TRUE(first.error.ok()) << first.error;
   ASSERT_TRUE(second.error.ok()) << second.error;
-  ASSERT_TRUE(first.failure.has_value()) << "the token " << failure.token << " did not reproduce:\n"
-                                         << failure.report;
+  ASSERT_TRUE(first.failure.has_value()) << "the token " << failure.token << " did not reproduce:\n" << failure.report;
   ASSERT_TRUE(second.failure.has_value()) << "the token " << failure.token << " reproduced only once";
   EXPECT_EQ(first.executions, 1u);
   expect_same_failure(failure, *first.failure);
@@ -117,8 +118,7 @@ Result expect_no_bug(const Options& options, const std::function<void()>& body, 
     ADD_FAILURE() << "explore could not run: " << r.error;
     return r;
   }
-  EXPECT_FALSE(r.failure.has_value()) << "found a bug after " << r.executions << " executions:\n"
-                                      << r.failure->report;
+  EXPECT_FALSE(r.failure.has_value()) << "found a bug after " << r.executions << " executions:\n" << r.failure->report;
   for (const Failure& race : r.races) ADD_FAILURE() << "recorded a race:\n" << race.report;
   EXPECT_EQ(r.executions, options.iterations) << options.strategy;
   return r;

@@ -8,8 +8,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "weft/gtest/flags.h"
 #include "weft/report/html.h"
@@ -30,8 +30,8 @@ std::string setting(const absl::Flag<std::string>& flag, const char* env) {
 absl::Status parse_count(const std::string& text, const char* what, uint64_t& out, bool allow_zero) {
   uint64_t v = 0;
   if (!absl::SimpleAtoi(text, &v) || (!allow_zero && v == 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(what, "='", text, "' is not a ",
-                                                   allow_zero ? "non-negative" : "positive", " integer"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, "='", text, "' is not a ", allow_zero ? "non-negative" : "positive", " integer"));
   }
   out = v;
   return absl::OkStatus();
@@ -114,8 +114,8 @@ void run_test(const char* suite, const char* name, const Options& defaults, cons
     const Failure& f = *result.failure;
     const std::string html = html_dir->empty() ? "" : write_html(*html_dir, suite, name, f);
     if (f.where.known()) {
-      ADD_FAILURE_AT(f.where.file.c_str(), f.where.line) << f.report << html << "(after " << result.executions
-                                                          << " executions)";
+      ADD_FAILURE_AT(f.where.file.c_str(), f.where.line)
+          << f.report << html << "(after " << result.executions << " executions)";
     } else {
       ADD_FAILURE() << f.report << html << "(after " << result.executions << " executions)";
     }
@@ -123,7 +123,8 @@ void run_test(const char* suite, const char* name, const Options& defaults, cons
   // Races recorded without stopping (Options::stop_on_race = false) fail the test as well.
   for (size_t i = 0; i < result.races.size(); ++i) {
     const std::string html =
-        html_dir->empty() ? "" : write_html(*html_dir, suite, absl::StrCat(name, ".race", i + 1).c_str(), result.races[i]);
+        html_dir->empty() ? ""
+                          : write_html(*html_dir, suite, absl::StrCat(name, ".race", i + 1).c_str(), result.races[i]);
     ADD_FAILURE() << result.races[i].report << html;
   }
 }

@@ -31,8 +31,8 @@ absl::Status apply_overrides(Options& options, std::string& replay_token);
 
 }  // namespace weft::gtest
 
-#define WEFT_TEST_WITH(Suite, Name, options)                                              \
-  static void weft_body_##Suite##_##Name();                                               \
+#define WEFT_TEST_WITH(Suite, Name, options)                                                            \
+  static void weft_body_##Suite##_##Name();                                                             \
   TEST(Suite, Name) { ::weft::gtest::run_test(#Suite, #Name, (options), &weft_body_##Suite##_##Name); } \
   static void weft_body_##Suite##_##Name()
 

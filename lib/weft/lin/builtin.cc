@@ -22,9 +22,8 @@ constexpr std::array kModels = {
 };
 
 template <Model M, class Decode>
-absl::StatusOr<RawCheck> decode_and_check(const M& model, absl::string_view name,
-                                          const RawHistory& raw, const CheckOptions& options,
-                                          Decode decode) {
+absl::StatusOr<RawCheck> decode_and_check(const M& model, absl::string_view name, const RawHistory& raw,
+                                          const CheckOptions& options, Decode decode) {
   HistoryOf<M> history;
   history.reserve(raw.operations.size());
   for (const RawOperation& op : raw.operations) {
@@ -54,12 +53,11 @@ absl::StatusOr<absl::string_view> find_builtin_model(absl::string_view name) {
     }
     names.push_back(m.name);
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown model \"", name, "\"; expected one of ",
-                                                 absl::StrJoin(names, ", ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown model \"", name, "\"; expected one of ", absl::StrJoin(names, ", ")));
 }
 
-absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw,
-                                   const CheckOptions& options) {
+absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw, const CheckOptions& options) {
   auto name = find_builtin_model(model);
   if (!name.ok()) return name.status();
   if (*name == "cas-register") {

@@ -9,9 +9,9 @@
 
 #include <span>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "weft/lin/check_result.h"
 #include "weft/lin/formats/raw_history.h"
 #include "weft/lin/render.h"
@@ -36,7 +36,6 @@ struct RawCheck {
 
 // Decodes `raw` for the named model and checks it. Decoding errors (a value
 // the model cannot use) are InvalidArgument with file and line.
-absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw,
-                                   const CheckOptions& options);
+absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw, const CheckOptions& options);
 
 }  // namespace weft::lin

@@ -41,8 +41,8 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
     for (std::size_t i = 0; i < history.size(); ++i) {
       if (!history[i].output) {
         result.verdict = Verdict::kUnknown;
-        result.message = "operation " + std::to_string(i) +
-                         " has an unknown outcome, but the model has no step_unknown()";
+        result.message =
+            "operation " + std::to_string(i) + " has an unknown outcome, but the model has no step_unknown()";
         return result;
       }
     }
@@ -81,8 +81,7 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
         continue;
       }
       if (!searches[k]) {
-        searches[k] = detail::make_search(model, history, parts[k], options.reductions, deadline,
-                                          result.stats);
+        searches[k] = detail::make_search(model, history, parts[k], options.reductions, deadline, result.stats);
       }
       detail::SearchResult r = searches[k]->resume(budget);
       switch (r.outcome) {
@@ -93,10 +92,8 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
           if (options.explain) {
             // Trials of the explanation may search somewhat more than the
             // verdict needed, not without bound.
-            const std::uint64_t trial_nodes =
-                std::max<std::uint64_t>(20'000, 10 * result.stats.nodes);
-            detail::Explainer<M>(model, history, parts[k], options.reductions,
-                                 options.explain_time_limit, trial_nodes)
+            const std::uint64_t trial_nodes = std::max<std::uint64_t>(20'000, 10 * result.stats.nodes);
+            detail::Explainer<M>(model, history, parts[k], options.reductions, options.explain_time_limit, trial_nodes)
                 .explain(result);
           } else {
             result.failing_part = parts[k];

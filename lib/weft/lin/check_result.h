@@ -9,9 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "weft/lin/history.h"
 
@@ -50,10 +50,10 @@ struct CheckOptions {
 };
 
 struct CheckStats {
-  std::uint64_t steps = 0;   // calls of the model's step functions
-  std::uint64_t nodes = 0;   // search nodes entered
-  std::size_t parts = 0;     // independent parts checked
-  absl::Duration elapsed;    // verdict only, explanation excluded
+  std::uint64_t steps = 0;  // calls of the model's step functions
+  std::uint64_t nodes = 0;  // search nodes entered
+  std::size_t parts = 0;    // independent parts checked
+  absl::Duration elapsed;   // verdict only, explanation excluded
 };
 
 // Indices below refer to positions in the checked history.

@@ -50,8 +50,7 @@ namespace weft::lin {
 
 template <class M>
 concept Model = requires(const M& m, const typename M::State& s, const typename M::Input& in,
-                         const typename M::Output& out,
-                         const std::optional<typename M::Output>& maybe_out) {
+                         const typename M::Output& out, const std::optional<typename M::Output>& maybe_out) {
   { m.initial() } -> std::convertible_to<typename M::State>;
   { m.step(s, in, out) } -> std::same_as<std::optional<typename M::State>>;
   { m.describe(in, maybe_out) } -> std::convertible_to<std::string>;
@@ -67,8 +66,7 @@ template <Model M>
 using OperationOf = Operation<typename M::Input, typename M::Output>;
 
 template <class M>
-concept HasStepUnknown = requires(const M& m, const typename M::State& s,
-                                  const typename M::Input& in) {
+concept HasStepUnknown = requires(const M& m, const typename M::State& s, const typename M::Input& in) {
   { m.step_unknown(s, in) } -> std::same_as<std::optional<typename M::State>>;
 };
 
@@ -78,8 +76,7 @@ concept HasPartition = requires(const M& m, const HistoryOf<M>& h) {
 };
 
 template <class M>
-concept HasReadOnly = requires(const M& m, const typename M::Input& in,
-                               const std::optional<typename M::Output>& out) {
+concept HasReadOnly = requires(const M& m, const typename M::Input& in, const std::optional<typename M::Output>& out) {
   { m.read_only(in, out) } -> std::convertible_to<bool>;
 };
 

@@ -20,15 +20,13 @@ using weft::detail::html_escape;
 std::string show_time(Time t) { return t == kEndOfTime ? "never" : absl::StrCat(t); }
 
 std::vector<std::size_t> by_call(const HistoryView& view, std::vector<std::size_t> ops) {
-  std::stable_sort(ops.begin(), ops.end(), [&](std::size_t a, std::size_t b) {
-    return view.operations[a].call < view.operations[b].call;
-  });
+  std::stable_sort(ops.begin(), ops.end(),
+                   [&](std::size_t a, std::size_t b) { return view.operations[a].call < view.operations[b].call; });
   return ops;
 }
 
 // A plain text table with columns sized to their widest cell.
-std::string table(const std::vector<std::string>& header,
-                  const std::vector<std::vector<std::string>>& rows) {
+std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
   for (const auto& row : rows) {
@@ -51,8 +49,7 @@ std::string table(const std::vector<std::string>& header,
 }  // namespace
 
 std::string render_summary(const HistoryView& view, const CheckResult& result) {
-  std::string out = absl::StrCat(view.title.empty() ? "history" : view.title, ": ",
-                                 verdict_name(result.verdict));
+  std::string out = absl::StrCat(view.title.empty() ? "history" : view.title, ": ", verdict_name(result.verdict));
   std::vector<std::string> facts;
   if (!view.model.empty()) facts.push_back(view.model);
   facts.push_back(absl::StrCat(view.operations.size(), " operations"));
@@ -71,8 +68,7 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
   const std::string& tl = view.time_label;
   auto row = [&](std::size_t i) {
     const OperationView& op = view.operations[i];
-    return std::vector<std::string>{absl::StrCat(op.client), show_time(op.call),
-                                    show_time(op.ret), op.text};
+    return std::vector<std::string>{absl::StrCat(op.client), show_time(op.call), show_time(op.ret), op.text};
   };
   if (!result.explained) {
     absl::StrAppend(&out, "\n(no explanation: it was turned off or ran out of time)\n");
@@ -88,15 +84,11 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
   absl::StrAppend(&out, "\n",
                   result.core.size() == 1
                       ? std::string("This operation cannot be linearized")
-                      : absl::StrCat("These ", result.core.size(),
-                                     " operations cannot be linearized together"),
+                      : absl::StrCat("These ", result.core.size(), " operations cannot be linearized together"),
                   ", whatever any other operation did",
                   result.core_is_minimal ? "" : " (perhaps not minimal: the explanation reached its search budget)",
-                  ":\n",
-                  skipped > 0 ? absl::StrCat("  (", skipped, " earlier ones not shown)\n") : "",
-                  table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl),
-                         "operation"},
-                        rows));
+                  ":\n", skipped > 0 ? absl::StrCat("  (", skipped, " earlier ones not shown)\n") : "",
+                  table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl), "operation"}, rows));
   if (result.has_prefix) {
     rows.clear();
     std::size_t step = 0;
@@ -107,20 +99,18 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
       rows.push_back(std::move(r));
       ++step;
     }
-    absl::StrAppend(&out, "\nThe history is linearizable up to ", tl, " ", result.prefix_end,
-                    "; one linearization of that prefix:\n",
-                    table({"#", "client", absl::StrCat("call ", tl), absl::StrCat("return ", tl),
-                           "operation", "state after"},
-                          rows));
+    absl::StrAppend(
+        &out, "\nThe history is linearizable up to ", tl, " ", result.prefix_end,
+        "; one linearization of that prefix:\n",
+        table({"#", "client", absl::StrCat("call ", tl), absl::StrCat("return ", tl), "operation", "state after"},
+              rows));
   } else {
     absl::StrAppend(&out, "\nNo prefix of the history is linearizable.\n");
   }
   rows.clear();
   for (std::size_t i : result.first_failing) rows.push_back(row(i));
   absl::StrAppend(&out, "\nIt stops being linearizable when this returns:\n",
-                  table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl),
-                         "operation"},
-                        rows));
+                  table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl), "operation"}, rows));
   return out;
 }
 
@@ -152,8 +142,7 @@ std::string render_html(const HistoryView& view, const CheckResult& result) {
   for (auto& [client, row] : row_of) row = r++;
 
   absl::flat_hash_set<std::size_t> core(result.core.begin(), result.core.end());
-  absl::flat_hash_set<std::size_t> failing(result.first_failing.begin(),
-                                           result.first_failing.end());
+  absl::flat_hash_set<std::size_t> failing(result.first_failing.begin(), result.first_failing.end());
   absl::flat_hash_map<std::size_t, std::size_t> order;
   const auto& linearized = result.verdict == Verdict::kLinearizable && !result.linearizations.empty()
                                ? result.linearizations.front()
@@ -163,8 +152,7 @@ std::string render_html(const HistoryView& view, const CheckResult& result) {
   constexpr int kUnit = 14, kRow = 26, kLeft = 70, kTop = 24;
   const int width = kLeft + static_cast<int>(times.size() + 3) * kUnit;
   const int height = kTop + static_cast<int>(row_of.size()) * kRow + 10;
-  std::string svg = absl::StrFormat(
-      "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d'>\n", width, height);
+  std::string svg = absl::StrFormat("<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d'>\n", width, height);
   for (const auto& [client, row] : row_of) {
     absl::StrAppendFormat(&svg, "<text x='4' y='%d' class='client'>client %d</text>\n",
                           kTop + static_cast<int>(row) * kRow + 15, client);
@@ -179,21 +167,20 @@ std::string render_html(const HistoryView& view, const CheckResult& result) {
     if (order.contains(i)) cls += " linearized";
     if (core.contains(i)) cls += " core";
     if (failing.contains(i)) cls += " failing";
-    const std::string tip = absl::StrCat(op.text, "\nclient ", op.client, ", ", view.time_label,
-                                         " ", show_time(op.call), " to ", show_time(op.ret),
-                                         order.contains(i) ? absl::StrCat("\nlinearized #", order[i]) : "");
+    const std::string tip =
+        absl::StrCat(op.text, "\nclient ", op.client, ", ", view.time_label, " ", show_time(op.call), " to ",
+                     show_time(op.ret), order.contains(i) ? absl::StrCat("\nlinearized #", order[i]) : "");
     absl::StrAppendFormat(&svg,
                           "<g class='%s'><title>%s</title><rect x='%d' y='%d' width='%d' "
                           "height='20' rx='3'/><text x='%d' y='%d'>%s</text></g>\n",
                           cls, html_escape(tip), x0, y, std::max(x1 - x0, 6), x0 + 3, y + 14,
-                          html_escape(order.contains(i) ? absl::StrCat("#", order[i], " ", op.text)
-                                                        : op.text));
+                          html_escape(order.contains(i) ? absl::StrCat("#", order[i], " ", op.text) : op.text));
   }
   svg += "</svg>\n";
 
   std::string page = absl::StrCat(
-      "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>",
-      html_escape(view.title), " - weft lincheck</title>\n<style>\n"
+      "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>", html_escape(view.title),
+      " - weft lincheck</title>\n<style>\n"
       "body{font-family:sans-serif;margin:1.5em} pre{background:#f6f6f6;padding:1em;overflow:auto}\n"
       ".timeline{overflow-x:auto;border:1px solid #ddd} .client{font-size:12px;fill:#333}\n"
       ".op rect{fill:#d9d9d9;stroke:#888} .op text{font-size:10px;fill:#222;pointer-events:none}\n"
@@ -201,7 +188,8 @@ std::string render_html(const HistoryView& view, const CheckResult& result) {
       ".op.core rect{fill:#f4a3a3;stroke:#b00} .op.failing rect{stroke-width:3}\n"
       ".op:hover rect{stroke:#000;stroke-width:2}\n"
       ".legend span{display:inline-block;padding:2px 8px;margin-right:8px;border:1px solid #888}\n"
-      "</style></head><body>\n<h1>", html_escape(render_summary(view, result)), "</h1>\n",
+      "</style></head><body>\n<h1>",
+      html_escape(render_summary(view, result)), "</h1>\n",
       "<p class='legend'><span style='background:#b7e1b0'>linearized (number = order)</span>"
       "<span style='background:#f4a3a3'>cannot be linearized together</span>"
       "<span style='background:#d9d9d9'>other</span>"

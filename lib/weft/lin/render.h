@@ -28,9 +28,9 @@ struct OperationView {
 // A history reduced to what the reports show, so that rendering needs no
 // model and no templates.
 struct HistoryView {
-  std::string title;              // e.g. the file name
-  std::string model;              // e.g. "cas-register"
-  std::string time_label = "t";   // "line" for logs whose time is the line
+  std::string title;             // e.g. the file name
+  std::string model;             // e.g. "cas-register"
+  std::string time_label = "t";  // "line" for logs whose time is the line
   // Show how long the check took. Off where reports must be reproducible
   // (a replayed failure should print the same message).
   bool show_elapsed = true;
@@ -44,8 +44,7 @@ template <Model M>
 HistoryView view_of(const M& model, const HistoryOf<M>& history, const CheckResult& result) {
   HistoryView view;
   for (const auto& op : history) {
-    view.operations.push_back({op.client, op.call, op.ret,
-                               model.describe(op.input, op.output), op.outcome_known()});
+    view.operations.push_back({op.client, op.call, op.ret, model.describe(op.input, op.output), op.outcome_known()});
   }
   if constexpr (HasDescribeState<M>) {
     typename M::State state = model.initial();

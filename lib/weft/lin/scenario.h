@@ -66,8 +66,7 @@ struct Scenario {
       std::string out;
       for (const Input& in : ops) {
         const std::string text = model.describe(in, std::nullopt);
-        absl::StrAppend(&out, out.empty() ? "" : ", ",
-                        absl::StripSuffix(text, " -> ?"));
+        absl::StrAppend(&out, out.empty() ? "" : ", ", absl::StripSuffix(text, " -> ?"));
       }
       return out.empty() ? std::string("-") : out;
     };
@@ -113,7 +112,9 @@ class ScenarioTester {
   using Generate = std::function<Input(std::mt19937_64&)>;
 
   ScenarioTester(M model, Execute execute, Generate generate, ScenarioOptions options = {})
-      : model_(std::move(model)), execute_(std::move(execute)), generate_(std::move(generate)),
+      : model_(std::move(model)),
+        execute_(std::move(execute)),
+        generate_(std::move(generate)),
         options_(std::move(options)) {}
 
   // Tries random scenarios until one fails (then shrinks it) or all pass.
@@ -132,8 +133,8 @@ class ScenarioTester {
         if (options_.shrink) shrink(scenario, r);
         result.scenario = scenario;
         result.failure = std::move(r.failure);
-        result.report = absl::StrCat("scenario (", scenario.size(), " operations):\n",
-                                     scenario.describe(model_), "\n", result.failure->report);
+        result.report = absl::StrCat("scenario (", scenario.size(), " operations):\n", scenario.describe(model_), "\n",
+                                     result.failure->report);
         return result;
       }
     }
@@ -147,7 +148,8 @@ class ScenarioTester {
 
   // Runs one given scenario under the schedule `token` (from a failure).
   Result replay_scenario(const Scenario<M>& scenario, std::string_view token) const {
-    return replay(token, [&] { body(scenario); }, options_.explore);
+    return replay(
+        token, [&] { body(scenario); }, options_.explore);
   }
 
  private:
@@ -172,8 +174,7 @@ class ScenarioTester {
     auto run_op = [&](std::int64_t client, const Input& in) {
       const Time call = clock++;
       Output out = execute_(impl, in);
-      history.push_back({.client = client, .input = in, .output = std::move(out), .call = call,
-                         .ret = clock++});
+      history.push_back({.client = client, .input = in, .output = std::move(out), .call = call, .ret = clock++});
     };
     for (const Input& in : scenario.init) run_op(0, in);
     std::vector<thread> threads;
@@ -197,8 +198,7 @@ class ScenarioTester {
       while (!details.empty() && details.back().empty()) details.pop_back();
       if (!details.empty()) details.erase(details.begin());  // the summary line
       if (!detail::fail_not_linearizable(
-              absl::StrCat("the history of ", history.size(),
-                           " operations has no legal sequential order"),
+              absl::StrCat("the history of ", history.size(), " operations has no legal sequential order"),
               std::move(details))) {
         WEFT_ASSERT_MSG(false, render_text(view, r));  // not inside an execution
       }

@@ -16,16 +16,16 @@
 namespace weft {
 
 enum class FailureKind {
-  kAssertion,          // WEFT_ASSERT / WEFT_ASSERT_MSG was false
-  kUncaughtException,  // an exception escaped a weft thread
-  kDeadlock,           // unfinished threads, none can run
-  kLivelock,           // max_steps exceeded: threads spin without progress
-  kMisuse,             // API misuse: unlock not held, double join, ...
-  kStackOverflow,      // a thread ran off its guarded stack
-  kDataRace,           // two unordered accesses, at least one a write
-  kLockOrderInversion, // locks taken in opposite orders: a potential deadlock
-  kNotLinearizable,    // a recorded history has no legal sequential order
-  kReplayDiverged,     // the token no longer fits the program
+  kAssertion,           // WEFT_ASSERT / WEFT_ASSERT_MSG was false
+  kUncaughtException,   // an exception escaped a weft thread
+  kDeadlock,            // unfinished threads, none can run
+  kLivelock,            // max_steps exceeded: threads spin without progress
+  kMisuse,              // API misuse: unlock not held, double join, ...
+  kStackOverflow,       // a thread ran off its guarded stack
+  kDataRace,            // two unordered accesses, at least one a write
+  kLockOrderInversion,  // locks taken in opposite orders: a potential deadlock
+  kNotLinearizable,     // a recorded history has no legal sequential order
+  kReplayDiverged,      // the token no longer fits the program
 };
 
 std::string_view failure_kind_name(FailureKind kind);
@@ -59,11 +59,11 @@ struct Failure {
   uint64_t execution = 0;            // index of the failing execution
   uint64_t step = 0;                 // step at which it failed
   int thread_count = 0;
-  std::vector<TraceStep> trace;      // the interleaving, oldest first
-  std::string token;                 // full-decision form: replays exactly
-  std::string seed_token;            // seed form: strategy + seed + execution
-  std::string replay_command;        // the line to paste, when known
-  std::string report;                // the rendered text report
+  std::vector<TraceStep> trace;  // the interleaving, oldest first
+  std::string token;             // full-decision form: replays exactly
+  std::string seed_token;        // seed form: strategy + seed + execution
+  std::string replay_command;    // the line to paste, when known
+  std::string report;            // the rendered text report
 };
 
 }  // namespace weft

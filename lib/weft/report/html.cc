@@ -70,16 +70,16 @@ std::string trace_table(const Failure& f) {
 
 std::string failure_to_html(const Failure& f) {
   const std::string kind(failure_kind_name(f.kind));
-  std::string out = absl::StrCat("<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>weft: ",
-                                 html_escape(kind), "</title>\n<style>\n", kStyle, "</style></head><body>\n");
+  std::string out = absl::StrCat("<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>weft: ", html_escape(kind),
+                                 "</title>\n<style>\n", kStyle, "</style></head><body>\n");
   absl::StrAppend(&out, "<h1>weft found a bug: ", html_escape(f.message), "</h1>\n<dl>\n");
   absl::StrAppend(&out, "<dt>kind</dt><dd>", html_escape(kind), "</dd>\n");
   if (f.where.known()) {
     absl::StrAppend(&out, "<dt>where</dt><dd>", html_escape(f.where.file), ":", f.where.line, "</dd>\n");
   }
   if (f.thread >= 0) absl::StrAppend(&out, "<dt>thread</dt><dd>", f.thread, "</dd>\n");
-  absl::StrAppend(&out, "<dt>execution</dt><dd>", f.execution, ", failed at step <a href='#step-", f.step, "'>",
-                  f.step, "</a></dd>\n</dl>\n");
+  absl::StrAppend(&out, "<dt>execution</dt><dd>", f.execution, ", failed at step <a href='#step-", f.step, "'>", f.step,
+                  "</a></dd>\n</dl>\n");
   if (!f.details.empty()) {
     out += "<ul class='details'>\n";
     for (const std::string& d : f.details) absl::StrAppend(&out, "<li>", html_escape(d), "</li>\n");

@@ -10,16 +10,26 @@ namespace weft {
 
 std::string_view failure_kind_name(FailureKind kind) {
   switch (kind) {
-    case FailureKind::kAssertion: return "assertion failed";
-    case FailureKind::kUncaughtException: return "uncaught exception";
-    case FailureKind::kDeadlock: return "deadlock";
-    case FailureKind::kLivelock: return "livelock";
-    case FailureKind::kMisuse: return "misuse";
-    case FailureKind::kStackOverflow: return "stack overflow";
-    case FailureKind::kDataRace: return "data race";
-    case FailureKind::kLockOrderInversion: return "lock-order inversion";
-    case FailureKind::kNotLinearizable: return "not linearizable";
-    case FailureKind::kReplayDiverged: return "replay diverged";
+    case FailureKind::kAssertion:
+      return "assertion failed";
+    case FailureKind::kUncaughtException:
+      return "uncaught exception";
+    case FailureKind::kDeadlock:
+      return "deadlock";
+    case FailureKind::kLivelock:
+      return "livelock";
+    case FailureKind::kMisuse:
+      return "misuse";
+    case FailureKind::kStackOverflow:
+      return "stack overflow";
+    case FailureKind::kDataRace:
+      return "data race";
+    case FailureKind::kLockOrderInversion:
+      return "lock-order inversion";
+    case FailureKind::kNotLinearizable:
+      return "not linearizable";
+    case FailureKind::kReplayDiverged:
+      return "replay diverged";
   }
   return "failure";
 }
@@ -29,7 +39,7 @@ std::string_view failure_kind_name(FailureKind kind) {
 namespace weft::detail {
 namespace {
 
-constexpr size_t kMaxColumns = 6;     // more threads: one row per step instead
+constexpr size_t kMaxColumns = 6;  // more threads: one row per step instead
 constexpr size_t kColumnWidth = 30;
 constexpr size_t kHead = 40, kTail = 160;  // long traces keep both ends
 
@@ -58,8 +68,7 @@ std::string render_text_report(const Failure& f, const ReportContext& context) {
   for (const std::string& d : f.details) absl::StrAppend(&out, "  ", d, "\n");
 
   const int threads = std::max(f.thread_count, 1);
-  absl::StrAppend(&out, "\nInterleaving (", f.trace.size(), " steps, ", threads,
-                  threads == 1 ? " thread" : " threads",
+  absl::StrAppend(&out, "\nInterleaving (", f.trace.size(), " steps, ", threads, threads == 1 ? " thread" : " threads",
                   "; '*' marks a preemption, '>' a step the message refers to):\n");
   const bool columns = static_cast<size_t>(threads) <= kMaxColumns;
   if (columns) {

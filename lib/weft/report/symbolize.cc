@@ -37,7 +37,8 @@ SourcePosition parse_addr2line(absl::string_view function, absl::string_view loc
   absl::string_view line = location.substr(colon + 1);
   if (size_t space = line.find(' '); space != absl::string_view::npos) line = line.substr(0, space);
   int n = 0;
-  if (location.substr(0, 2) == "??" || !absl::SimpleAtoi(absl::string_view(line.data(), line.size()), &n) || n <= 0) return p;
+  if (location.substr(0, 2) == "??" || !absl::SimpleAtoi(absl::string_view(line.data(), line.size()), &n) || n <= 0)
+    return p;
   p.file = std::string(location.substr(0, colon));
   p.line = n;
   p.function = std::string(function);
@@ -95,9 +96,8 @@ std::vector<SourcePosition> symbolize(std::span<const void* const> pcs) {
       }
       if (next >= request.indices.size()) break;
       const size_t at = line.rfind(" at ");
-      out[request.indices[next++]] = at == absl::string_view::npos
-                                         ? SourcePosition{}
-                                         : parse_addr2line(line.substr(0, at), line.substr(at + 4));
+      out[request.indices[next++]] =
+          at == absl::string_view::npos ? SourcePosition{} : parse_addr2line(line.substr(0, at), line.substr(at + 4));
     }
     pclose(pipe);
   }

@@ -135,8 +135,7 @@ absl::StatusOr<ScheduleToken> parse_token(absl::string_view text) {
   absl::string_view body = text;
   if (absl::ConsumePrefix(&body, "w1s-")) return parse_seed_form(text, body);
   if (absl::ConsumePrefix(&body, "w1d-")) return parse_decision_form(text, body);
-  if (text.size() > 1 && text[0] == 'w' && absl::ascii_isdigit(static_cast<unsigned char>(text[1])) &&
-      text[1] != '1') {
+  if (text.size() > 1 && text[0] == 'w' && absl::ascii_isdigit(static_cast<unsigned char>(text[1])) && text[1] != '1') {
     return bad(text, "it is a newer token version than this weft understands (it reads w1 tokens)");
   }
   return bad(text, "a weft schedule token starts with 'w1s-' (seed form) or 'w1d-' (decision form)");

@@ -70,8 +70,9 @@ std::string ObjectLabels::label(const RawEvent& event) {
   auto it = labels_.find(event.object);
   if (it != labels_.end()) return it->second;
   if (event.op == Op::kWakeup) return "?";  // first seen at a wakeup: kind unknown
-  std::string label = event.name != nullptr ? std::string(event.name)
-                                            : absl::StrCat(object_kind(event.op), "#", ++counts_[object_kind(event.op)]);
+  std::string label = event.name != nullptr
+                          ? std::string(event.name)
+                          : absl::StrCat(object_kind(event.op), "#", ++counts_[object_kind(event.op)]);
   labels_.emplace(event.object, label);
   return label;
 }

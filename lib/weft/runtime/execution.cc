@@ -235,7 +235,8 @@ ThreadId Execution::spawn(ThreadFn&& fn, weft::source_location where) {
 }
 
 inline std::span<const ThreadId> Execution::collect_enabled() {
-  if (wakeable_blocked_ == 0) [[likely]] return runnable_;
+  if (wakeable_blocked_ == 0) [[likely]]
+    return runnable_;
   return collect_enabled_with_wakeable();
 }
 
@@ -297,19 +298,22 @@ Execution::Thread* Execution::livelock() {
 
 inline Execution::Thread* Execution::pick_next_inline() {
   const std::span<const ThreadId> enabled = collect_enabled();
-  if (enabled.empty()) [[unlikely]] return finish_or_deadlock();
-  if (steps_ >= config_.max_steps) [[unlikely]] return livelock();
+  if (enabled.empty()) [[unlikely]]
+    return finish_or_deadlock();
+  if (steps_ >= config_.max_steps) [[unlikely]]
+    return livelock();
   ThreadId chosen = enabled[0];
   if (enabled.size() > 1) {
     ++choice_points_;
     chosen = strategy_->pick_thread(enabled, current_);
-    if (chosen == kNoThread) [[unlikely]] return replay_diverged();
+    if (chosen == kNoThread) [[unlikely]]
+      return replay_diverged();
     decisions_.push_back(static_cast<uint32_t>(chosen));
   }
   Thread& t = *threads_[chosen];
-  if (t.status == Status::kBlocked) [[unlikely]] wake_by_scheduler(chosen);
-  const bool preempted =
-      chosen != current_ && current_ != kNoThread && threads_[current_]->status == Status::kRunnable;
+  if (t.status == Status::kBlocked) [[unlikely]]
+    wake_by_scheduler(chosen);
+  const bool preempted = chosen != current_ && current_ != kNoThread && threads_[current_]->status == Status::kRunnable;
   trace_.push_back(t.pending);
   // Marked on the copy: a byte store into t.pending right before the copy
   // reads it defeats store-to-load forwarding (a stall in every step).
@@ -330,7 +334,8 @@ inline void Execution::point_inline(Op op, const void* object, const char* name,
   running_->pending = RawEvent{current_, op, false, object, name, value, where, pc};
   Thread* next = pick_next_inline();
   if (next != running_) switch_to(*next);
-  if (aborting_) [[unlikely]] abort_point(cancel);
+  if (aborting_) [[unlikely]]
+    abort_point(cancel);
 }
 
 void Execution::point(Op op, const void* object, const char* name, weft::source_location where, Cancel cancel,
@@ -473,7 +478,8 @@ void Execution::record_deadlock() {
     if (t.status != Status::kBlocked) continue;
     std::vector<ThreadId> holders;
     if (t.waiting_on != nullptr) t.waiting_on->holders(holders);
-    std::string line = absl::StrCat("thread ", i, " is blocked in ", op_name(t.pending.op == Op::kWakeup ? Op::kWait : t.pending.op));
+    std::string line =
+        absl::StrCat("thread ", i, " is blocked in ", op_name(t.pending.op == Op::kWakeup ? Op::kWait : t.pending.op));
     if (t.pending.op == Op::kJoin) {
       absl::StrAppend(&line, " of thread ", t.pending.value);
     } else if (t.pending.object != nullptr) {
@@ -481,9 +487,10 @@ void Execution::record_deadlock() {
     }
     absl::StrAppend(&line, " at ", describe_site(t.pending.where, t.pending.pc));
     if (!holders.empty()) {
-      absl::StrAppend(&line, t.pending.op == Op::kJoin ? "" : absl::StrCat(", held by thread",
-                                                                           holders.size() > 1 ? "s " : " ",
-                                                                           absl::StrJoin(holders, ", ")));
+      absl::StrAppend(
+          &line, t.pending.op == Op::kJoin
+                     ? ""
+                     : absl::StrCat(", held by thread", holders.size() > 1 ? "s " : " ", absl::StrJoin(holders, ", ")));
     } else if (t.pending.op == Op::kWait) {
       absl::StrAppend(&line, ", waiting for a notify that can no longer come");
     }
@@ -528,12 +535,10 @@ void Execution::record_livelock() {
     std::vector<std::string> parts;
     for (auto& [n, what] : top) parts.push_back(absl::StrCat(what, " (", -n, "x)"));
     details.push_back(absl::StrCat("thread ", i, threads_[i]->status == Status::kBlocked ? " (blocked)" : "",
-                                   parts.empty() ? " made no step lately" : " repeats: ",
-                                   absl::StrJoin(parts, ", ")));
+                                   parts.empty() ? " made no step lately" : " repeats: ", absl::StrJoin(parts, ", ")));
   }
   record_failure(FailureKind::kLivelock,
-                 absl::StrCat("livelock: the execution exceeded max_steps (", config_.max_steps,
-                              ") without finishing"),
+                 absl::StrCat("livelock: the execution exceeded max_steps (", config_.max_steps, ") without finishing"),
                  nullptr, std::move(details), {});
 }
 

@@ -98,7 +98,8 @@ class Execution {
   // The execution running on this OS thread. Calling a weft primitive
   // outside weft::explore is a user error reported by not_exploring().
   static Execution& get() {
-    if (current_execution_ == nullptr) [[unlikely]] not_exploring();
+    if (current_execution_ == nullptr) [[unlikely]]
+      not_exploring();
     return *current_execution_;
   }
   static Execution* get_if_any() { return current_execution_; }
@@ -158,8 +159,8 @@ class Execution {
   // Reports a failure of the current thread and unwinds the execution.
   // Returns only in non-cancellable contexts (destructors): then the thread
   // goes on until its next cancellable point.
-  void fail(FailureKind kind, std::string message, weft::source_location where,
-            std::vector<std::string> details = {}, Cancel cancel = Cancel::kCancellable);
+  void fail(FailureKind kind, std::string message, weft::source_location where, std::vector<std::string> details = {},
+            Cancel cancel = Cancel::kCancellable);
   // Like fail(), with extra steps to highlight in the trace.
   void fail_highlighting(FailureKind kind, std::string message, weft::source_location where,
                          std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
@@ -269,8 +270,8 @@ class Execution {
   // Thread records are reused across executions; thread_count_ are live.
   std::vector<std::unique_ptr<Thread>> threads_;
   int thread_count_ = 0;
-  Thread main_;                  // the OS thread's own context
-  Thread* running_ = nullptr;    // whose code runs now (threads_ entry or main_)
+  Thread main_;                // the OS thread's own context
+  Thread* running_ = nullptr;  // whose code runs now (threads_ entry or main_)
   Thread* switched_from_ = nullptr;
   ThreadId current_ = kNoThread;
 
@@ -285,7 +286,7 @@ class Execution {
   std::vector<RawEvent> trace_;
 
   bool aborting_ = false;
-  bool retiring_ = false;  // ~Execution: parked thread fibers return
+  bool retiring_ = false;           // ~Execution: parked thread fibers return
   ThreadId unwinding_ = kNoThread;  // the thread main is unwinding now
   ThreadId lost_thread_ = kNoThread;
   std::optional<Failure> failure_;

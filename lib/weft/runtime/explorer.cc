@@ -28,9 +28,9 @@ absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> make_strategies(a
   // The default portfolio: random finds shallow bugs fast, PCT at depths
   // 1-3 finds the ones that need a long run of one thread or a few
   // well-placed preemptions.
-  const std::vector<absl::string_view> specs =
-      spec == "portfolio" ? std::vector<absl::string_view>{"random", "pct:1", "pct:2", "pct:3"}
-                          : std::vector<absl::string_view>{spec};
+  const std::vector<absl::string_view> specs = spec == "portfolio"
+                                                   ? std::vector<absl::string_view>{"random", "pct:1", "pct:2", "pct:3"}
+                                                   : std::vector<absl::string_view>{spec};
   for (absl::string_view s : specs) {
     absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
     if (!strategy.ok()) return strategy.status();
@@ -230,9 +230,10 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
     f.kind = FailureKind::kReplayDiverged;
     f.message = absl::StrCat("schedule diverged at step ", session.execution().step(),
                              ": the program finished, but the token records more decisions");
-    f.details = {"the program no longer makes the choices recorded in the token: the code changed, or the body "
-                 "depends on something weft does not control (real time, real randomness, an uncontrolled "
-                 "std::thread)"};
+    f.details = {
+        "the program no longer makes the choices recorded in the token: the code changed, or the body "
+        "depends on something weft does not control (real time, real randomness, an uncontrolled "
+        "std::thread)"};
     f.step = session.execution().step();
     f.token = std::string(absl::StripAsciiWhitespace(token));
     f.report = absl::StrCat("weft: ", f.message, "\n  ", f.details[0], "\n  token: ", f.token, "\n");

@@ -42,7 +42,7 @@ inline FiberTransfer jump_to(FiberContext to, void* data) {
       "movq %%rbx, %%rsp\n\t"
       : "=a"(fctx), "=d"(out), "+D"(rdi), "+S"(rsi)
       :
-      : "rbx", "rcx", "r8", "r9", "r10", "r11", "memory", "cc",  //
+      : "rbx", "rcx", "r8", "r9", "r10", "r11", "memory", "cc",          //
         "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",  //
         "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",
 #if defined(__AVX512F__)

@@ -32,8 +32,8 @@ boost::context::stack_context StackPool::allocate() {
     base = free_.back();
     free_.pop_back();
   } else {
-    void* mem = mmap(nullptr, mapping_bytes_, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* mem =
+        mmap(nullptr, mapping_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (mem == MAP_FAILED) throw std::bad_alloc();
     base = static_cast<char*>(mem);
     if (mprotect(base, kGuardBytes, PROT_NONE) != 0) {

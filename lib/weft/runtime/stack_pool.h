@@ -46,7 +46,7 @@ class StackPool {
   std::size_t usable_;
   std::size_t mapping_bytes_;
   std::vector<char*> mappings_;  // every stack's base: the guard region comes first
-  std::vector<char*> free_;  // bases of idle stacks
+  std::vector<char*> free_;      // bases of idle stacks
 };
 
 }  // namespace weft::detail

@@ -24,8 +24,8 @@ class ThreadFn {
   ThreadFn(std::nullptr_t) noexcept {}
 
   template <typename F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, ThreadFn> && std::is_invocable_v<std::decay_t<F>&>)
-  ThreadFn(F&& f) {  // NOLINT: implicit, like std::function
+  requires(!std::is_same_v<std::remove_cvref_t<F>, ThreadFn> && std::is_invocable_v<std::decay_t<F>&>)
+      ThreadFn(F&& f) {  // NOLINT: implicit, like std::function
     using D = std::decay_t<F>;
     if constexpr (fits_inline<D>()) {
       ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));

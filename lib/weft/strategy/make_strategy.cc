@@ -14,8 +14,8 @@ constexpr int kMaxDepth = 64;
 absl::StatusOr<int> parse_depth(absl::string_view text, absl::string_view spec) {
   int depth = 0;
   if (!absl::SimpleAtoi(text, &depth) || depth < 1 || depth > kMaxDepth) {
-    return absl::InvalidArgumentError(absl::StrCat("bad strategy '", spec, "': PCT depth must be an integer in [1, ",
-                                                   kMaxDepth, "], e.g. pct:3"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad strategy '", spec, "': PCT depth must be an integer in [1, ", kMaxDepth, "], e.g. pct:3"));
   }
   return depth;
 }

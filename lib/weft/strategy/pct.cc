@@ -60,7 +60,8 @@ void PctStrategy::apply_change_points(ThreadId current) {
 }
 
 ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId current) {
-  if (++steps_ == next_change_step_) [[unlikely]] apply_change_points(current);
+  if (++steps_ == next_change_step_) [[unlikely]]
+    apply_change_points(current);
   const int64_t* priority = priority_.data();
   ThreadId best = enabled[0];
   int64_t best_priority = priority[best];

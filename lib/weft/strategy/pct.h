@@ -43,11 +43,11 @@ class PctStrategy final : public Strategy {
 
   int depth_;
   bool learn_;
-  uint64_t estimate_;        // k used by the current execution
-  uint64_t next_estimate_;   // k for the next execution
+  uint64_t estimate_;       // k used by the current execution
+  uint64_t next_estimate_;  // k for the next execution
   Rng rng_;
-  std::vector<int64_t> priority_;       // by thread id; higher runs first
-  std::vector<uint64_t> change_points_; // sorted, in [1, k]
+  std::vector<int64_t> priority_;        // by thread id; higher runs first
+  std::vector<uint64_t> change_points_;  // sorted, in [1, k]
   size_t next_change_ = 0;
   // change_points_[next_change_], or never: the one compare pick_thread makes.
   uint64_t next_change_step_ = UINT64_MAX;

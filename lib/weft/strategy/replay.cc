@@ -9,9 +9,9 @@ namespace weft::detail {
 
 ThreadId ReplayStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) {
   if (next_ >= decisions_.size()) {
-    failure_ = absl::StrCat("the recorded schedule ended after ", decisions_.size(),
-                            " decisions, but the program has more choices (enabled threads: ",
-                            absl::StrJoin(enabled, ", "), ")");
+    failure_ = absl::StrCat(
+        "the recorded schedule ended after ", decisions_.size(),
+        " decisions, but the program has more choices (enabled threads: ", absl::StrJoin(enabled, ", "), ")");
     return kNoThread;
   }
   const auto wanted = static_cast<ThreadId>(decisions_[next_]);

@@ -14,18 +14,24 @@ namespace {
 
 const char* verb(const Access& a) {
   switch (a.kind) {
-    case Access::Kind::kRead: return "reads";
-    case Access::Kind::kWrite: return "writes";
-    case Access::Kind::kCreate: return "creates";
+    case Access::Kind::kRead:
+      return "reads";
+    case Access::Kind::kWrite:
+      return "writes";
+    case Access::Kind::kCreate:
+      return "creates";
   }
   return "accesses";
 }
 
 const char* noun(const Access& a) {
   switch (a.kind) {
-    case Access::Kind::kRead: return "read";
-    case Access::Kind::kWrite: return "write";
-    case Access::Kind::kCreate: return "construction";
+    case Access::Kind::kRead:
+      return "read";
+    case Access::Kind::kWrite:
+      return "write";
+    case Access::Kind::kCreate:
+      return "construction";
   }
   return "access";
 }
@@ -75,8 +81,8 @@ RaceText describe(const Race& race, const Execution& ex, const void* address) {
   out.details.push_back(absl::StrCat("earlier: ", line(race.earlier, earlier_site)));
   out.details.push_back(absl::StrCat("later:   ", line(race.later, later_site)));
   if (!same_bytes) {
-    out.details.push_back(absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes at ",
-                                       hex(race.begin)));
+    out.details.push_back(
+        absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes at ", hex(race.begin)));
   }
   return out;
 }
@@ -91,7 +97,8 @@ void plain_access(Op op, const void* address, std::size_t size, const char* name
   if (hb == nullptr || ex.aborting()) return;
   const std::span<const Race> races =
       hb->access(ex.current(), address, size, op == Op::kWrite, name, ex.step(), where, pc);
-  if (races.empty()) [[likely]] return;
+  if (races.empty()) [[likely]]
+    return;
   if (hb->stop_on_race()) {
     const Race& race = races.front();  // the most recent conflicting access
     RaceText text = describe(race, ex, address);
@@ -125,8 +132,8 @@ void atomic_sync(AtomicEffect effect, std::memory_order order, SyncClock& clock)
   const ThreadId t = ex.current();
   const bool acquire = order == std::memory_order_acquire || order == std::memory_order_acq_rel ||
                        order == std::memory_order_seq_cst || order == std::memory_order_consume;
-  const bool release = order == std::memory_order_release || order == std::memory_order_acq_rel ||
-                       order == std::memory_order_seq_cst;
+  const bool release =
+      order == std::memory_order_release || order == std::memory_order_acq_rel || order == std::memory_order_seq_cst;
   switch (effect) {
     case AtomicEffect::kLoad:
       if (acquire) hb->acquire(t, clock);

@@ -11,16 +11,15 @@
 #include "weft/report/source_location.h"
 
 namespace weft::detail {
-void assertion_failed(std::string_view condition, std::string_view message,
-                                   weft::source_location where);
+void assertion_failed(std::string_view condition, std::string_view message, weft::source_location where);
 }  // namespace weft::detail
 
-#define WEFT_ASSERT(cond)                                                                    \
-  do {                                                                                       \
+#define WEFT_ASSERT(cond)                                                                       \
+  do {                                                                                          \
     if (!(cond)) ::weft::detail::assertion_failed(#cond, {}, weft::source_location::current()); \
   } while (false)
 
-#define WEFT_ASSERT_MSG(cond, message)                                                            \
-  do {                                                                                            \
+#define WEFT_ASSERT_MSG(cond, message)                                                                 \
+  do {                                                                                                 \
     if (!(cond)) ::weft::detail::assertion_failed(#cond, (message), weft::source_location::current()); \
   } while (false)

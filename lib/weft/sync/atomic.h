@@ -19,8 +19,8 @@
 
 #include <atomic>
 #include <concepts>
-#include <cstring>
 #include <cstddef>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -70,9 +70,10 @@ class atomic : private detail::Waitable {
 
   bool compare_exchange_strong(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst,
                                weft::source_location where = weft::source_location::current()) {
-    return cas(expected, desired, order, order == std::memory_order_acq_rel   ? std::memory_order_acquire
-                                         : order == std::memory_order_release ? std::memory_order_relaxed
-                                                                              : order,
+    return cas(expected, desired, order,
+               order == std::memory_order_acq_rel   ? std::memory_order_acquire
+               : order == std::memory_order_release ? std::memory_order_relaxed
+                                                    : order,
                where);
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure,
@@ -90,47 +91,40 @@ class atomic : private detail::Waitable {
 
   // Arithmetic and bitwise read-modify-writes, for integral types.
   T fetch_add(T arg, std::memory_order order = std::memory_order_seq_cst,
-              weft::source_location where = weft::source_location::current())
-    requires std::integral<T>
-  {
-    return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v + arg); }, nullptr);
+              weft::source_location where = weft::source_location::current()) requires std::integral<T> {
+    return rmw(
+        detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v + arg); }, nullptr);
   }
   T fetch_sub(T arg, std::memory_order order = std::memory_order_seq_cst,
-              weft::source_location where = weft::source_location::current())
-    requires std::integral<T>
-  {
-    return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v - arg); }, nullptr);
+              weft::source_location where = weft::source_location::current()) requires std::integral<T> {
+    return rmw(
+        detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v - arg); }, nullptr);
   }
   T fetch_and(T arg, std::memory_order order = std::memory_order_seq_cst,
-              weft::source_location where = weft::source_location::current())
-    requires std::integral<T>
-  {
-    return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v & arg); }, nullptr);
+              weft::source_location where = weft::source_location::current()) requires std::integral<T> {
+    return rmw(
+        detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v & arg); }, nullptr);
   }
   T fetch_or(T arg, std::memory_order order = std::memory_order_seq_cst,
-             weft::source_location where = weft::source_location::current())
-    requires std::integral<T>
-  {
-    return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v | arg); }, nullptr);
+             weft::source_location where = weft::source_location::current()) requires std::integral<T> {
+    return rmw(
+        detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v | arg); }, nullptr);
   }
   T fetch_xor(T arg, std::memory_order order = std::memory_order_seq_cst,
-              weft::source_location where = weft::source_location::current())
-    requires std::integral<T>
-  {
-    return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v ^ arg); }, nullptr);
+              weft::source_location where = weft::source_location::current()) requires std::integral<T> {
+    return rmw(
+        detail::Op::kReadModifyWrite, order, where, [&](T v) { return static_cast<T>(v ^ arg); }, nullptr);
   }
   // Pointer arithmetic.
   T fetch_add(std::ptrdiff_t arg, std::memory_order order = std::memory_order_seq_cst,
-              weft::source_location where = weft::source_location::current())
-    requires std::is_pointer_v<T>
-  {
-    return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return v + arg; }, nullptr);
+              weft::source_location where = weft::source_location::current()) requires std::is_pointer_v<T> {
+    return rmw(
+        detail::Op::kReadModifyWrite, order, where, [&](T v) { return v + arg; }, nullptr);
   }
   T fetch_sub(std::ptrdiff_t arg, std::memory_order order = std::memory_order_seq_cst,
-              weft::source_location where = weft::source_location::current())
-    requires std::is_pointer_v<T>
-  {
-    return rmw(detail::Op::kReadModifyWrite, order, where, [&](T v) { return v - arg; }, nullptr);
+              weft::source_location where = weft::source_location::current()) requires std::is_pointer_v<T> {
+    return rmw(
+        detail::Op::kReadModifyWrite, order, where, [&](T v) { return v - arg; }, nullptr);
   }
 
   [[gnu::noinline]] T operator++() requires(std::integral<T>) { return step_by(1, __builtin_return_address(0)) + 1; }

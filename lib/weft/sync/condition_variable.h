@@ -111,7 +111,6 @@ class condition_variable final : public detail::ConditionVariableBase {
     }
     return true;
   }
-
 };
 
 class condition_variable_any final : public detail::ConditionVariableBase {

@@ -14,9 +14,8 @@ void latch::count_down(std::ptrdiff_t n, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kCountDown, this, name_, where, Cancel::kNonCancellable, static_cast<uint64_t>(n));
   if (n < 0 || n > count_) {
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: latch counted down by ", n, " with only ", count_, " left"), where, {},
-            Cancel::kNonCancellable);
+    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: latch counted down by ", n, " with only ", count_, " left"),
+            where, {}, Cancel::kNonCancellable);
     return;
   }
   if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);

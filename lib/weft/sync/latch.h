@@ -55,7 +55,9 @@ class barrier final : private detail::Waitable {
 
   arrival_token arrive(std::ptrdiff_t n = 1, weft::source_location where = weft::source_location::current());
   void wait(arrival_token phase, weft::source_location where = weft::source_location::current()) const;
-  void arrive_and_wait(weft::source_location where = weft::source_location::current()) { wait(arrive(1, where), where); }
+  void arrive_and_wait(weft::source_location where = weft::source_location::current()) {
+    wait(arrive(1, where), where);
+  }
   void arrive_and_drop(weft::source_location where = weft::source_location::current());
 
  private:

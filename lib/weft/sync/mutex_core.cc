@@ -109,8 +109,8 @@ void MutexCore::unlock(weft::source_location where, const void* pc) {
     ex.fail(FailureKind::kMisuse,
             owner_ == kNoThread
                 ? absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_), ", which is not locked")
-                : absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_),
-                               ", which thread ", owner_, " holds"),
+                : absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_), ", which thread ", owner_,
+                               " holds"),
             where, {}, Cancel::kNonCancellable);
     return;
   }

@@ -89,10 +89,10 @@ void shared_mutex::unlock(weft::source_location where) {
   ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable, 0, __builtin_return_address(0));
   if (writer_ != ex.current()) {
     if (ex.aborting()) return;
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_),
-                         " without holding it exclusively"),
-            where, {}, Cancel::kNonCancellable);
+    ex.fail(
+        FailureKind::kMisuse,
+        absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_), " without holding it exclusively"),
+        where, {}, Cancel::kNonCancellable);
     return;
   }
   if (detail::HappensBefore* hb = ex.races()) hb->release(writer_, write_clock_);

@@ -21,13 +21,15 @@ int spawn_thread(ThreadFn&& fn) {
 void join_thread(int id, weft::source_location where) {
   Execution& ex = Execution::get();
   if (id < 0) {
-    ex.fail(FailureKind::kMisuse, "misuse: join of a weft::thread that is not joinable (already joined, detached, "
-            "or never started)", where, {}, Cancel::kNonCancellable);
+    ex.fail(FailureKind::kMisuse,
+            "misuse: join of a weft::thread that is not joinable (already joined, detached, "
+            "or never started)",
+            where, {}, Cancel::kNonCancellable);
     return;
   }
   if (id == ex.current()) {
-    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: thread ", id, " joins itself (this would deadlock)"), where,
-            {}, Cancel::kNonCancellable);
+    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: thread ", id, " joins itself (this would deadlock)"), where, {},
+            Cancel::kNonCancellable);
     return;
   }
   // Joins run in destructors of RAII wrappers: never cancellable.

@@ -72,8 +72,7 @@ class thread {
   thread() noexcept = default;
 
   template <typename F, typename... Args>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, thread>)
-  explicit thread(F&& f, Args&&... args)
+  requires(!std::is_same_v<std::remove_cvref_t<F>, thread>) explicit thread(F&& f, Args&&... args)
       : id_(detail::spawn_thread(
             [fn = std::forward<F>(f), tuple = std::make_tuple(std::forward<Args>(args)...)]() mutable {
               std::apply(std::move(fn), std::move(tuple));

@@ -56,16 +56,36 @@ class var {
 
   // Compound assignments: a read, a scheduling point, then a write, the way
   // a non-atomic `x += 1` really happens.
-  [[gnu::noinline]] var& operator+=(const T& v) { return update(__builtin_return_address(0), [&](T& x) { x += v; }); }
-  [[gnu::noinline]] var& operator-=(const T& v) { return update(__builtin_return_address(0), [&](T& x) { x -= v; }); }
-  [[gnu::noinline]] var& operator*=(const T& v) { return update(__builtin_return_address(0), [&](T& x) { x *= v; }); }
-  [[gnu::noinline]] var& operator/=(const T& v) { return update(__builtin_return_address(0), [&](T& x) { x /= v; }); }
-  [[gnu::noinline]] var& operator|=(const T& v) { return update(__builtin_return_address(0), [&](T& x) { x |= v; }); }
-  [[gnu::noinline]] var& operator&=(const T& v) { return update(__builtin_return_address(0), [&](T& x) { x &= v; }); }
-  [[gnu::noinline]] var& operator++() { return update(__builtin_return_address(0), [](T& x) { ++x; }); }
-  [[gnu::noinline]] var& operator--() { return update(__builtin_return_address(0), [](T& x) { --x; }); }
-  [[gnu::noinline]] T operator++(int) { return update_returning_old(__builtin_return_address(0), [](T& x) { ++x; }); }
-  [[gnu::noinline]] T operator--(int) { return update_returning_old(__builtin_return_address(0), [](T& x) { --x; }); }
+  [[gnu::noinline]] var& operator+=(const T& v) {
+    return update(__builtin_return_address(0), [&](T& x) { x += v; });
+  }
+  [[gnu::noinline]] var& operator-=(const T& v) {
+    return update(__builtin_return_address(0), [&](T& x) { x -= v; });
+  }
+  [[gnu::noinline]] var& operator*=(const T& v) {
+    return update(__builtin_return_address(0), [&](T& x) { x *= v; });
+  }
+  [[gnu::noinline]] var& operator/=(const T& v) {
+    return update(__builtin_return_address(0), [&](T& x) { x /= v; });
+  }
+  [[gnu::noinline]] var& operator|=(const T& v) {
+    return update(__builtin_return_address(0), [&](T& x) { x |= v; });
+  }
+  [[gnu::noinline]] var& operator&=(const T& v) {
+    return update(__builtin_return_address(0), [&](T& x) { x &= v; });
+  }
+  [[gnu::noinline]] var& operator++() {
+    return update(__builtin_return_address(0), [](T& x) { ++x; });
+  }
+  [[gnu::noinline]] var& operator--() {
+    return update(__builtin_return_address(0), [](T& x) { --x; });
+  }
+  [[gnu::noinline]] T operator++(int) {
+    return update_returning_old(__builtin_return_address(0), [](T& x) { ++x; });
+  }
+  [[gnu::noinline]] T operator--(int) {
+    return update_returning_old(__builtin_return_address(0), [](T& x) { --x; });
+  }
 
   // Direct access without a scheduling point or race check, for setup and
   // final checks where only one thread is left. Prefer load()/store().

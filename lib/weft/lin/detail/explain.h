@@ -36,8 +36,12 @@ class Explainer {
  public:
   Explainer(const M& model, const HistoryOf<M>& history, const std::vector<std::size_t>& part,
             const Reductions& reductions, absl::Duration budget, std::uint64_t trial_nodes)
-      : model_(model), history_(history), part_(part), reductions_(reductions),
-        deadline_(budget), trial_nodes_(trial_nodes) {}
+      : model_(model),
+        history_(history),
+        part_(part),
+        reductions_(reductions),
+        deadline_(budget),
+        trial_nodes_(trial_nodes) {}
 
   void explain(CheckResult& result) {
     result.failing_part = part_;
@@ -113,9 +117,8 @@ class Explainer {
     constexpr std::size_t kMaxShrink = 512;
     if (required.size() > kMaxShrink) {
       std::vector<std::size_t> by_return = required;
-      std::stable_sort(by_return.begin(), by_return.end(), [&](std::size_t a, std::size_t b) {
-        return history_[a].ret < history_[b].ret;
-      });
+      std::stable_sort(by_return.begin(), by_return.end(),
+                       [&](std::size_t a, std::size_t b) { return history_[a].ret < history_[b].ret; });
       required.assign(by_return.end() - kMaxShrink, by_return.end());
       minimal = false;
     }

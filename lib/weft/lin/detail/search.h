@@ -77,15 +77,12 @@ struct Prepared {
 };
 
 template <Model M>
-Prepared<typename M::Input, typename M::Output> prepare(const M& model,
-                                                       const HistoryOf<M>& history,
-                                                       std::vector<std::size_t> subset,
-                                                       const Reductions& reductions) {
+Prepared<typename M::Input, typename M::Output> prepare(const M& model, const HistoryOf<M>& history,
+                                                        std::vector<std::size_t> subset, const Reductions& reductions) {
   Prepared<typename M::Input, typename M::Output> p;
   auto is_read_only = [&](std::size_t i) {
     if constexpr (HasReadOnly<M>) {
-      return reductions.greedy_read_only &&
-             static_cast<bool>(model.read_only(history[i].input, history[i].output));
+      return reductions.greedy_read_only && static_cast<bool>(model.read_only(history[i].input, history[i].output));
     } else {
       return false;
     }
@@ -144,17 +141,14 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model,
     p.max_bits = std::max(p.max_bits, p.required[s].size());
     auto& order = p.by_return[s];
     order = p.required[s];
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
   }
   // Optional operations that never return first: they stay candidates to
   // the end, so the cursor over the others (Frame::first_optional) can skip
   // those that are used or too late without being held up by them.
-  std::stable_partition(p.optional.begin(), p.optional.end(),
-                        [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; });
+  std::stable_partition(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; });
   p.forever = static_cast<std::size_t>(
-      std::count_if(p.optional.begin(), p.optional.end(),
-                    [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; }));
+      std::count_if(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; }));
   for (std::size_t k = 0; k < p.optional.size(); ++k) p.bit[p.optional[k]] = static_cast<std::uint32_t>(k);
   p.max_bits = std::max(p.max_bits, p.optional.size());
   if (reductions.canonical_identical) {
@@ -210,25 +204,21 @@ class Searcher final : public PartSearch {
   using State = typename M::State;
   using P = Prepared<typename M::Input, typename M::Output>;
 
-  Searcher(const M& model, P prepared, const Reductions& reductions, Deadline& deadline,
-           CheckStats& stats)
-      : model_(model), p_(std::move(prepared)), reductions_(reductions), deadline_(deadline),
-        stats_(stats) {}
+  Searcher(const M& model, P prepared, const Reductions& reductions, Deadline& deadline, CheckStats& stats)
+      : model_(model), p_(std::move(prepared)), reductions_(reductions), deadline_(deadline), stats_(stats) {}
 
   SearchResult resume(std::uint64_t node_budget) override {
     if (!started_) {
       started_ = true;
-      Frame root{model_.initial(), {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0, 0,
-                 kNoEntry};
+      Frame root{model_.initial(), {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0, 0, kNoEntry};
       root.required.clear(p_.max_bits);
       root.used.clear(p_.max_bits);
       if (settle(root) == Settled::kDone) return success();
       stack_.push_back(std::move(root));
     }
-    const std::uint64_t stop_at =
-        node_budget > std::numeric_limits<std::uint64_t>::max() - stats_.nodes
-            ? std::numeric_limits<std::uint64_t>::max()
-            : stats_.nodes + node_budget;
+    const std::uint64_t stop_at = node_budget > std::numeric_limits<std::uint64_t>::max() - stats_.nodes
+                                      ? std::numeric_limits<std::uint64_t>::max()
+                                      : stats_.nodes + node_budget;
     while (!stack_.empty()) {
       if (deadline_.expired()) return {Outcome::kTimedOut, {}};
       if (stats_.nodes >= stop_at) return {Outcome::kPaused, {}};
@@ -249,16 +239,16 @@ class Searcher final : public PartSearch {
 
   struct Frame {
     State state;
-    Bits required;               // required operations of the segment linearized
-    Bits used;                   // optional operations linearized
-    Time max_call;               // latest call among linearized operations
+    Bits required;  // required operations of the segment linearized
+    Bits used;      // optional operations linearized
+    Time max_call;  // latest call among linearized operations
     std::uint32_t segment;
-    std::uint32_t first_open;    // index into required[segment]: first not linearized
-    std::uint32_t return_cursor; // index into by_return[segment]: first not linearized
+    std::uint32_t first_open;      // index into required[segment]: first not linearized
+    std::uint32_t return_cursor;   // index into by_return[segment]: first not linearized
     std::uint32_t first_optional;  // index into optional: none before it is still usable
-    std::uint32_t next;          // next candidate: required[next], then optional[next - R]
-    std::uint32_t trail_size;    // trail_ length before this node's operations
-    std::uint32_t entry;         // this node's memo entry
+    std::uint32_t next;            // next candidate: required[next], then optional[next - R]
+    std::uint32_t trail_size;      // trail_ length before this node's operations
+    std::uint32_t entry;           // this node's memo entry
   };
 
   struct Key {
@@ -388,8 +378,7 @@ class Searcher final : public PartSearch {
     ++stats_.nodes;
     for (;;) {
       const auto& order = p_.by_return[f.segment];
-      while (f.return_cursor < order.size() &&
-             f.required.test(p_.bit[order[f.return_cursor]])) {
+      while (f.return_cursor < order.size() && f.required.test(p_.bit[order[f.return_cursor]])) {
         ++f.return_cursor;
       }
       if (f.return_cursor == order.size()) {
@@ -488,8 +477,7 @@ class Searcher final : public PartSearch {
   // of it would break real time, so the greedy argument does not apply.
   bool strands_optional(const Frame& f, std::uint32_t i) const {
     // Those that never return cannot have returned before i was called.
-    for (std::size_t k = std::max<std::size_t>(f.first_optional, p_.forever);
-         k < p_.optional.size(); ++k) {
+    for (std::size_t k = std::max<std::size_t>(f.first_optional, p_.forever); k < p_.optional.size(); ++k) {
       const std::uint32_t o = p_.optional[k];
       if (p_.call[o] >= p_.call[i]) break;
       if (p_.ret[o] < p_.call[i] && p_.ret[o] >= f.max_call && !f.used.test(p_.bit[o])) return true;
@@ -519,14 +507,12 @@ class Searcher final : public PartSearch {
 
 template <Model M>
 std::unique_ptr<PartSearch> make_search(const M& model, const HistoryOf<M>& history,
-                                        const std::vector<std::size_t>& subset,
-                                        const Reductions& reductions, Deadline& deadline,
-                                        CheckStats& stats) {
+                                        const std::vector<std::size_t>& subset, const Reductions& reductions,
+                                        Deadline& deadline, CheckStats& stats) {
   auto prepared = prepare(model, history, subset, reductions);
   const std::size_t size = prepared.max_bits;
   auto make = [&]<class Bits>() -> std::unique_ptr<PartSearch> {
-    return std::make_unique<Searcher<M, Bits>>(model, std::move(prepared), reductions, deadline,
-                                               stats);
+    return std::make_unique<Searcher<M, Bits>>(model, std::move(prepared), reductions, deadline, stats);
   };
   if (size <= 64) return make.template operator()<FixedBits<1>>();
   if (size <= 128) return make.template operator()<FixedBits<2>>();
@@ -538,9 +524,8 @@ std::unique_ptr<PartSearch> make_search(const M& model, const HistoryOf<M>& hist
 
 // Searches one part (subset of history indices) of a history to the end.
 template <Model M>
-SearchResult search(const M& model, const HistoryOf<M>& history,
-                    const std::vector<std::size_t>& subset, const Reductions& reductions,
-                    Deadline& deadline, CheckStats& stats) {
+SearchResult search(const M& model, const HistoryOf<M>& history, const std::vector<std::size_t>& subset,
+                    const Reductions& reductions, Deadline& deadline, CheckStats& stats) {
   return make_search(model, history, subset, reductions, deadline, stats)
       ->resume(std::numeric_limits<std::uint64_t>::max());
 }

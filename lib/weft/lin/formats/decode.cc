@@ -15,19 +15,18 @@ struct Context {
 
   int line_of_output() const { return op.return_line != 0 ? op.return_line : op.call_line; }
   absl::Status bad_input(absl::string_view expected) const {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where(source, op.call_line), op.function, " expects ", expected, " as its value, got ",
-        boost::json::serialize(op.input)));
+    return absl::InvalidArgumentError(absl::StrCat(where(source, op.call_line), op.function, " expects ", expected,
+                                                   " as its value, got ", boost::json::serialize(op.input)));
   }
   absl::Status bad_output(absl::string_view expected) const {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where(source, line_of_output()), op.function, " should complete with ", expected,
-        ", got ", boost::json::serialize(op.output)));
+    return absl::InvalidArgumentError(absl::StrCat(where(source, line_of_output()), op.function,
+                                                   " should complete with ", expected, ", got ",
+                                                   boost::json::serialize(op.output)));
   }
   absl::Status unknown_function(absl::string_view model, absl::string_view expected) const {
     return absl::InvalidArgumentError(absl::StrCat(where(source, op.call_line), "the ", model,
-                                                   " model has no function \"", op.function,
-                                                   "\"; expected ", expected));
+                                                   " model has no function \"", op.function, "\"; expected ",
+                                                   expected));
   }
   template <class M>
   OperationOf<M> base(typename M::Input input) const {
@@ -118,8 +117,7 @@ Decoded<KvModel> decode_kv(const RawOperation& op, const std::string& source) {
   using M = KvModel;
   Context c{op, source};
   if (!op.key) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where(source, op.call_line), op.function, " needs a key"));
+    return absl::InvalidArgumentError(absl::StrCat(where(source, op.call_line), op.function, " needs a key"));
   }
   const std::string& key = *op.key;
   auto string_of = [](const boost::json::value& v) -> std::optional<std::string> {
@@ -157,8 +155,8 @@ Decoded<KvModel> decode_kv(const RawOperation& op, const std::string& source) {
 namespace {
 
 template <class M>
-Decoded<M> decode_sequence(const RawOperation& op, const std::string& source, const char* put,
-                           const char* take, const char* model_name) {
+Decoded<M> decode_sequence(const RawOperation& op, const std::string& source, const char* put, const char* take,
+                           const char* model_name) {
   Context c{op, source};
   if (op.function == put) {
     if (op.outcome == Outcome::kFail) return std::nullopt;
@@ -198,11 +196,10 @@ Decoded<JsonSetModel> decode_set(const RawOperation& op, const std::string& sour
   using M = JsonSetModel;
   Context c{op, source};
   if (op.function == "size") {
-    return c.query<M>(M::size(), "the size (an integer)",
-                      [](const boost::json::value& v) -> std::optional<M::Output> {
-                        if (auto n = as_int(v)) return M::sized(*n);
-                        return std::nullopt;
-                      });
+    return c.query<M>(M::size(), "the size (an integer)", [](const boost::json::value& v) -> std::optional<M::Output> {
+      if (auto n = as_int(v)) return M::sized(*n);
+      return std::nullopt;
+    });
   }
   typename M::Input input;
   if (op.function == "add") {
@@ -227,11 +224,10 @@ Decoded<CounterModel> decode_counter(const RawOperation& op, const std::string& 
   using M = CounterModel;
   Context c{op, source};
   if (op.function == "get") {
-    return c.query<M>(M::get(), "the value (an integer)",
-                      [](const boost::json::value& v) -> std::optional<M::Output> {
-                        if (auto n = as_int(v)) return M::value(*n);
-                        return std::nullopt;
-                      });
+    return c.query<M>(M::get(), "the value (an integer)", [](const boost::json::value& v) -> std::optional<M::Output> {
+      if (auto n = as_int(v)) return M::value(*n);
+      return std::nullopt;
+    });
   }
   if (op.function == "add" || op.function == "fetch_add") {
     auto n = as_int(op.input);

@@ -23,35 +23,30 @@ absl::StatusOr<boost::json::value> parse_value(absl::string_view text, const std
   std::int64_t n = 0;
   if (absl::SimpleAtoi(text, &n)) return boost::json::value(n);
   if (absl::ConsumePrefix(&text, "[") && absl::ConsumeSuffix(&text, "]")) {
-    std::vector<absl::string_view> parts =
-        absl::StrSplit(text, absl::ByAnyChar(" \t,"), absl::SkipEmpty());
+    std::vector<absl::string_view> parts = absl::StrSplit(text, absl::ByAnyChar(" \t,"), absl::SkipEmpty());
     std::int64_t from = 0, to = 0;
-    if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &from) &&
-        absl::SimpleAtoi(parts[1], &to)) {
+    if (parts.size() == 2 && absl::SimpleAtoi(parts[0], &from) && absl::SimpleAtoi(parts[1], &to)) {
       return boost::json::value(boost::json::array{from, to});
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      at, "expected a value: nil, an integer, [from to] or :timed-out; got \"", text, "\""));
+  return absl::InvalidArgumentError(
+      absl::StrCat(at, "expected a value: nil, an integer, [from to] or :timed-out; got \"", text, "\""));
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<RawEvent>> parse_etcd_log(absl::string_view text,
-                                                     const std::string& source) {
+absl::StatusOr<std::vector<RawEvent>> parse_etcd_log(absl::string_view text, const std::string& source) {
   std::vector<RawEvent> events;
   absl::Status status = detail::for_each_line(text, [&](int number, absl::string_view line) {
     const std::string at = where(source, number);
     if (!absl::ConsumePrefix(&line, absl::StripTrailingAsciiWhitespace(kPrefix))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, "expected a line starting with \"", kPrefix, "\""));
+      return absl::InvalidArgumentError(absl::StrCat(at, "expected a line starting with \"", kPrefix, "\""));
     }
     std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::MaxSplits(absl::ByAnyChar(" \t"), 64), absl::SkipEmpty());
     if (fields.size() < 4) {
       return absl::InvalidArgumentError(
-          absl::StrCat(at, "expected four fields (process, type, function, value), got ",
-                       fields.size()));
+          absl::StrCat(at, "expected four fields (process, type, function, value), got ", fields.size()));
     }
     RawEvent e;
     e.line = number;
@@ -69,12 +64,11 @@ absl::StatusOr<std::vector<RawEvent>> parse_etcd_log(absl::string_view text,
     } else if (fields[1] == ":info") {
       e.type = EventType::kInfo;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          at, "expected :invoke, :ok, :fail or :info, got \"", fields[1], "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, "expected :invoke, :ok, :fail or :info, got \"", fields[1], "\""));
     }
     if (fields[2] != ":read" && fields[2] != ":write" && fields[2] != ":cas") {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, "expected :read, :write or :cas, got \"", fields[2], "\""));
+      return absl::InvalidArgumentError(absl::StrCat(at, "expected :read, :write or :cas, got \"", fields[2], "\""));
     }
     e.function = std::string(fields[2].substr(1));
     // The value is everything after the third field, spaces included.

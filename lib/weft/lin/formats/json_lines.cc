@@ -15,15 +15,12 @@
 
 namespace weft::lin {
 
-absl::StatusOr<std::vector<RawEvent>> parse_json_lines(absl::string_view text,
-                                                       const std::string& source) {
+absl::StatusOr<std::vector<RawEvent>> parse_json_lines(absl::string_view text, const std::string& source) {
   std::vector<RawEvent> events;
   int timed = 0;  // events with an explicit "time"
   absl::Status status = detail::for_each_line(text, [&](int number, absl::string_view line) {
     const std::string at = where(source, number);
-    auto bad = [&](absl::string_view what) {
-      return absl::InvalidArgumentError(absl::StrCat(at, what));
-    };
+    auto bad = [&](absl::string_view what) { return absl::InvalidArgumentError(absl::StrCat(at, what)); };
     boost::system::error_code ec;
     boost::json::value parsed = boost::json::parse(boost::json::string_view(line.data(), line.size()), ec);
     if (ec) return bad(absl::StrCat("expected one JSON object per line: ", ec.message()));
@@ -86,8 +83,8 @@ absl::StatusOr<std::vector<RawEvent>> parse_json_lines(absl::string_view text,
       return bad("expected \"time\" on every event or on none");
     }
     if (has_time && !events.empty() && e.time < events.back().time) {
-      return bad(absl::StrCat("expected events in time order: time ", e.time,
-                              " is before the previous event's ", events.back().time));
+      return bad(absl::StrCat("expected events in time order: time ", e.time, " is before the previous event's ",
+                              events.back().time));
     }
     events.push_back(std::move(e));
     return absl::OkStatus();

@@ -52,9 +52,7 @@ class MapReader {
   }
 
  private:
-  absl::Status error(absl::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat(at_, what));
-  }
+  absl::Status error(absl::string_view what) const { return absl::InvalidArgumentError(absl::StrCat(at_, what)); }
   void skip_space() {
     while (!rest_.empty() && (absl::ascii_isspace(rest_[0]) || rest_[0] == ',')) {
       rest_.remove_prefix(1);
@@ -67,8 +65,8 @@ class MapReader {
   }
   absl::string_view token() {
     std::size_t n = 0;
-    while (n < rest_.size() && !absl::ascii_isspace(rest_[n]) && rest_[n] != ',' &&
-           rest_[n] != '}' && rest_[n] != '{' && rest_[n] != '"') {
+    while (n < rest_.size() && !absl::ascii_isspace(rest_[n]) && rest_[n] != ',' && rest_[n] != '}' &&
+           rest_[n] != '{' && rest_[n] != '"') {
       ++n;
     }
     absl::string_view t = rest_.substr(0, n);
@@ -113,16 +111,14 @@ class MapReader {
 
 }  // namespace
 
-absl::StatusOr<std::vector<RawEvent>> parse_kv_log(absl::string_view text,
-                                                   const std::string& source) {
+absl::StatusOr<std::vector<RawEvent>> parse_kv_log(absl::string_view text, const std::string& source) {
   std::vector<RawEvent> events;
   absl::Status status = detail::for_each_line(text, [&](int number, absl::string_view line) {
     const std::string at = where(source, number);
     auto fields = MapReader(line, at).read();
     if (!fields.ok()) return fields.status();
     auto missing = [&](absl::string_view key, absl::string_view what) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, "expected :", key, " with ", what));
+      return absl::InvalidArgumentError(absl::StrCat(at, "expected :", key, " with ", what));
     };
     RawEvent e;
     e.line = number;

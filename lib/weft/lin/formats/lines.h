@@ -1,10 +1,9 @@
 // Splits text into lines, numbered from 1, for the line-oriented parsers.
 #pragma once
 
-#include "absl/strings/string_view.h"
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace weft::lin::detail {
 

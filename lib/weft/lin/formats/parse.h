@@ -17,10 +17,10 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "weft/lin/formats/raw_history.h"
 
 namespace weft::lin {
@@ -30,12 +30,9 @@ enum class LogFormat { kAuto, kEtcd, kKv, kJsonLines };
 absl::StatusOr<LogFormat> parse_format_name(absl::string_view name);
 absl::string_view format_name(LogFormat format);
 
-absl::StatusOr<std::vector<RawEvent>> parse_etcd_log(absl::string_view text,
-                                                     const std::string& source);
-absl::StatusOr<std::vector<RawEvent>> parse_kv_log(absl::string_view text,
-                                                   const std::string& source);
-absl::StatusOr<std::vector<RawEvent>> parse_json_lines(absl::string_view text,
-                                                       const std::string& source);
+absl::StatusOr<std::vector<RawEvent>> parse_etcd_log(absl::string_view text, const std::string& source);
+absl::StatusOr<std::vector<RawEvent>> parse_kv_log(absl::string_view text, const std::string& source);
+absl::StatusOr<std::vector<RawEvent>> parse_json_lines(absl::string_view text, const std::string& source);
 
 // Guesses the format from the first non-blank line.
 absl::StatusOr<LogFormat> detect_format(absl::string_view text, const std::string& source);
@@ -44,7 +41,6 @@ absl::StatusOr<LogFormat> detect_format(absl::string_view text, const std::strin
 // is far more often a failed run than a history worth checking.
 absl::StatusOr<RawHistory> parse_history(absl::string_view text, const std::string& source,
                                          LogFormat format = LogFormat::kAuto);
-absl::StatusOr<RawHistory> read_history_file(const std::string& path,
-                                             LogFormat format = LogFormat::kAuto);
+absl::StatusOr<RawHistory> read_history_file(const std::string& path, LogFormat format = LogFormat::kAuto);
 
 }  // namespace weft::lin

@@ -16,8 +16,7 @@ absl::StatusOr<LogFormat> parse_format_name(absl::string_view name) {
   if (name == "etcd") return LogFormat::kEtcd;
   if (name == "kv") return LogFormat::kKv;
   if (name == "jsonl" || name == "json-lines") return LogFormat::kJsonLines;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown format \"", name, "\"; expected auto, etcd, kv or jsonl"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown format \"", name, "\"; expected auto, etcd, kv or jsonl"));
 }
 
 absl::string_view format_name(LogFormat format) {
@@ -49,21 +48,19 @@ absl::StatusOr<LogFormat> detect_format(absl::string_view text, const std::strin
     return absl::CancelledError();  // only the first line matters
   });
   if (found_line == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": the file has no events (it is empty)"));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": the file has no events (it is empty)"));
   }
   if (found == LogFormat::kAuto) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where(source, found_line),
-        "cannot tell the format: expected an etcd log line (\"INFO  jepsen.util - ...\"), "
-        "a kv map (\"{:process ...}\") or a JSON object (\"{\\\"client\\\": ...}\"); "
-        "name it with --format"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where(source, found_line),
+                     "cannot tell the format: expected an etcd log line (\"INFO  jepsen.util - ...\"), "
+                     "a kv map (\"{:process ...}\") or a JSON object (\"{\\\"client\\\": ...}\"); "
+                     "name it with --format"));
   }
   return found;
 }
 
-absl::StatusOr<RawHistory> parse_history(absl::string_view text, const std::string& source,
-                                         LogFormat format) {
+absl::StatusOr<RawHistory> parse_history(absl::string_view text, const std::string& source, LogFormat format) {
   if (format == LogFormat::kAuto) {
     auto detected = detect_format(text, source);
     if (!detected.ok()) return detected.status();

@@ -6,22 +6,19 @@
 
 namespace weft::lin {
 
-std::string where(const std::string& source, int line) {
-  return absl::StrCat(source, ":", line, ": ");
-}
+std::string where(const std::string& source, int line) { return absl::StrCat(source, ":", line, ": "); }
 
-absl::StatusOr<RawHistory> pair_events(const std::string& source,
-                                       const std::vector<RawEvent>& events) {
+absl::StatusOr<RawHistory> pair_events(const std::string& source, const std::vector<RawEvent>& events) {
   RawHistory history;
   history.source = source;
   absl::flat_hash_map<std::int64_t, std::size_t> open;  // client -> operation
   for (const RawEvent& e : events) {
     if (e.type == EventType::kInvoke) {
       if (auto it = open.find(e.client); it != open.end()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where(source, e.line), "client ", e.client, " calls ", e.function,
-            " while its call on line ", history.operations[it->second].call_line,
-            " has not completed; expected a completion (:ok, :fail or :info) first"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where(source, e.line), "client ", e.client, " calls ", e.function, " while its call on line ",
+                         history.operations[it->second].call_line,
+                         " has not completed; expected a completion (:ok, :fail or :info) first"));
       }
       RawOperation op;
       op.client = e.client;
@@ -36,21 +33,20 @@ absl::StatusOr<RawHistory> pair_events(const std::string& source,
     }
     auto it = open.find(e.client);
     if (it == open.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where(source, e.line), "client ", e.client, " completes ", e.function,
-                       " but has no open call; expected an :invoke before it"));
+      return absl::InvalidArgumentError(absl::StrCat(where(source, e.line), "client ", e.client, " completes ",
+                                                     e.function,
+                                                     " but has no open call; expected an :invoke before it"));
     }
     RawOperation& op = history.operations[it->second];
     if (op.function != e.function) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where(source, e.line), "client ", e.client, " completes ", e.function,
-                       " but its open call (line ", op.call_line, ") is ", op.function));
+      return absl::InvalidArgumentError(absl::StrCat(where(source, e.line), "client ", e.client, " completes ",
+                                                     e.function, " but its open call (line ", op.call_line, ") is ",
+                                                     op.function));
     }
     if (e.key && op.key && *e.key != *op.key) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where(source, e.line), "client ", e.client, " completes key \"", *e.key,
-                       "\" but its open call (line ", op.call_line, ") is on key \"", *op.key,
-                       "\""));
+      return absl::InvalidArgumentError(absl::StrCat(where(source, e.line), "client ", e.client, " completes key \"",
+                                                     *e.key, "\" but its open call (line ", op.call_line,
+                                                     ") is on key \"", *op.key, "\""));
     }
     open.erase(it);
     op.output = e.value;

@@ -59,7 +59,6 @@ std::string where(const std::string& source, int line);
 // completes with :info, gets an unknown outcome. Errors (a completion with no
 // open call, a second call while one is open, a completion of a different
 // function) name the file and line.
-absl::StatusOr<RawHistory> pair_events(const std::string& source,
-                                       const std::vector<RawEvent>& events);
+absl::StatusOr<RawHistory> pair_events(const std::string& source, const std::vector<RawEvent>& events);
 
 }  // namespace weft::lin

@@ -71,8 +71,7 @@ struct SequenceModel {
         return take(s);
       }
       case Kind::kSize:
-        return out.size == static_cast<std::int64_t>(s.size()) ? std::optional<State>(s)
-                                                                : std::nullopt;
+        return out.size == static_cast<std::int64_t>(s.size()) ? std::optional<State>(s) : std::nullopt;
     }
     return std::nullopt;
   }
@@ -98,9 +97,8 @@ struct SequenceModel {
   }
 
   std::string describe_state(const State& s) const {
-    return absl::StrCat("[", absl::StrJoin(s, ", ", [](std::string* out, const T& v) {
-                          out->append(show_value(v));
-                        }), "]");
+    return absl::StrCat("[", absl::StrJoin(s, ", ", [](std::string* out, const T& v) { out->append(show_value(v)); }),
+                        "]");
   }
 
  protected:
@@ -119,8 +117,7 @@ struct SequenceModel {
       case Kind::kPut:
         return absl::StrCat(put, "(", show_value(in.value), ")", out ? "" : " -> ?");
       case Kind::kTake:
-        return absl::StrCat(take_name, "() -> ",
-                            !out ? "?" : out->value ? show_value(*out->value) : "empty");
+        return absl::StrCat(take_name, "() -> ", !out ? "?" : out->value ? show_value(*out->value) : "empty");
       case Kind::kSize:
         return absl::StrCat("size() -> ", out ? absl::StrCat(out->size) : "?");
     }
@@ -182,8 +179,7 @@ struct SetModel {
 
   std::optional<State> step(const State& s, const Input& in, const Output& out) const {
     if (in.kind == Kind::kSize) {
-      return out.size == static_cast<std::int64_t>(s.size()) ? std::optional<State>(s)
-                                                              : std::nullopt;
+      return out.size == static_cast<std::int64_t>(s.size()) ? std::optional<State>(s) : std::nullopt;
     }
     const bool present = std::binary_search(s.begin(), s.end(), in.value);
     const bool expected = in.kind == Kind::kContains ? present : (in.kind == Kind::kAdd) != present;
@@ -220,9 +216,8 @@ struct SetModel {
   }
 
   std::string describe_state(const State& s) const {
-    return absl::StrCat("{", absl::StrJoin(s, ", ", [](std::string* o, const T& v) {
-                          o->append(detail::show_value(v));
-                        }), "}");
+    return absl::StrCat(
+        "{", absl::StrJoin(s, ", ", [](std::string* o, const T& v) { o->append(detail::show_value(v)); }), "}");
   }
 
  private:

@@ -44,9 +44,7 @@ struct KvModel {
 
   static Input get(std::string key) { return {Kind::kGet, std::move(key), {}, {}}; }
   static Input put(std::string key, std::string v) { return {Kind::kPut, std::move(key), std::move(v), {}}; }
-  static Input append(std::string key, std::string v) {
-    return {Kind::kAppend, std::move(key), std::move(v), {}};
-  }
+  static Input append(std::string key, std::string v) { return {Kind::kAppend, std::move(key), std::move(v), {}}; }
   static Input cas(std::string key, std::string from, std::string to) {
     return {Kind::kCas, std::move(key), std::move(from), std::move(to)};
   }
