@@ -30,13 +30,12 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "weft/base/ids.h"
+#include "weft/base/source_location.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/report/failure.h"
-#include "weft/report/source_location.h"
 
 namespace weft::detail {
-
-using ThreadId = int;
 
 // One checked access, as a report describes it.
 struct Access {

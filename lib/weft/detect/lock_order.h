@@ -45,7 +45,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
-#include "weft/report/source_location.h"
+#include "weft/base/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft::detail {

@@ -29,8 +29,8 @@
 #include <ostream>
 #include <string_view>
 
+#include "weft/base/source_location.h"
 #include "weft/explore.h"
-#include "weft/report/source_location.h"
 
 namespace weft {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "weft/base/source_location.h"
 #include "weft/report/failure.h"
-#include "weft/report/source_location.h"
 
 namespace weft::detail {
 

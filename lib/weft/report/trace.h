@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "weft/base/event.h"
+#include "weft/base/source_location.h"
 #include "weft/report/failure.h"
-#include "weft/report/source_location.h"
-#include "weft/runtime/execution.h"
 
 namespace weft::detail {
 

@@ -28,10 +28,12 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "weft/base/event.h"
+#include "weft/base/ids.h"
+#include "weft/base/op.h"
+#include "weft/base/source_location.h"
 #include "weft/report/failure.h"
-#include "weft/report/source_location.h"
 #include "weft/runtime/fiber_jump.h"
-#include "weft/runtime/op.h"
 #include "weft/runtime/stack_pool.h"
 #include "weft/runtime/thread_fn.h"
 #include "weft/strategy/strategy.h"
@@ -71,21 +73,6 @@ struct ExecutionConfig {
   bool spurious_wakeups = false;
   bool detect_races = true;
   std::size_t stack_size = 256 * 1024;
-};
-
-// A raw trace event: cheap to record at every step, turned into a
-// weft::TraceStep only when a failure is reported.
-struct RawEvent {
-  ThreadId thread = 0;
-  Op op = Op::kStart;
-  bool preempted = false;
-  const void* object = nullptr;
-  const char* name = nullptr;  // the object's user-given name, if any
-  uint64_t value = 0;          // op-specific: the chosen value, the joined thread
-  weft::source_location where;
-  // Operators cannot take a weft::source_location argument (x = x + 1): they
-  // record their caller's address instead, symbolized only for a report.
-  const void* pc = nullptr;
 };
 
 class Execution {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "weft/runtime/rng.h"
+#include "weft/base/rng.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {

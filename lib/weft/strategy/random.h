@@ -3,7 +3,7 @@
 // which is why the default portfolio mixes it with PCT.
 #pragma once
 
-#include "weft/runtime/rng.h"
+#include "weft/base/rng.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {

@@ -18,11 +18,9 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "weft/base/ids.h"
 
 namespace weft::detail {
-
-using ThreadId = int;
-inline constexpr ThreadId kNoThread = -1;
 
 class Strategy {
  public:

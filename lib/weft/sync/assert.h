@@ -8,7 +8,7 @@
 
 #include <string_view>
 
-#include "weft/report/source_location.h"
+#include "weft/base/source_location.h"
 
 namespace weft::detail {
 void assertion_failed(std::string_view condition, std::string_view message, weft::source_location where);

@@ -24,7 +24,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "weft/report/source_location.h"
+#include "weft/base/source_location.h"
 #include "weft/sync/access.h"
 
 namespace weft {

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "weft/report/source_location.h"
+#include "weft/base/source_location.h"
 
 namespace weft {
 

@@ -35,8 +35,8 @@
 #include <mutex>
 #include <vector>
 
+#include "weft/base/source_location.h"
 #include "weft/detect/vector_clock.h"
-#include "weft/report/source_location.h"
 #include "weft/sync/mutex.h"
 #include "weft/sync/wait_queue.h"
 

@@ -15,8 +15,8 @@
 #include <functional>
 #include <vector>
 
+#include "weft/base/source_location.h"
 #include "weft/detect/vector_clock.h"
-#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft {

@@ -18,7 +18,7 @@
 
 #include <chrono>
 
-#include "weft/report/source_location.h"
+#include "weft/base/source_location.h"
 #include "weft/sync/mutex_core.h"
 #include "weft/sync/thread.h"
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "weft/base/source_location.h"
 #include "weft/detect/vector_clock.h"
-#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft::detail {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "weft/base/source_location.h"
 #include "weft/detect/happens_before.h"
-#include "weft/report/source_location.h"
 #include "weft/sync/mutex.h"
 
 namespace weft {

@@ -14,8 +14,8 @@
 #include <shared_mutex>  // std::shared_lock, which works with weft::shared_mutex
 #include <vector>
 
+#include "weft/base/source_location.h"
 #include "weft/detect/vector_clock.h"
-#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft {

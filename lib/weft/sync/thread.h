@@ -18,7 +18,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "weft/report/source_location.h"
+#include "weft/base/source_location.h"
 #include "weft/runtime/thread_fn.h"
 
 namespace weft {

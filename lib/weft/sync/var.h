@@ -17,7 +17,7 @@
 #include <cstddef>
 #include <utility>
 
-#include "weft/report/source_location.h"
+#include "weft/base/source_location.h"
 #include "weft/sync/access.h"
 
 namespace weft {

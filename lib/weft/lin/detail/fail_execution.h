@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "weft/base/source_location.h"
 #include "weft/report/failure.h"
-#include "weft/report/source_location.h"
 #include "weft/runtime/execution.h"
 
 namespace weft::lin::detail {

@@ -1,4 +1,4 @@
-#include "weft/runtime/op.h"
+#include "weft/base/op.h"
 
 namespace weft::detail {
 
