@@ -1,14 +1,19 @@
 #include "weft/runtime/execution.h"
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <boost/core/demangle.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <typeinfo>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "weft/detect/happens_before.h"
+#include "weft/report/describe.h"
 #include "weft/report/symbolize.h"
 #include "weft/report/trace.h"
 #include "weft/runtime/sanitizer_fibers.h"
@@ -176,15 +181,20 @@ void Execution::run_thread(Thread& self, ThreadId id) {
     } catch (const AbortExecution&) {
     } catch (const std::exception& e) {
       if (!aborting_) {
-        record_failure(FailureKind::kUncaughtException,
-                       absl::StrCat("uncaught exception in thread ", id, ": ", e.what()), nullptr, {}, {});
+        record_failure(UncaughtException{.thread = id,
+                                         .type = boost::core::demangle(typeid(e).name()),
+                                         .is_std_exception = true,
+                                         .what = e.what()},
+                       nullptr, {});
       }
     } catch (...) {
       // Boost.Context unwinds fibers it destroys with forced_unwind; weft
       // never destroys a suspended fiber, but never swallow it either.
       if (!aborting_) {
-        record_failure(FailureKind::kUncaughtException,
-                       absl::StrCat("uncaught exception of unknown type in thread ", id), nullptr, {}, {});
+        const std::type_info* type = abi::__cxa_current_exception_type();
+        record_failure(
+            UncaughtException{.thread = id, .type = type != nullptr ? boost::core::demangle(type->name()) : ""},
+            nullptr, {});
       }
     }
   }
@@ -417,6 +427,45 @@ uint32_t Execution::choose(uint32_t n, weft::source_location where) {
   return value;
 }
 
+void Execution::fail(Evidence evidence, weft::source_location where, Cancel cancel) {
+  if (!aborting_) record_failure(std::move(evidence), &where, {});
+  abort_point(cancel);
+}
+
+void Execution::fail_highlighting(Evidence evidence, weft::source_location where, std::vector<uint64_t> highlight_steps,
+                                  Cancel cancel) {
+  if (!aborting_) record_failure(std::move(evidence), &where, std::move(highlight_steps));
+  abort_point(cancel);
+}
+
+void Execution::record_failure(Evidence evidence, const weft::source_location* where,
+                               std::vector<uint64_t> highlight_steps) {
+  aborting_ = true;
+  failure_ = make_failure(std::move(evidence), where, std::move(highlight_steps));
+  // Token and report now, before anything unwinds.
+  if (finish_failure) finish_failure(*failure_);
+}
+
+Failure Execution::describe_failure(Evidence evidence, weft::source_location where,
+                                    std::vector<uint64_t> highlight_steps) const {
+  return make_failure(std::move(evidence), &where, std::move(highlight_steps));
+}
+
+Failure Execution::make_failure(Evidence evidence, const weft::source_location* where,
+                                std::vector<uint64_t> highlight_steps) const {
+  Failure f;
+  f.kind = kind_of(evidence);
+  f.message = failure_message(evidence);
+  f.evidence = std::move(evidence);
+  f.thread = current_;
+  if (where != nullptr) f.where = to_position(*where);
+  f.execution = index_;
+  f.step = steps_;
+  f.thread_count = thread_count_;
+  f.trace = to_trace_steps(trace_, highlight_steps);
+  return f;
+}
+
 void Execution::fail(FailureKind kind, std::string message, weft::source_location where,
                      std::vector<std::string> details, Cancel cancel) {
   if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), {});
@@ -576,12 +625,8 @@ void Execution::handle_stack_overflow() {
   std::erase(runnable_, lost_thread_);
   if (!aborting_) {
     current_ = lost_thread_;
-    record_failure(FailureKind::kStackOverflow,
-                   absl::StrCat("stack overflow in thread ", lost_thread_, ": it used more than its ",
-                                stacks_.usable_bytes() / 1024,
-                                " KiB stack (deep or unbounded recursion?); raise Options::stack_size if the "
-                                "depth is intended"),
-                   &lost.pending.where, {}, {});
+    record_failure(StackOverflow{.thread = lost_thread_, .stack_size = stacks_.usable_bytes()}, &lost.pending.where,
+                   {});
   }
 }
 

@@ -143,9 +143,18 @@ class Execution {
   LockOrder* lock_order() { return lock_order_; }
   void set_lock_order_detector(LockOrder* detector) { lock_order_ = detector; }
 
-  // Reports a failure of the current thread and unwinds the execution.
-  // Returns only in non-cancellable contexts (destructors): then the thread
-  // goes on until its next cancellable point.
+  // Reports a failure of the current thread, with its evidence, and unwinds
+  // the execution. Returns only in non-cancellable contexts (destructors):
+  // then the thread goes on until its next cancellable point.
+  void fail(Evidence evidence, weft::source_location where, Cancel cancel = Cancel::kCancellable);
+  // Like fail(), with extra steps to highlight in the trace.
+  void fail_highlighting(Evidence evidence, weft::source_location where, std::vector<uint64_t> highlight_steps,
+                         Cancel cancel = Cancel::kCancellable);
+  // Builds the failure of the current thread at this step, as fail() would,
+  // but lets the execution go on: data races recorded when
+  // Options::stop_on_race is false. finish_failure fills in the token later.
+  Failure describe_failure(Evidence evidence, weft::source_location where, std::vector<uint64_t> highlight_steps) const;
+
   void fail(FailureKind kind, std::string message, weft::source_location where, std::vector<std::string> details = {},
             Cancel cancel = Cancel::kCancellable);
   // Like fail(), with extra steps to highlight in the trace.
@@ -240,6 +249,9 @@ class Execution {
   void thread_main();
   // One thread's life on its fiber: the body, its exit step, waking joiners.
   void run_thread(Thread& self, ThreadId id);
+  void record_failure(Evidence evidence, const weft::source_location* where, std::vector<uint64_t> highlight_steps);
+  Failure make_failure(Evidence evidence, const weft::source_location* where,
+                       std::vector<uint64_t> highlight_steps) const;
   void record_failure(FailureKind kind, std::string message, const weft::source_location* where,
                       std::vector<std::string> details, std::vector<uint64_t> highlight_steps);
   Failure make_failure(FailureKind kind, std::string message, const weft::source_location* where,
