@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <mutex>
 
+#include "weft/report/describe.h"
 #include "weft/weft.h"
 
 namespace {
@@ -37,7 +38,7 @@ TEST(FailureJson, DeadlockRoundTripsThroughAParser) {
   EXPECT_EQ(o.at("message").as_string(), f.message);
   EXPECT_EQ(o.at("token").as_string(), f.token);
   EXPECT_EQ(o.at("trace").as_array().size(), f.trace.size());
-  EXPECT_EQ(o.at("details").as_array().size(), f.details.size());
+  EXPECT_EQ(o.at("details").as_array().size(), weft::detail::failure_details(f.evidence).size());
   const boost::json::object& last = o.at("trace").as_array().back().as_object();
   EXPECT_EQ(last.at("step").as_int64(), static_cast<int64_t>(f.trace.back().step));
   EXPECT_EQ(last.at("op").as_string(), f.trace.back().op);

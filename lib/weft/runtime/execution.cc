@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <tuple>
 #include <typeinfo>
 
 #include "absl/container/flat_hash_map.h"
@@ -520,75 +521,58 @@ void Execution::record_deadlock() {
   ObjectLabels labels;
   // Label objects the way the trace does, so the report reads as one text.
   for (const RawEvent& e : trace_) labels.label(e);
-  std::vector<std::string> details;
+  Deadlock deadlock;
   absl::flat_hash_map<ThreadId, std::vector<ThreadId>> waits_for;
   for (int i = 0; i < thread_count_; ++i) {
     const Thread& t = *threads_[i];
     if (t.status != Status::kBlocked) continue;
-    std::vector<ThreadId> holders;
-    if (t.waiting_on != nullptr) t.waiting_on->holders(holders);
-    std::string line =
-        absl::StrCat("thread ", i, " is blocked in ", op_name(t.pending.op == Op::kWakeup ? Op::kWait : t.pending.op));
-    if (t.pending.op == Op::kJoin) {
-      absl::StrAppend(&line, " of thread ", t.pending.value);
-    } else if (t.pending.object != nullptr) {
-      absl::StrAppend(&line, " on ", labels.label(t.pending));
+    BlockedThread& b = deadlock.blocked.emplace_back();
+    b.thread = i;
+    b.operation = op_name(t.pending.op == Op::kWakeup ? Op::kWait : t.pending.op);
+    if (t.pending.op != Op::kJoin && t.pending.object != nullptr) {
+      b.object = {t.pending.name != nullptr ? t.pending.name : "", labels.label(t.pending)};
     }
-    absl::StrAppend(&line, " at ", describe_site(t.pending.where, t.pending.pc));
-    if (!holders.empty()) {
-      absl::StrAppend(
-          &line, t.pending.op == Op::kJoin
-                     ? ""
-                     : absl::StrCat(", held by thread", holders.size() > 1 ? "s " : " ", absl::StrJoin(holders, ", ")));
-    } else if (t.pending.op == Op::kWait) {
-      absl::StrAppend(&line, ", waiting for a notify that can no longer come");
-    }
-    details.push_back(std::move(line));
-    waits_for[i] = std::move(holders);
+    b.site = resolve_site(t.pending.where, t.pending.pc);
+    if (t.waiting_on != nullptr) t.waiting_on->holders(b.holders);
+    waits_for[i] = b.holders;
   }
-  const std::vector<ThreadId> cycle = find_wait_cycle(waits_for);
-  if (!cycle.empty()) details.push_back(absl::StrCat("wait-for cycle: thread ", absl::StrJoin(cycle, " -> thread ")));
-  int blocked = 0;
-  for (int i = 0; i < thread_count_; ++i) blocked += threads_[i]->status == Status::kBlocked;
+  deadlock.cycle = find_wait_cycle(waits_for);
   const ThreadId keep = current_;
   current_ = kNoThread;  // no single thread failed
-  record_failure(FailureKind::kDeadlock,
-                 absl::StrCat("deadlock: ", blocked, blocked == 1 ? " thread is" : " threads are",
-                              " blocked and none can make progress"),
-                 nullptr, std::move(details), {});
+  record_failure(std::move(deadlock), nullptr, {});
   current_ = keep;
 }
 
 void Execution::record_livelock() {
-  // Name what each unfinished thread kept doing in the last steps.
+  // What each unfinished thread kept doing in the last steps.
   constexpr size_t kWindow = 2000;
   ObjectLabels labels;
   for (const RawEvent& e : trace_) labels.label(e);
   const size_t from = trace_.size() > kWindow ? trace_.size() - kWindow : 0;
-  std::vector<std::string> details;
+  Livelock livelock{.max_steps = config_.max_steps, .window = trace_.size() - from};
   for (int i = 0; i < thread_count_; ++i) {
     if (threads_[i]->status == Status::kFinished) continue;
-    absl::flat_hash_map<std::string, int> counts;
+    LivelockThread& thread = livelock.threads.emplace_back();
+    thread.thread = i;
+    thread.blocked = threads_[i]->status == Status::kBlocked;
+    // Steps count as the same when the report would name them the same: operation, object, line.
+    absl::flat_hash_map<std::tuple<Op, std::string, std::string, int>, size_t> index;
     for (size_t k = from; k < trace_.size(); ++k) {
       const RawEvent& e = trace_[k];
       if (e.thread != i) continue;
-      std::string what = op_name(e.op);
-      if (e.object != nullptr) absl::StrAppend(&what, " ", labels.label(e));
-      absl::StrAppend(&what, " at ", format_position(to_position(e.where)));
-      ++counts[what];
+      RepeatedStep step{.operation = op_name(e.op), .where = to_position(e.where)};
+      if (e.object != nullptr) step.object = {e.name != nullptr ? e.name : "", labels.label(e)};
+      auto [it, added] = index.try_emplace({e.op, step.object.label, step.where.file, step.where.line}, 0);
+      if (added) {
+        it->second = thread.repeats.size();
+        thread.repeats.push_back(std::move(step));
+      }
+      ++thread.repeats[it->second].count;
     }
-    std::vector<std::pair<int, std::string>> top;
-    for (auto& [what, n] : counts) top.emplace_back(-n, what);
-    std::sort(top.begin(), top.end());
-    if (top.size() > 3) top.resize(3);
-    std::vector<std::string> parts;
-    for (auto& [n, what] : top) parts.push_back(absl::StrCat(what, " (", -n, "x)"));
-    details.push_back(absl::StrCat("thread ", i, threads_[i]->status == Status::kBlocked ? " (blocked)" : "",
-                                   parts.empty() ? " made no step lately" : " repeats: ", absl::StrJoin(parts, ", ")));
+    std::stable_sort(thread.repeats.begin(), thread.repeats.end(),
+                     [](const RepeatedStep& a, const RepeatedStep& b) { return a.count > b.count; });
   }
-  record_failure(FailureKind::kLivelock,
-                 absl::StrCat("livelock: the execution exceeded max_steps (", config_.max_steps, ") without finishing"),
-                 nullptr, std::move(details), {});
+  record_failure(std::move(livelock), nullptr, {});
 }
 
 void Execution::resume_aborted_threads() {
