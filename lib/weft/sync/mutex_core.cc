@@ -3,13 +3,13 @@
 #include <algorithm>
 
 #include "weft/detect/happens_before.h"
-#include "weft/detect/lock_order.h"
+#include "weft/sync/lock_order_hooks.h"
 #include "weft/sync/misuse.h"
 
 namespace weft::detail {
 
 MutexCore::MutexCore(const char* name, bool recursive)
-    : name_(name), recursive_(recursive), order_node_(LockOrder::node_for_new_lock()) {}
+    : name_(name), recursive_(recursive), order_node_(lock_order_node_for_new_lock()) {}
 
 MutexCore::~MutexCore() {
   Execution* ex = Execution::get_if_any();

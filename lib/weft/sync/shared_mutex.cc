@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "weft/detect/happens_before.h"
-#include "weft/detect/lock_order.h"
+#include "weft/sync/lock_order_hooks.h"
 #include "weft/sync/misuse.h"
 
 namespace weft {
@@ -15,8 +15,8 @@ using detail::Op;
 using detail::report_misuse;
 using detail::WakeReason;
 
-shared_mutex::shared_mutex() : order_node_(detail::LockOrder::node_for_new_lock()) {}
-shared_mutex::shared_mutex(const char* name) : name_(name), order_node_(detail::LockOrder::node_for_new_lock()) {}
+shared_mutex::shared_mutex() : order_node_(detail::lock_order_node_for_new_lock()) {}
+shared_mutex::shared_mutex(const char* name) : name_(name), order_node_(detail::lock_order_node_for_new_lock()) {}
 
 shared_mutex::~shared_mutex() {
   Execution* ex = Execution::get_if_any();
