@@ -36,7 +36,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "weft/explore.h"
 #include "weft/lin/check.h"
@@ -193,13 +192,7 @@ class ScenarioTester {
       HistoryView view = view_of(model_, history, r);
       view.title = "the history of this execution";
       view.show_elapsed = false;
-      // The explanation tables become the report's detail lines.
-      std::vector<std::string> details = absl::StrSplit(render_text(view, r), '\n');
-      while (!details.empty() && details.back().empty()) details.pop_back();
-      if (!details.empty()) details.erase(details.begin());  // the summary line
-      if (!detail::fail_not_linearizable(
-              absl::StrCat("the history of ", history.size(), " operations has no legal sequential order"),
-              std::move(details))) {
+      if (!detail::fail_not_linearizable(detail::evidence_of(view, r))) {
         WEFT_ASSERT_MSG(false, render_text(view, r));  // not inside an execution
       }
     }
