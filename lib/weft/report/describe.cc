@@ -339,4 +339,10 @@ std::vector<std::string> failure_details(const Evidence& evidence) {
   return std::visit([](const auto& e) { return details_of(e); }, evidence);
 }
 
+void set_evidence(Failure& failure, Evidence evidence) {
+  failure.kind = kind_of(evidence);
+  failure.message = failure_message(evidence);
+  failure.evidence = std::move(evidence);
+}
+
 }  // namespace weft::detail

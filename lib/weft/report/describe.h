@@ -22,4 +22,7 @@ std::string failure_message(const Evidence& evidence);
 // history, why a replay diverged. Empty for the kinds the message says all of.
 std::vector<std::string> failure_details(const Evidence& evidence);
 
+// Sets `failure`'s evidence, and its kind and message from it.
+void set_evidence(Failure& failure, Evidence evidence);
+
 }  // namespace weft::detail

@@ -82,4 +82,11 @@ std::string render_text_report(const Failure& f, const ReportContext& context) {
   return out;
 }
 
+std::string render_brief_report(const Failure& f) {
+  std::string out = absl::StrCat("weft: ", f.message, "\n");
+  for (const std::string& d : failure_details(f.evidence)) absl::StrAppend(&out, "  ", d, "\n");
+  absl::StrAppend(&out, "  token: ", f.token, "\n");
+  return out;
+}
+
 }  // namespace weft::detail

@@ -11,8 +11,6 @@
 #include <typeinfo>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "weft/detect/happens_before.h"
 #include "weft/report/describe.h"
 #include "weft/report/symbolize.h"
@@ -280,13 +278,17 @@ Execution::Thread* Execution::finish_or_deadlock() {
   return &main_;  // every thread finished: the execution is complete
 }
 
+ReplayDivergence Execution::divergence(ReplayDivergence::Choice choice) const {
+  ReplayDivergence d{.step = steps_, .choice = choice, .decision = decisions_.size(), .recorded = replayed_.size()};
+  if (d.decision < replayed_.size()) d.expected = replayed_[d.decision];
+  return d;
+}
+
 Execution::Thread* Execution::replay_diverged() {
-  record_failure(FailureKind::kReplayDiverged,
-                 absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), nullptr,
-                 {"the program no longer makes the choices recorded in the token: the code changed, or the "
-                  "body depends on something weft does not control (real time, real randomness, hash "
-                  "order of pointers, an uncontrolled std::thread)"},
-                 {});
+  ReplayDivergence d = divergence(ReplayDivergence::Choice::kThread);
+  const std::span<const ThreadId> enabled = collect_enabled();
+  d.enabled.assign(enabled.begin(), enabled.end());
+  record_failure(std::move(d), nullptr, {});
   return &main_;
 }
 
@@ -417,8 +419,9 @@ uint32_t Execution::choose(uint32_t n, weft::source_location where) {
   if (aborting_ || n <= 1) return 0;
   const uint32_t value = strategy_->pick_value(n);
   if (value >= n) [[unlikely]] {
-    record_failure(FailureKind::kReplayDiverged,
-                   absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), &where, {}, {});
+    ReplayDivergence d = divergence(ReplayDivergence::Choice::kValue);
+    d.choices = n;
+    record_failure(std::move(d), &where, {});
     abort_point(Cancel::kCancellable);
     return 0;
   }
@@ -455,9 +458,7 @@ Failure Execution::describe_failure(Evidence evidence, weft::source_location whe
 Failure Execution::make_failure(Evidence evidence, const weft::source_location* where,
                                 std::vector<uint64_t> highlight_steps) const {
   Failure f;
-  f.kind = kind_of(evidence);
-  f.message = failure_message(evidence);
-  f.evidence = std::move(evidence);
+  set_evidence(f, std::move(evidence));
   f.thread = current_;
   if (where != nullptr) f.where = to_position(*where);
   f.execution = index_;

@@ -130,6 +130,10 @@ class Execution {
   // Blocks the current thread until `thread` exits (join).
   void wait_for_exit(ThreadId thread);
 
+  // The decisions of the token being replayed, when one is: a divergence
+  // report names the one that no longer fits. Must outlive run().
+  void set_replayed_decisions(std::span<const uint32_t> decisions) { replayed_ = decisions; }
+
   // A controlled nondeterministic choice in [0, n), recorded like a switch.
   uint32_t choose(uint32_t n, weft::source_location where);
 
@@ -232,6 +236,8 @@ class Execution {
   [[gnu::noinline]] std::span<const ThreadId> collect_enabled_with_wakeable();
   [[gnu::noinline]] Thread* finish_or_deadlock();
   [[gnu::noinline, gnu::cold]] Thread* replay_diverged();
+  // The evidence of a replay that no longer fits, at this step.
+  ReplayDivergence divergence(ReplayDivergence::Choice choice) const;
   [[gnu::noinline]] void wake_by_scheduler(ThreadId chosen);
   [[gnu::noinline, gnu::cold]] Thread* livelock();
   void switch_to(Thread& next);
@@ -282,6 +288,7 @@ class Execution {
   uint64_t choice_points_ = 0;
   int64_t now_ = 0;
   std::vector<uint32_t> decisions_;
+  std::span<const uint32_t> replayed_;
   std::vector<RawEvent> trace_;
 
   bool aborting_ = false;
