@@ -278,13 +278,12 @@ struct TraceStep {
 
 struct Failure {
   FailureKind kind = FailureKind::kAssertion;
-  std::string message;               // one line: what went wrong (report/ words for `evidence`)
-  Evidence evidence;                 // the facts, typed: the alternative for `kind`
-  std::vector<std::string> details;  // (being replaced by `evidence`)
-  int thread = -1;                   // the thread that failed, -1 if none did
-  SourcePosition where;              // where it failed, when known
-  uint64_t execution = 0;            // index of the failing execution
-  uint64_t step = 0;                 // step at which it failed
+  std::string message;     // one line: what went wrong (report/ words for `evidence`)
+  Evidence evidence;       // the facts, typed: the alternative for `kind`
+  int thread = -1;         // the thread that failed, -1 if none did
+  SourcePosition where;    // where it failed, when known
+  uint64_t execution = 0;  // index of the failing execution
+  uint64_t step = 0;       // step at which it failed
   int thread_count = 0;
   std::vector<TraceStep> trace;  // the interleaving, oldest first
   std::string token;             // full-decision form: replays exactly

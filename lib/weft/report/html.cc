@@ -81,7 +81,7 @@ std::string failure_to_html(const Failure& f) {
   if (f.thread >= 0) absl::StrAppend(&out, "<dt>thread</dt><dd>", f.thread, "</dd>\n");
   absl::StrAppend(&out, "<dt>execution</dt><dd>", f.execution, ", failed at step <a href='#step-", f.step, "'>", f.step,
                   "</a></dd>\n</dl>\n");
-  const std::vector<std::string> details = f.details.empty() ? detail::failure_details(f.evidence) : f.details;
+  const std::vector<std::string> details = detail::failure_details(f.evidence);
   if (!details.empty()) {
     out += "<ul class='details'>\n";
     for (const std::string& d : details) absl::StrAppend(&out, "<li>", html_escape(d), "</li>\n");

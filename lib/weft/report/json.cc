@@ -16,8 +16,7 @@ boost::json::value position(const SourcePosition& p) {
 
 std::string failure_to_json(const Failure& f) {
   boost::json::array details;
-  for (const std::string& d : f.details.empty() ? detail::failure_details(f.evidence) : f.details)
-    details.emplace_back(d);
+  for (const std::string& d : detail::failure_details(f.evidence)) details.emplace_back(d);
   boost::json::array trace;
   for (const TraceStep& s : f.trace) {
     trace.emplace_back(boost::json::object{{"step", s.step},

@@ -36,7 +36,7 @@ std::string render_text_report(const Failure& f, const ReportContext& context) {
   if (f.thread >= 0) absl::StrAppend(&out, "  thread:    ", f.thread, "\n");
   absl::StrAppend(&out, "  execution: ", f.execution, " (strategy ", context.strategy, ", seed 0x",
                   absl::Hex(context.seed), "), failed at step ", f.step, "\n");
-  for (const std::string& d : f.details.empty() ? failure_details(f.evidence) : f.details) {
+  for (const std::string& d : failure_details(f.evidence)) {
     absl::StrAppend(&out, "  ", d, "\n");
   }
 

@@ -468,32 +468,6 @@ Failure Execution::make_failure(Evidence evidence, const weft::source_location* 
   return f;
 }
 
-void Execution::fail(FailureKind kind, std::string message, weft::source_location where,
-                     std::vector<std::string> details, Cancel cancel) {
-  if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), {});
-  abort_point(cancel);
-}
-
-void Execution::fail_highlighting(FailureKind kind, std::string message, weft::source_location where,
-                                  std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
-                                  Cancel cancel) {
-  if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
-  abort_point(cancel);
-}
-
-void Execution::record_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                               std::vector<std::string> details, std::vector<uint64_t> highlight_steps) {
-  aborting_ = true;
-  failure_ = make_failure(kind, std::move(message), where, std::move(details), std::move(highlight_steps));
-  // Token and report now, before anything unwinds.
-  if (finish_failure) finish_failure(*failure_);
-}
-
-Failure Execution::describe_failure(FailureKind kind, std::string message, weft::source_location where,
-                                    std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
-  return make_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
-}
-
 std::string Execution::object_label(const void* object) const {
   ObjectLabels labels;
   for (const RawEvent& e : trace_) {
@@ -501,21 +475,6 @@ std::string Execution::object_label(const void* object) const {
     if (e.object == object && !label.empty() && label != "?") return label;
   }
   return {};
-}
-
-Failure Execution::make_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                                std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
-  Failure f;
-  f.kind = kind;
-  f.message = std::move(message);
-  f.details = std::move(details);
-  f.thread = current_;
-  if (where != nullptr) f.where = to_position(*where);
-  f.execution = index_;
-  f.step = steps_;
-  f.thread_count = thread_count_;
-  f.trace = to_trace_steps(trace_, highlight_steps);
-  return f;
 }
 
 void Execution::record_deadlock() {

@@ -159,18 +159,6 @@ class Execution {
   // Options::stop_on_race is false. finish_failure fills in the token later.
   Failure describe_failure(Evidence evidence, weft::source_location where, std::vector<uint64_t> highlight_steps) const;
 
-  void fail(FailureKind kind, std::string message, weft::source_location where, std::vector<std::string> details = {},
-            Cancel cancel = Cancel::kCancellable);
-  // Like fail(), with extra steps to highlight in the trace.
-  void fail_highlighting(FailureKind kind, std::string message, weft::source_location where,
-                         std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
-                         Cancel cancel = Cancel::kCancellable);
-
-  // Builds the report of a failure of the current thread at this step, as
-  // fail() would, but lets the execution go on: data races recorded when
-  // Options::stop_on_race is false. finish_failure fills in the token later.
-  Failure describe_failure(FailureKind kind, std::string message, weft::source_location where,
-                           std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
   // The label the interleaving gives `object` ("balance", "var#2"), or "".
   std::string object_label(const void* object) const;
 
@@ -258,10 +246,6 @@ class Execution {
   void record_failure(Evidence evidence, const weft::source_location* where, std::vector<uint64_t> highlight_steps);
   Failure make_failure(Evidence evidence, const weft::source_location* where,
                        std::vector<uint64_t> highlight_steps) const;
-  void record_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                      std::vector<std::string> details, std::vector<uint64_t> highlight_steps);
-  Failure make_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                       std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
   void record_deadlock();
   void record_livelock();
 
