@@ -90,7 +90,8 @@ inline testing::AssertionResult blocked_in(const weft::Failure& f, int thread, s
 // The strategies every "fixed" program must survive on its own (the
 // portfolio only mixes them).
 inline const std::vector<std::string>& all_strategies() {
-  static const std::vector<std::string> strategies{"random", "pct:1", "pct:2", "pct:3"};
+  static const std::vector<std::string> strategies(weft::kPortfolioStrategies.begin(),
+                                                   weft::kPortfolioStrategies.end());
   return strategies;
 }
 

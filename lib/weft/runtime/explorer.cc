@@ -26,12 +26,9 @@ using Clock = std::chrono::steady_clock;
 
 absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> make_strategies(absl::string_view spec) {
   std::vector<std::unique_ptr<detail::Strategy>> out;
-  // The default portfolio: random finds shallow bugs fast, PCT at depths
-  // 1-3 finds the ones that need a long run of one thread or a few
-  // well-placed preemptions.
-  const std::vector<absl::string_view> specs = spec == "portfolio"
-                                                   ? std::vector<absl::string_view>{"random", "pct:1", "pct:2", "pct:3"}
-                                                   : std::vector<absl::string_view>{spec};
+  const std::vector<absl::string_view> specs =
+      spec == "portfolio" ? std::vector<absl::string_view>(kPortfolioStrategies.begin(), kPortfolioStrategies.end())
+                          : std::vector<absl::string_view>{spec};
   for (absl::string_view s : specs) {
     absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
     if (!strategy.ok()) return strategy.status();
