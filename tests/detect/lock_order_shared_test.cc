@@ -147,6 +147,16 @@ TEST(LockOrderShared, AReaderAgainstAWriterIsAnInversionAndSaysWhichModes) {
   const auto body = abba(S, X, X, X);
   ASSERT_TRUE(can_deadlock(body));
   const weft::Failure f = expect_inversion(body);
+  // The edge that holds a holds it shared; the one that takes a takes it exclusively.
+  const weft::LockOrderInversion* inversion = f.evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  int held_shared = 0, taken_exclusive = 0;
+  for (const weft::LockOrderEdge& e : inversion->edges) {
+    if (e.held.name == "a") held_shared += e.held_shared;
+    if (e.taken.name == "a") taken_exclusive += !e.taken_shared;
+  }
+  EXPECT_EQ(held_shared, 1) << f.report;
+  EXPECT_EQ(taken_exclusive, 1) << f.report;
   EXPECT_TRUE(contains(f.report, "'a' shared")) << f.report;
 }
 

@@ -151,6 +151,10 @@ class ScenarioTester {
         token, [&] { body(scenario); }, options_.explore);
   }
 
+  // One execution of `scenario`, its history checked: the body of a
+  // WEFT_TEST (or of weft::explore) that keeps a known scenario as a test.
+  void run_scenario(const Scenario<M>& scenario) const { body(scenario); }
+
  private:
   Scenario<M> random_scenario(std::mt19937_64& rng) const {
     Scenario<M> s;
