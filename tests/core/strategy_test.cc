@@ -156,6 +156,10 @@ TEST(Strategy, TheDocsNameThePortfolioAndTheForms) {
   for (const char* s : weft::kPortfolioStrategies) quoted.push_back(absl::StrCat("`", s, "`"));
   EXPECT_TRUE(contains(source_text("docs/guide.md"),
                        absl::StrCat("execution *i* uses ", absl::StrJoin(quoted, ", "), " in rotation")));
+  const auto last = weft::kPortfolioStrategies.end() - 1;
+  EXPECT_TRUE(contains(source_text("docs/examples.md"),
+                       absl::StrCat("rotates ", absl::StrJoin(weft::kPortfolioStrategies.begin(), last, ", "), " and ",
+                                    *last, " over executions")));
   quoted.clear();
   for (const char* s : weft::kStrategyForms) quoted.push_back(absl::StrCat("`", s, "`"));
   EXPECT_TRUE(contains(source_text("README.md"), absl::StrCat("`WEFT_STRATEGY` (", absl::StrJoin(quoted, ", "), ")")));
