@@ -9,9 +9,14 @@
 // choice points seen so far in this exploration. Steps are counted only where
 // two or more threads are enabled, so k reflects real choices.
 //
-// Spin loops: a thread that yields, sleeps or fails a try_lock is demoted to
-// the lowest priority, so a spinning high-priority thread cannot starve the
-// thread it waits for (PCT without this hangs on the first spin loop).
+// Spin loops: a thread that shows evidence of spinning (it yields, sleeps,
+// or fails the same try_lock / CAS / try_acquire / try_recv twice on an
+// object nobody else changed in between; see Execution::note_failed_attempt)
+// is demoted to the lowest priority, so a spinning high-priority thread
+// cannot starve the thread it waits for (PCT without this hangs on the first
+// spin loop). Nothing else demotes: a demotion is a priority change the
+// guarantee above does not count, so a CAS that merely reads a value must not
+// cause one.
 #pragma once
 
 #include <string>
@@ -31,8 +36,8 @@ class PctStrategy final : public Strategy {
 
   void begin_execution(uint64_t seed, uint64_t index) override;
   void end_execution(uint64_t choice_points) override;
-  void thread_created(ThreadId id) override;
-  void thread_yielded(ThreadId id) override;
+  void thread_created(ThreadId id, ThreadId parent) override;
+  void thread_spinning(ThreadId id) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
   std::string name() const override;

@@ -187,8 +187,9 @@ class atomic : private detail::Waitable {
     }
     detail::atomic_sync(detail::AtomicEffect::kLoad, failure, clock_);
     expected = value_;
-    // A failed CAS usually sits in a retry loop: let PCT demote the spinner.
-    detail::Execution::get().note_yield();
+    // Only a repeated failure is a spin (the runtime checks): a failed CAS is
+    // also how some code reads a value, compare_exchange(expected = 0, 0).
+    detail::Execution::get().note_failed_attempt();
     return false;
   }
 
