@@ -27,10 +27,13 @@
 
 namespace examples {
 
+// WEFT_STRATEGY, when set, picks the strategy of the "finds" tests too (as
+// it does for the WEFT_TESTs), so every example can be run under each one.
 inline weft::Options budget(uint64_t iterations, std::string strategy = "portfolio") {
   weft::Options o;
   o.iterations = iterations;
-  o.strategy = std::move(strategy);
+  const char* from_env = std::getenv("WEFT_STRATEGY");
+  o.strategy = from_env != nullptr && *from_env != '\0' ? from_env : std::move(strategy);
   return o;
 }
 

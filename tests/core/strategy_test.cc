@@ -94,11 +94,11 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
     const char* spec;
     const char* says;
   };
-  for (const Case& c :
-       {Case{"pct:0", "PCT depth must be an integer in [1, 64]"},
-        Case{"pct:65", "PCT depth must be an integer in [1, 64]"}, Case{"pct:-1", "PCT depth"},
-        Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"}, Case{"bogus", "unknown strategy 'bogus'"},
-        Case{"", "unknown strategy ''"}, Case{"Random", "expected portfolio, random or pct:<depth>"}}) {
+  for (const Case& c : {Case{"pct:0", "PCT depth must be an integer in [1, 64]"},
+                        Case{"pct:65", "PCT depth must be an integer in [1, 64]"}, Case{"pct:-1", "PCT depth"},
+                        Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"},
+                        Case{"bogus", "unknown strategy 'bogus'"}, Case{"", "unknown strategy ''"},
+                        Case{"Random", "expected portfolio, random, pct:<depth> (e.g. pct:3), pos or surw"}}) {
     SCOPED_TRACE(c.spec);
     int runs = 0;
     const weft::Result r = weft::explore(options_with(10, c.spec), [&runs] { ++runs; });

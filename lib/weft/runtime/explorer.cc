@@ -2,6 +2,7 @@
 // rotation, and turning a failed execution into a Result.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -222,6 +223,13 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
   effective.detect_lock_order = parsed->detect_lock_order;
   Session session(effective, parsed->spurious_wakeups, parsed->max_steps);
   result.executions = 1;
+  // A strategy that learned from an earlier execution of the seed (SURW's
+  // profile) needs that execution again first; it ran clean the first time.
+  if (const std::optional<uint64_t> first = strategy->replay_prerequisite();
+      first && parsed->form == ScheduleToken::Form::kSeed && *first != parsed->execution) {
+    session.run(body, *strategy, parsed->seed, *first);
+    session.take_races();  // its races, if any, are not the replayed execution's
+  }
   const bool failed = session.run(body, *strategy, parsed->seed, parsed->execution, absl::StripAsciiWhitespace(token));
   if (failed) {
     result.failure = session.execution().take_failure();

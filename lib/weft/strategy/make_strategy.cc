@@ -1,10 +1,13 @@
-// Parses strategy names ("random", "pct:3") and seed-token specs ("pct3k57").
+// Parses strategy names ("random", "pct:3", "pos", "surw") and seed-token
+// specs ("pct3k57", "surwp4").
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "weft/strategy/pct.h"
+#include "weft/strategy/pos.h"
 #include "weft/strategy/random.h"
 #include "weft/strategy/strategy.h"
+#include "weft/strategy/surw.h"
 
 namespace weft::detail {
 namespace {
@@ -24,6 +27,8 @@ absl::StatusOr<int> parse_depth(absl::string_view text, absl::string_view spec) 
 
 absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec) {
   if (spec == "random") return std::make_unique<RandomStrategy>();
+  if (spec == "pos") return std::make_unique<PosStrategy>();
+  if (spec == "surw") return std::make_unique<SurwStrategy>();
   absl::string_view rest = spec;
   if (absl::ConsumePrefix(&rest, "pct:")) {
     absl::StatusOr<int> depth = parse_depth(rest, spec);
@@ -41,8 +46,13 @@ absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec) 
       return std::make_unique<PctStrategy>(*depth, estimate);
     }
   }
+  // Seed-token form: surwp<the execution that profiled the program>.
+  uint64_t profile = 0;
+  if (absl::ConsumePrefix(&rest, "surwp") && absl::SimpleAtoi(rest, &profile)) {
+    return std::make_unique<SurwStrategy>(profile);
+  }
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown strategy '", spec, "': expected portfolio, random or pct:<depth> (e.g. pct:3)"));
+      absl::StrCat("unknown strategy '", spec, "': expected portfolio, random, pct:<depth> (e.g. pct:3), pos or surw"));
 }
 
 }  // namespace weft::detail
