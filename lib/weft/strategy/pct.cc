@@ -34,7 +34,12 @@ void PctStrategy::begin_execution(uint64_t seed, uint64_t index) {
 }
 
 void PctStrategy::end_execution(uint64_t choice_points) {
-  if (learn_) next_estimate_ = std::max(next_estimate_, std::max<uint64_t>(choice_points, 1));
+  // The guess is only for the first execution: after it, k is the largest
+  // number of choice points seen. Change points past the real length are
+  // wasted, so a guess above it would cost a factor k_guess / k per level.
+  if (!learn_) return;
+  longest_ = std::max(longest_, std::max<uint64_t>(choice_points, 1));
+  next_estimate_ = longest_;
 }
 
 void PctStrategy::thread_created(ThreadId id, ThreadId) {

@@ -6,8 +6,9 @@
 // execution is expected to have, each drop the running thread's priority
 // below every initial one. A bug of depth d is then found with probability at
 // least 1/(n k^(d-1)) per execution. k is learned: the largest number of
-// choice points seen so far in this exploration. Steps are counted only where
-// two or more threads are enabled, so k reflects real choices.
+// choice points seen so far in this exploration (kInitialEstimate for the
+// first execution). Steps are counted only where two or more threads are
+// enabled, so k reflects real choices.
 //
 // Spin loops: a thread that shows evidence of spinning (it yields, sleeps,
 // or fails the same try_lock / CAS / try_acquire / try_recv twice on an
@@ -50,6 +51,7 @@ class PctStrategy final : public Strategy {
   bool learn_;
   uint64_t estimate_;       // k used by the current execution
   uint64_t next_estimate_;  // k for the next execution
+  uint64_t longest_ = 0;    // the most choice points an execution had so far
   Rng rng_;
   std::vector<int64_t> priority_;        // by thread id; higher runs first
   std::vector<uint64_t> change_points_;  // sorted, in [1, k]
