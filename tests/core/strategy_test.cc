@@ -31,7 +31,7 @@ weft::Options without_races(weft::Options o) {
 }
 
 TEST(Strategy, EveryStrategyFindsALostUpdateAndItReplays) {
-  for (const char* strategy : {"random", "pct:2", "pct:3", "pct:10", "portfolio"}) {
+  for (const char* strategy : {"random", "pct:2", "pct:3", "pct:10", "pos", "surw", "portfolio"}) {
     SCOPED_TRACE(strategy);
     const weft::Options options = without_races(options_with(2000, strategy));
     std::optional<weft::Failure> f = weft::expect_bug(options, lost_update_body, {FailureKind::kAssertion});

@@ -69,7 +69,7 @@ inline std::vector<uint64_t> highlighted(const weft::Failure& f) {
 // The strategies every "fixed" program must survive on its own (the
 // portfolio only mixes them).
 inline const std::vector<std::string>& all_strategies() {
-  static const std::vector<std::string> strategies{"random", "pct:1", "pct:2", "pct:3"};
+  static const std::vector<std::string> strategies{"random", "pct:1", "pct:2", "pct:3", "pos", "surw"};
   return strategies;
 }
 

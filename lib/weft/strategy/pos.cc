@@ -24,9 +24,15 @@ void PosStrategy::begin_execution(uint64_t seed, uint64_t index) {
 }
 
 void PosStrategy::thread_created(ThreadId id, ThreadId) {
-  if (priority_.size() <= static_cast<size_t>(id)) priority_.resize(id + 1, 0);
+  if (priority_.size() <= static_cast<size_t>(id)) {
+    priority_.resize(id + 1, 0);
+    spinning_.resize(id + 1, 0);
+  }
   priority_[id] = rng_.next();
+  spinning_[id] = 0;
 }
+
+void PosStrategy::thread_spinning(ThreadId id) { spinning_[id] = 1; }
 
 void PosStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
   const std::span<const RawEvent> steps = view()->steps();
@@ -37,6 +43,13 @@ void PosStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
     if (!touches_object(ran)) continue;
     for (ThreadId t : enabled) {
       if (t != ran.thread && conflicting(view()->pending(t), ran)) priority_[t] = rng_.next();
+    }
+  }
+  // After the re-draws: the spinning step is among the steps just applied.
+  for (ThreadId t : enabled) {
+    if (spinning_[t]) {
+      priority_[t] = 0;
+      spinning_[t] = 0;
     }
   }
 }

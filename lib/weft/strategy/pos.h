@@ -17,10 +17,13 @@
 // ran where only one thread was enabled (the runtime does not consult the
 // strategy there) are applied at the next scheduling point, against the
 // pending events of that moment; a conflict is judged on weft's objects
-// (every primitive, var and annotated range), not on raw memory addresses;
-// a thread picked 1,000 times in a row over others re-draws every enabled
-// thread's priority (a spinner could otherwise starve a thread whose event
-// drew a low priority that no conflict re-draws).
+// (every primitive, var and annotated range), not on raw memory addresses.
+// Spin loops, which the paper leaves out: a spinner's events are re-drawn at
+// every step, so they would soon outbid a thread whose event drew a low
+// priority that no conflict re-draws, and starve it. So a thread that shows
+// evidence of spinning (Strategy::thread_spinning) gets the lowest priority
+// for its next event, and a thread picked 1,000 times in a row over others
+// re-draws every enabled thread's priority.
 #pragma once
 
 #include <string>
@@ -35,10 +38,13 @@ class PosStrategy final : public Strategy {
  public:
   void begin_execution(uint64_t seed, uint64_t index) override;
   void thread_created(ThreadId id, ThreadId parent) override;
+  void thread_spinning(ThreadId id) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
   std::string name() const override { return "pos"; }
   std::string replay_spec() const override { return "pos"; }
+  // The priority of `thread`'s pending event as of the last pick (tests).
+  uint64_t priority(ThreadId thread) const { return priority_[thread]; }
 
  private:
   // Re-draws the priorities the steps taken since the last pick invalidate.
@@ -46,6 +52,7 @@ class PosStrategy final : public Strategy {
 
   Rng rng_;
   std::vector<uint64_t> priority_;  // of each thread's pending event
+  std::vector<uint8_t> spinning_;   // by thread: lowest priority at the next pick
   size_t steps_seen_ = 0;           // view()->steps() already applied
   ThreadId last_picked_ = kNoThread;
   int same_in_a_row_ = 0;

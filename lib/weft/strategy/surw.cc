@@ -122,6 +122,8 @@ void SurwStrategy::thread_created(ThreadId id, ThreadId parent) {
   grow(priority_, id, uint64_t{0});
   priority_[id] = rng_.next();
   grow(held_back_, id, uint8_t{0});
+  grow(spinning_, id, uint8_t{0});
+  spinning_[id] = 0;
   grow(ordinals_, id, absl::flat_hash_map<const void*, uint32_t>{});
   grow(remaining_, id, 0u);
   if (profiling_ || target_ == nullptr || parent == kNoThread) return;
@@ -132,7 +134,10 @@ void SurwStrategy::thread_created(ThreadId id, ThreadId parent) {
   remaining_[parent] = creator > child ? creator - child : 0;
 }
 
-void SurwStrategy::thread_spinning(ThreadId) { release_holds(); }
+void SurwStrategy::thread_spinning(ThreadId id) {
+  release_holds();
+  spinning_[id] = 1;
+}
 
 void SurwStrategy::release_holds() {
   if (holding_) std::fill(held_back_.begin(), held_back_.end(), 0);
@@ -151,7 +156,7 @@ bool SurwStrategy::is_target_access(const RawEvent& e) const {
          std::binary_search(target_->keys.begin(), target_->keys.end(), key(e.thread, ordinal(e.thread, e.object)));
 }
 
-void SurwStrategy::apply_steps_taken() {
+void SurwStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
   const std::span<const RawEvent> steps = view()->steps();
   for (; steps_seen_ < steps.size(); ++steps_seen_) {
     const RawEvent& ran = steps[steps_seen_];
@@ -164,6 +169,13 @@ void SurwStrategy::apply_steps_taken() {
     }
     auto& mine = ordinals_[ran.thread];
     mine.try_emplace(ran.object, static_cast<uint32_t>(mine.size()));
+  }
+  // After the re-draws: the spinning step is among the steps just applied.
+  for (ThreadId t : enabled) {
+    if (spinning_[t]) {
+      priority_[t] = 0;
+      spinning_[t] = 0;
+    }
   }
 }
 
@@ -182,7 +194,7 @@ ThreadId SurwStrategy::draw_intended(std::span<const ThreadId> enabled) {
 }
 
 ThreadId SurwStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) {
-  apply_steps_taken();
+  apply_steps_taken(enabled);
   if (profiling_) return enabled[rng_.below(static_cast<uint32_t>(enabled.size()))];
   ThreadId chosen = kNoThread;
   while (chosen == kNoThread) {
