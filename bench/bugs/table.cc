@@ -33,14 +33,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "bugs/program.h"
 #include "svg_plot.h"
 #include "weft/explore.h"
@@ -376,10 +378,39 @@ void write_markdown(const std::string& path, const std::string& generated) {
 
 }  // namespace
 
+constexpr const char* kFlags[] = {"seeds",    "budget", "fixed_executions", "strategies",
+                                  "programs", "jobs",   "markdown",         "svg"};
+
+// --name=value for the flags above, each parsed by its absl flag; anything
+// else stops the program with exit code 2 (absl::ParseCommandLine exits 1).
+void parse_flags(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::printf("weft_bug_table: every strategy x every buggy program and fixed twin (docs/bug-finding.md)\n");
+      for (const char* name : kFlags) {
+        const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+        std::printf("  --%s (default: %s)\n      %s\n", name, flag->DefaultValue().c_str(), flag->Help().c_str());
+      }
+      std::exit(0);
+    }
+    if (!absl::StartsWith(arg, "--") || arg.find('=') == absl::string_view::npos) {
+      usage_error(absl::StrCat("unexpected argument '", arg, "': flags are --name=value (--help lists them)"));
+    }
+    const absl::string_view name = arg.substr(2, arg.find('=') - 2);
+    const std::string value(arg.substr(arg.find('=') + 1));
+    absl::CommandLineFlag* flag = nullptr;
+    for (const char* known : kFlags) {
+      if (name == known) flag = absl::FindCommandLineFlag(known);
+    }
+    if (flag == nullptr) usage_error(absl::StrCat("unknown flag --", name, " (--help lists them)"));
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) usage_error(absl::StrCat("bad value '", value, "' for --", name, ": ", error));
+  }
+}
+
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("the bug-finding table: every strategy x every buggy program and fixed twin");
-  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
-  if (rest.size() > 1) usage_error(absl::StrCat("unexpected argument '", rest[1], "' (flags only, e.g. --seeds=5)"));
+  parse_flags(argc, argv);
   const int seed_count = absl::GetFlag(FLAGS_seeds);
   const int64_t budget = absl::GetFlag(FLAGS_budget);
   const int64_t fixed_executions = absl::GetFlag(FLAGS_fixed_executions);

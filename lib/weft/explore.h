@@ -29,8 +29,9 @@
 namespace weft {
 
 struct Options {
-  // "portfolio" (rotates random, pct:1, pct:2, pct:3 across executions),
-  // "random", or "pct:<depth>" (depth >= 1).
+  // "portfolio" (rotates random, pct:2 and surw across executions; see
+  // docs/bug-finding.md), "random", "pct:<depth>" (depth >= 1), "pos"
+  // (partial order sampling) or "surw" (selectively uniform random walk).
   std::string strategy = "portfolio";
   uint64_t iterations = 1000;
   uint64_t seed = 0x5eed;

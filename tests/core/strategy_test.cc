@@ -98,7 +98,10 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
                         Case{"pct:65", "PCT depth must be an integer in [1, 64]"}, Case{"pct:-1", "PCT depth"},
                         Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"},
                         Case{"bogus", "unknown strategy 'bogus'"}, Case{"", "unknown strategy ''"},
-                        Case{"Random", "expected portfolio, random, pct:<depth> (e.g. pct:3), pos or surw"}}) {
+                        Case{"Random", "expected portfolio, random, pct:<depth> (e.g. pct:3), pos or surw"},
+                        Case{"pos:1", "unknown strategy 'pos:1'"}, Case{"surw:2", "unknown strategy 'surw:2'"},
+                        Case{"surwp", "unknown strategy 'surwp'"}, Case{"surwp-1", "unknown strategy 'surwp-1'"},
+                        Case{"SURW", "unknown strategy 'SURW'"}}) {
     SCOPED_TRACE(c.spec);
     int runs = 0;
     const weft::Result r = weft::explore(options_with(10, c.spec), [&runs] { ++runs; });

@@ -105,6 +105,36 @@ TEST(Pos, PicksTheHighestPriority) {
   }
 }
 
+// Two threads spin on failing CASes of `state` (no yield) while a third,
+// which will eventually set it, is about to store elsewhere. Each failed CAS
+// re-draws the other spinner's priority (a pending CAS may write), so fresh
+// draws would starve the third thread whenever its own draw was low: the
+// fixed cas_read_init twin once ran 100,000 steps this way. Spinners sink
+// and stay sunk until the object they read changes, so the third thread
+// runs as soon as both have shown they spin.
+TEST(Pos, SpinnersOnAFailingCasSinkBelowTheThreadTheyWaitFor) {
+  const int state = 0, port = 0;
+  const std::array<ThreadId, 3> all{0, 1, 2};
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    ScriptedView view;
+    PosStrategy pos;
+    pos.attach(view);
+    pos.begin_execution(seed, 0);
+    for (ThreadId t : all) pos.thread_created(t, t == 0 ? weft::detail::kNoThread : 0);
+    view.set_pending(0, Op::kStore, &port);
+    view.set_pending(1, Op::kCompareExchange, &state);
+    view.set_pending(2, Op::kCompareExchange, &state);
+    std::array<int, 3> failures{};
+    int picks = 0;
+    ThreadId current = 0;
+    while ((current = pos.pick_thread(all, current)) != 0) {
+      ASSERT_LT(++picks, 6) << "seed " << seed << ": the spinners starve thread 0";
+      view.run(current, /*failed=*/true);
+      if (++failures[current] >= 2) pos.thread_spinning(current);  // what the runtime reports
+    }
+  }
+}
+
 // Thread A touches `slot` once, thread B three times: A's access is at
 // position 0, 1, 2 or 3 of the four. Uniform over interleavings of the
 // accesses means 1/4 each.

@@ -18,11 +18,9 @@
 // strategy there) are applied at the next scheduling point, against the
 // pending events of that moment; a conflict is judged on weft's objects
 // (every primitive, var and annotated range), not on raw memory addresses.
-// Spin loops, which the paper leaves out: a spinner's events are re-drawn at
-// every step, so they would soon outbid a thread whose event drew a low
-// priority that no conflict re-draws, and starve it. So a thread that shows
-// evidence of spinning (Strategy::thread_spinning) gets the lowest priority
-// for its next event, and a thread picked 1,000 times in a row over others
+// Spin loops, which the paper leaves out, follow strategy/event_priorities.h:
+// a spinner sinks below every fresh draw until it or a conflicting write
+// makes progress; and a thread picked 1,000 times in a row over others
 // re-draws every enabled thread's priority.
 #pragma once
 
@@ -30,6 +28,7 @@
 #include <vector>
 
 #include "weft/base/rng.h"
+#include "weft/strategy/event_priorities.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {
@@ -44,16 +43,15 @@ class PosStrategy final : public Strategy {
   std::string name() const override { return "pos"; }
   std::string replay_spec() const override { return "pos"; }
   // The priority of `thread`'s pending event as of the last pick (tests).
-  uint64_t priority(ThreadId thread) const { return priority_[thread]; }
+  uint64_t priority(ThreadId thread) const { return priorities_.priority(thread); }
 
  private:
   // Re-draws the priorities the steps taken since the last pick invalidate.
   void apply_steps_taken(std::span<const ThreadId> enabled);
 
   Rng rng_;
-  std::vector<uint64_t> priority_;  // of each thread's pending event
-  std::vector<uint8_t> spinning_;   // by thread: lowest priority at the next pick
-  size_t steps_seen_ = 0;           // view()->steps() already applied
+  EventPriorities priorities_;
+  size_t steps_seen_ = 0;  // view()->steps() already applied
   ThreadId last_picked_ = kNoThread;
   int same_in_a_row_ = 0;
 };

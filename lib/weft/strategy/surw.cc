@@ -50,7 +50,7 @@ void SurwStrategy::begin_execution(uint64_t seed, uint64_t index) {
   } else {
     remaining_.clear();
   }
-  priority_.clear();
+  priorities_.begin();
   held_back_.clear();
   holding_ = false;
   intended_ = kNoThread;
@@ -119,11 +119,8 @@ void SurwStrategy::build_profile() {
 }
 
 void SurwStrategy::thread_created(ThreadId id, ThreadId parent) {
-  grow(priority_, id, uint64_t{0});
-  priority_[id] = rng_.next();
+  priorities_.created(id, rng_);
   grow(held_back_, id, uint8_t{0});
-  grow(spinning_, id, uint8_t{0});
-  spinning_[id] = 0;
   grow(ordinals_, id, absl::flat_hash_map<const void*, uint32_t>{});
   grow(remaining_, id, 0u);
   if (profiling_ || target_ == nullptr || parent == kNoThread) return;
@@ -136,7 +133,7 @@ void SurwStrategy::thread_created(ThreadId id, ThreadId parent) {
 
 void SurwStrategy::thread_spinning(ThreadId id) {
   release_holds();
-  spinning_[id] = 1;
+  priorities_.spinning(id);
 }
 
 void SurwStrategy::release_holds() {
@@ -156,12 +153,12 @@ bool SurwStrategy::is_target_access(const RawEvent& e) const {
          std::binary_search(target_->keys.begin(), target_->keys.end(), key(e.thread, ordinal(e.thread, e.object)));
 }
 
-void SurwStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
+void SurwStrategy::apply_steps_taken() {
   const std::span<const RawEvent> steps = view()->steps();
   for (; steps_seen_ < steps.size(); ++steps_seen_) {
     const RawEvent& ran = steps[steps_seen_];
     if (ran.op == Op::kChoose) continue;
-    priority_[ran.thread] = rng_.next();  // its next event is a new one
+    priorities_.ran(ran, rng_);  // its next event is a new one
     if (!touches_object(ran)) continue;
     if (is_target_access(ran)) {
       if (remaining_[ran.thread] > 0) --remaining_[ran.thread];
@@ -169,13 +166,6 @@ void SurwStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
     }
     auto& mine = ordinals_[ran.thread];
     mine.try_emplace(ran.object, static_cast<uint32_t>(mine.size()));
-  }
-  // After the re-draws: the spinning step is among the steps just applied.
-  for (ThreadId t : enabled) {
-    if (spinning_[t]) {
-      priority_[t] = 0;
-      spinning_[t] = 0;
-    }
   }
 }
 
@@ -194,14 +184,11 @@ ThreadId SurwStrategy::draw_intended(std::span<const ThreadId> enabled) {
 }
 
 ThreadId SurwStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) {
-  apply_steps_taken(enabled);
+  apply_steps_taken();
   if (profiling_) return enabled[rng_.below(static_cast<uint32_t>(enabled.size()))];
   ThreadId chosen = kNoThread;
   while (chosen == kNoThread) {
-    ThreadId best = kNoThread;
-    for (ThreadId t : enabled) {
-      if (!held_back_[t] && (best == kNoThread || priority_[t] > priority_[best])) best = t;
-    }
+    const ThreadId best = priorities_.highest(enabled, [this](ThreadId t) { return held_back_[t] != 0; });
     if (best == kNoThread) {  // everyone is held back: nobody can be waited for
       release_holds();
       continue;
@@ -223,7 +210,7 @@ ThreadId SurwStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) 
   last_picked_ = chosen;
   if (same_in_a_row_ >= kMaxInARow) {
     release_holds();
-    for (ThreadId t : enabled) priority_[t] = rng_.next();
+    priorities_.redraw(enabled, rng_);
     same_in_a_row_ = 0;
   }
   return chosen;

@@ -36,10 +36,9 @@
 // replay in any process), and an object qualifies when two threads touch it
 // (the reference implementation asks for half of all threads); a thread that
 // spins, or one picked 1,000 times in a row over others, releases every
-// hold (a held-back thread may be what it waits for); the spinner's next
-// event gets the lowest priority (as in POS, see pos.h), and the latter
-// re-draws every enabled thread's priority (as the reference implementation
-// does after 1,000 picks of one thread).
+// hold (a held-back thread may be what it waits for); the random priorities
+// treat spinners as strategy/event_priorities.h says, and 1,000 picks of
+// one thread in a row re-draw them (as the reference implementation does).
 // Seed-form tokens name the profile execution ("surwp3"): replaying one
 // runs that execution first.
 #pragma once
@@ -51,6 +50,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "weft/base/rng.h"
+#include "weft/strategy/event_priorities.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {
@@ -87,7 +87,7 @@ class SurwStrategy final : public Strategy {
   uint32_t ordinal(ThreadId thread, const void* object) const;
   bool is_target_access(const RawEvent& e) const;
   void build_profile();
-  void apply_steps_taken(std::span<const ThreadId> enabled);
+  void apply_steps_taken();
   void release_holds();
   ThreadId draw_intended(std::span<const ThreadId> enabled);
 
@@ -99,10 +99,9 @@ class SurwStrategy final : public Strategy {
   // Per execution.
   Rng rng_;
   const Target* target_ = nullptr;
-  std::vector<uint64_t> priority_;   // of each thread's pending event
+  EventPriorities priorities_;       // of each thread's pending event
   std::vector<uint32_t> remaining_;  // target accesses left, by thread
   std::vector<uint8_t> held_back_;   // by thread
-  std::vector<uint8_t> spinning_;    // by thread: lowest priority at the next pick
   bool holding_ = false;             // some thread is held back
   ThreadId intended_ = kNoThread;
   ThreadId last_picked_ = kNoThread;
