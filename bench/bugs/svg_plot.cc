@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -38,7 +39,7 @@ std::string escape(const std::string& text) {
 std::string plot_svg(const PlotData& data, double budget) {
   const int columns = static_cast<int>(data.programs.size());
   const int strategies = static_cast<int>(data.strategies.size());
-  constexpr double kLeft = 70, kTop = 40, kColumn = 46, kHeight = 380, kLabels = 190, kLegend = 150;
+  constexpr double kLeft = 190, kTop = 64, kColumn = 46, kHeight = 380, kLabels = 200, kLegend = 170;
   const double plot_width = kColumn * std::max(columns, 1);
   const double width = kLeft + plot_width + kLegend;
   const double height = kTop + kHeight + kLabels;
@@ -53,7 +54,7 @@ std::string plot_svg(const PlotData& data, double budget) {
       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
       width, height, width, height);
   absl::StrAppendFormat(&svg,
-                        "<text x=\"%.0f\" y=\"14\" font-size=\"13\">Executions to the first bug (mean over the seeds "
+                        "<text x=\"%.0f\" y=\"20\" font-size=\"13\">Executions to the first bug (mean over the seeds "
                         "that found it; log scale)</text>\n",
                         kLeft);
   // Grid and axis: one line per decade.
@@ -62,7 +63,7 @@ std::string plot_svg(const PlotData& data, double budget) {
     absl::StrAppendFormat(&svg, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", kLeft, y,
                           kLeft + plot_width, y);
     absl::StrAppendFormat(&svg, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", kLeft - 6, y + 4,
-                          d == 0 ? "1" : absl::StrCat("1e", d));
+                          absl::StrCat(static_cast<int64_t>(std::llround(std::pow(10.0, d)))));
   }
   absl::StrAppendFormat(&svg,
                         "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#bbb\" "
@@ -70,9 +71,9 @@ std::string plot_svg(const PlotData& data, double budget) {
                         kLeft, not_found_y, kLeft + plot_width, not_found_y);
   absl::StrAppendFormat(&svg, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">none</text>\n", kLeft - 6,
                         not_found_y + 4);
-  absl::StrAppendFormat(&svg,
-                        "<text transform=\"translate(16 %.0f) rotate(-90)\" text-anchor=\"middle\">executions</text>\n",
-                        kTop + kHeight / 2);
+  absl::StrAppendFormat(
+      &svg, "<text transform=\"translate(%.0f %.0f) rotate(-90)\" text-anchor=\"middle\">executions</text>\n",
+      kLeft - 52, kTop + kHeight / 2);
 
   for (int p = 0; p < columns; ++p) {
     const double x0 = kLeft + kColumn * p;
@@ -80,8 +81,8 @@ std::string plot_svg(const PlotData& data, double budget) {
       absl::StrAppendFormat(&svg, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#f4f4f4\"/>\n", x0,
                             kTop - 24, kColumn, kHeight + 24);
     }
-    absl::StrAppendFormat(&svg, "<text transform=\"translate(%.1f %.0f) rotate(55)\">%s</text>\n", x0 + kColumn / 2,
-                          kTop + kHeight + 10, escape(data.programs[p]));
+    absl::StrAppendFormat(&svg, "<text transform=\"translate(%.1f %.0f) rotate(-50)\" text-anchor=\"end\">%s</text>\n",
+                          x0 + kColumn / 2 + 4, kTop + kHeight + 14, escape(data.programs[p]));
     for (int s = 0; s < strategies; ++s) {
       const PlotCell& c = data.cells[p][s];
       const double x = x0 + kColumn * (s + 1) / (strategies + 1);

@@ -16,8 +16,8 @@ struct RawEvent {
   Op op = Op::kStart;
   bool preempted = false;
   // The operation did not take effect: a failed try_lock, CAS, try_acquire,
-  // try_recv, ... (set after the step by Execution::note_failed_attempt).
-  // A failed CAS only read its object.
+  // try_recv, ..., or an atomic RMW that wrote back the value it read (set
+  // after the step by Execution::note_failed_attempt). It only read its object.
   bool failed = false;
   const void* object = nullptr;
   const char* name = nullptr;  // the object's user-given name, if any

@@ -137,7 +137,8 @@ class Execution final : public ExecutionView {
   // answers by demoting it.
   void note_yield() { strategy_->thread_spinning(current_); }
   // The current thread's operation at this step did not take effect (a
-  // failed try_lock, CAS, try_acquire, try_recv, ...): marks the step, and
+  // failed try_lock, CAS, try_acquire, try_recv, ...; an RMW that wrote the
+  // value that was there, which only read it): marks the step, and
   // tells the strategy the thread spins if it failed the same operation on
   // the same object before, with no write to the object by another thread
   // and no write at all by itself in between: it waits for another thread.
@@ -173,6 +174,7 @@ class Execution final : public ExecutionView {
   // ---- for strategies (ExecutionView) --------------------------------------
   const RawEvent& pending(ThreadId thread) const override { return threads_[thread]->pending; }
   std::span<const RawEvent> steps() const override { return trace_; }
+  int threads() const override { return thread_count_; }
 
   // ---- for the explorer ---------------------------------------------------
   const std::optional<Failure>& failure() const { return failure_; }

@@ -20,7 +20,9 @@ void EventPriorities::created(ThreadId t, Rng& rng) {
 }
 
 void EventPriorities::ran(const RawEvent& e, Rng& rng) {
-  if (spinning_[e.thread] && changes_object(e)) spinning_[e.thread] = 0;  // it made progress itself
+  // It made progress itself; waiting again on a condition variable, or
+  // retrying after a wakeup, is how its loop goes round, not progress.
+  if (spinning_[e.thread] && changes_object(e) && e.op != Op::kWait && e.op != Op::kWakeup) spinning_[e.thread] = 0;
   if (spinning_[e.thread]) {
     sink(e.thread);
   } else {
@@ -36,7 +38,7 @@ void EventPriorities::conflict(ThreadId t, const RawEvent& pending, const RawEve
   priority_[t] = rng.next() | kFresh;
 }
 
-void EventPriorities::spinning(ThreadId t) {
+void EventPriorities::mark_spinning(ThreadId t) {
   spinning_[t] = 1;
   sink(t);
 }

@@ -7,14 +7,16 @@
 // priority that nothing re-draws, and starves it. So a thread that shows
 // evidence of spinning (Strategy::thread_spinning) sinks below every fresh
 // draw, each spinner below the previous ones (so spinners take turns), and
-// stays there, event after event, until it changes an object itself or
-// another thread changes the object its pending event reads.
+// stays there, event after event, until it changes an object itself (a
+// condition-variable wait or a wakeup's retry does not count: that is how a
+// waiting loop goes round) or another thread changes the object its pending
+// event reads.
 //
 //   EventPriorities p;
 //   p.begin();
 //   p.created(0, rng);
 //   p.ran(step, rng);                 // for each step taken
-//   p.spinning(t);                    // evidence of spinning
+//   p.mark_spinning(t);               // evidence of spinning
 //   ThreadId next = p.highest(enabled);
 #pragma once
 
@@ -24,6 +26,7 @@
 
 #include "weft/base/event.h"
 #include "weft/base/rng.h"
+#include "weft/strategy/conflict.h"
 
 namespace weft::detail {
 
@@ -38,11 +41,18 @@ class EventPriorities {
   // pending event: a fresh draw. A spinning `t` is re-drawn only if `e`
   // changed the object `t` is about to touch (its wait may be over).
   void conflict(ThreadId t, const RawEvent& pending, const RawEvent& e, Rng& rng);
-  void spinning(ThreadId t);
+  // Another thread's step `e` changed the object `t`'s pending event
+  // touches: if `t` spins, its wait may be over, so it draws again.
+  void woken(ThreadId t, const RawEvent& pending, const RawEvent& e, Rng& rng) {
+    if (spinning_[t] && changes_object(e) && e.object == pending.object) conflict(t, pending, e, rng);
+  }
+  void mark_spinning(ThreadId t);
   // Every enabled thread draws again and stops counting as a spinner.
   void redraw(std::span<const ThreadId> enabled, Rng& rng);
 
   uint64_t priority(ThreadId t) const { return priority_[t]; }
+  // `t` has shown it spins and made no progress since.
+  bool spinning(ThreadId t) const { return spinning_[t] != 0; }
   // The enabled thread with the highest priority for which skip(t) is false;
   // kNoThread if there is none.
   template <typename Skip>

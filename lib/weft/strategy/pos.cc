@@ -25,7 +25,7 @@ void PosStrategy::begin_execution(uint64_t seed, uint64_t index) {
 
 void PosStrategy::thread_created(ThreadId id, ThreadId) { priorities_.created(id, rng_); }
 
-void PosStrategy::thread_spinning(ThreadId id) { priorities_.spinning(id); }
+void PosStrategy::thread_spinning(ThreadId id) { priorities_.mark_spinning(id); }
 
 void PosStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
   const std::span<const RawEvent> steps = view()->steps();

@@ -40,9 +40,14 @@ class ExecutionView {
   // thread woken from blocking it is kWakeup with the object it blocked on
   // (it retries that operation). Defined for every thread created so far.
   virtual const RawEvent& pending(ThreadId thread) const = 0;
-  // The steps taken so far, in order: what a report's interleaving shows.
-  // The step a pick_thread call chooses is appended when that call returns.
+  // The steps taken so far, in order: what a report's interleaving shows,
+  // weft::choose values included (op kChoose). The step a pick_thread call
+  // chooses is appended when that call returns; RawEvent::failed is set on
+  // a step whose operation did not take effect right after it ran.
   virtual std::span<const RawEvent> steps() const = 0;
+  // Threads created so far in this execution (ids 0 .. threads() - 1),
+  // whether enabled, blocked or finished.
+  virtual int threads() const = 0;
 
  protected:
   ~ExecutionView() = default;

@@ -14,6 +14,9 @@ constexpr uint64_t kStream = 0x5a3b5eedULL << 32;
 // waiting for one of them: a held-back one, or one whose event drew a low
 // priority that nothing re-draws (a spin with no conflict and no yield).
 constexpr int kMaxInARow = 1000;
+// Threads held back this many picks are released: the intended thread may be
+// waiting for one of them (a spin that the runtime cannot see as one).
+constexpr int kMaxHeld = 100;
 
 void grow(auto& v, ThreadId id, auto fill) {
   if (v.size() <= static_cast<size_t>(id)) v.resize(id + 1, fill);
@@ -53,6 +56,7 @@ void SurwStrategy::begin_execution(uint64_t seed, uint64_t index) {
   priorities_.begin();
   held_back_.clear();
   holding_ = false;
+  held_for_ = 0;
   intended_ = kNoThread;
   last_picked_ = kNoThread;
   same_in_a_row_ = 0;
@@ -132,13 +136,23 @@ void SurwStrategy::thread_created(ThreadId id, ThreadId parent) {
 }
 
 void SurwStrategy::thread_spinning(ThreadId id) {
-  release_holds();
-  priorities_.spinning(id);
+  priorities_.mark_spinning(id);
+  // The intended thread spins on an object a held-back thread is about to
+  // touch: it waits for that thread, so holding it back would only stall.
+  if (id != intended_ || !holding_) return;
+  const void* waits_on = view()->pending(id).object;
+  for (ThreadId t = 0; t < static_cast<ThreadId>(held_back_.size()); ++t) {
+    if (held_back_[t] && waits_on != nullptr && view()->pending(t).object == waits_on) {
+      release_holds();
+      return;
+    }
+  }
 }
 
 void SurwStrategy::release_holds() {
   if (holding_) std::fill(held_back_.begin(), held_back_.end(), 0);
   holding_ = false;
+  held_for_ = 0;
   intended_ = kNoThread;
 }
 
@@ -153,13 +167,16 @@ bool SurwStrategy::is_target_access(const RawEvent& e) const {
          std::binary_search(target_->keys.begin(), target_->keys.end(), key(e.thread, ordinal(e.thread, e.object)));
 }
 
-void SurwStrategy::apply_steps_taken() {
+void SurwStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
   const std::span<const RawEvent> steps = view()->steps();
   for (; steps_seen_ < steps.size(); ++steps_seen_) {
     const RawEvent& ran = steps[steps_seen_];
     if (ran.op == Op::kChoose) continue;
     priorities_.ran(ran, rng_);  // its next event is a new one
     if (!touches_object(ran)) continue;
+    for (ThreadId t : enabled) {
+      if (t != ran.thread) priorities_.woken(t, view()->pending(t), ran, rng_);
+    }
     if (is_target_access(ran)) {
       if (remaining_[ran.thread] > 0) --remaining_[ran.thread];
       if (ran.thread == intended_) release_holds();
@@ -172,11 +189,11 @@ void SurwStrategy::apply_steps_taken() {
 ThreadId SurwStrategy::draw_intended(std::span<const ThreadId> enabled) {
   uint64_t total = 0;
   for (ThreadId t : enabled) {
-    if (!held_back_[t]) total += remaining_[t];
+    if (!held_back_[t] && !priorities_.spinning(t)) total += remaining_[t];
   }
   uint64_t r = rng_.below(static_cast<uint32_t>(std::min<uint64_t>(total, UINT32_MAX)));
   for (ThreadId t : enabled) {
-    if (held_back_[t] || remaining_[t] == 0) continue;
+    if (held_back_[t] || priorities_.spinning(t) || remaining_[t] == 0) continue;
     if (r < remaining_[t]) return t;
     r -= remaining_[t];
   }
@@ -184,7 +201,7 @@ ThreadId SurwStrategy::draw_intended(std::span<const ThreadId> enabled) {
 }
 
 ThreadId SurwStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) {
-  apply_steps_taken();
+  apply_steps_taken(enabled);
   if (profiling_) return enabled[rng_.below(static_cast<uint32_t>(enabled.size()))];
   ThreadId chosen = kNoThread;
   while (chosen == kNoThread) {
@@ -193,7 +210,10 @@ ThreadId SurwStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) 
       release_holds();
       continue;
     }
-    if (!is_target_access(view()->pending(best))) {
+    // A spinner's accesses are not events of the interleavings sampled: it
+    // repeats them until another thread acts (and its profile count is
+    // inflated by the turns it spun). Scheduled freely, it has sunk.
+    if (!is_target_access(view()->pending(best)) || priorities_.spinning(best)) {
       chosen = best;
       break;
     }
@@ -206,6 +226,8 @@ ThreadId SurwStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) 
       holding_ = true;
     }
   }
+  // Holds that outlast kMaxHeld picks may be what everyone else waits for.
+  if (holding_ && ++held_for_ >= kMaxHeld) release_holds();
   same_in_a_row_ = chosen == last_picked_ ? same_in_a_row_ + 1 : 0;
   last_picked_ = chosen;
   if (same_in_a_row_ >= kMaxInARow) {

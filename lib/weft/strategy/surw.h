@@ -34,11 +34,11 @@
 // across executions by their position among the distinct objects each
 // thread touches (addresses differ between runs, and the seed-form token must
 // replay in any process), and an object qualifies when two threads touch it
-// (the reference implementation asks for half of all threads); a thread that
-// spins, or one picked 1,000 times in a row over others, releases every
-// hold (a held-back thread may be what it waits for); the random priorities
-// treat spinners as strategy/event_priorities.h says, and 1,000 picks of
-// one thread in a row re-draw them (as the reference implementation does).
+// (the reference implementation asks for half of all threads); holds that
+// last 1,000 picks are released (the intended thread may be waiting for a
+// held-back one), the random priorities treat spinners as
+// strategy/event_priorities.h says, and a thread picked 1,000 times in a
+// row re-draws them (as the reference implementation does).
 // Seed-form tokens name the profile execution ("surwp3"): replaying one
 // runs that execution first.
 #pragma once
@@ -87,7 +87,7 @@ class SurwStrategy final : public Strategy {
   uint32_t ordinal(ThreadId thread, const void* object) const;
   bool is_target_access(const RawEvent& e) const;
   void build_profile();
-  void apply_steps_taken();
+  void apply_steps_taken(std::span<const ThreadId> enabled);
   void release_holds();
   ThreadId draw_intended(std::span<const ThreadId> enabled);
 
@@ -103,6 +103,7 @@ class SurwStrategy final : public Strategy {
   std::vector<uint32_t> remaining_;  // target accesses left, by thread
   std::vector<uint8_t> held_back_;   // by thread
   bool holding_ = false;             // some thread is held back
+  int held_for_ = 0;                 // picks since the holds began
   ThreadId intended_ = kNoThread;
   ThreadId last_picked_ = kNoThread;
   int same_in_a_row_ = 0;
