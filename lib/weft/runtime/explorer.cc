@@ -1,5 +1,6 @@
 // weft::explore and weft::replay: the loop over executions, the strategy
 // rotation, and turning a failed execution into a Result.
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -24,8 +25,15 @@ namespace {
 using detail::ScheduleToken;
 using Clock = std::chrono::steady_clock;
 
-absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> make_strategies(absl::string_view spec) {
-  std::vector<std::unique_ptr<detail::Strategy>> out;
+// The strategies an exploration rotates through, one per execution. A
+// strategy named in several places is one instance: it learns from all its
+// executions (PCT's k, SURW's profile), as one strategy given that share.
+struct Rotation {
+  std::vector<std::unique_ptr<detail::Strategy>> owned;
+  std::vector<detail::Strategy*> places;
+};
+
+absl::StatusOr<Rotation> make_rotation(absl::string_view spec) {
   // The default portfolio, chosen from the bug-finding table
   // (docs/bug-finding.md, bench/bugs/bug_table.sh): SURW in four places of
   // six samples the order of the accesses to shared objects uniformly,
@@ -34,10 +42,17 @@ absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> make_strategies(a
   const std::vector<absl::string_view> specs =
       spec == "portfolio" ? std::vector<absl::string_view>{"random", "pct:2", "surw", "surw", "surw", "surw"}
                           : std::vector<absl::string_view>{spec};
+  Rotation out;
+  std::vector<absl::string_view> made;
   for (absl::string_view s : specs) {
-    absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
-    if (!strategy.ok()) return strategy.status();
-    out.push_back(*std::move(strategy));
+    const size_t at = std::find(made.begin(), made.end(), s) - made.begin();
+    if (at == made.size()) {
+      absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
+      if (!strategy.ok()) return strategy.status();
+      out.owned.push_back(*std::move(strategy));
+      made.push_back(s);
+    }
+    out.places.push_back(out.owned[at].get());
   }
   return out;
 }
@@ -167,13 +182,13 @@ Result explore(const Options& options, const std::function<void()>& body) {
     result.error = s;
     return result;
   }
-  absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> strategies = make_strategies(options.strategy);
-  if (!strategies.ok()) {
-    result.error = strategies.status();
+  absl::StatusOr<Rotation> rotation = make_rotation(options.strategy);
+  if (!rotation.ok()) {
+    result.error = rotation.status();
     return result;
   }
   Session session(options, options.spurious_wakeups, options.max_steps);
-  const size_t n = strategies->size();
+  const size_t n = rotation->places.size();
   for (uint64_t i = 0; i < options.iterations; ++i) {
     // Checking the clock every execution would cost more than a short one.
     // The first execution always runs: a budget that ran out during set-up
@@ -181,7 +196,7 @@ Result explore(const Options& options, const std::function<void()>& body) {
     if (options.time_budget.count() > 0 && i > 0 && (i & 63) == 0 && Clock::now() - start >= options.time_budget) {
       break;
     }
-    detail::Strategy& strategy = *(*strategies)[i % n];
+    detail::Strategy& strategy = *rotation->places[i % n];
     ++result.executions;
     if (session.run(body, strategy, options.seed, i)) {
       result.failure = session.execution().take_failure();
