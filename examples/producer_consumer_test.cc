@@ -147,3 +147,9 @@ WEFT_BUG_PROGRAM(spurious_wakeup, {.name = "examples/spurious_wakeup",
                                    .fixed = one_consumer<Recheck::kWhile>,
                                    .kinds = {weft::FailureKind::kAssertion},
                                    .spurious_wakeups = true});
+
+// The stolen wakeup as a WEFT_TEST, for its report (tests/golden/ holds it).
+// Disabled: it fails, as intended; run it with --gtest_also_run_disabled_tests.
+WEFT_TEST_WITH(ProducerConsumer, DISABLED_IfWithTwoConsumers, weft::Options{.iterations = 3000}) {
+  two_consumers<Recheck::kIf>();
+}

@@ -215,3 +215,9 @@ WEFT_BUG_PROGRAM(treiber_aba_chosen, {.name = "examples/treiber_aba_chosen",
                                       .buggy = chosen_operations<TreiberStack>,
                                       .fixed = chosen_operations<TaggedTreiberStack>,
                                       .kinds = {weft::FailureKind::kAssertion}});
+
+// The ABA as a WEFT_TEST, for its report (tests/golden/ holds it). Disabled:
+// it fails, as intended; run it with --gtest_also_run_disabled_tests.
+WEFT_TEST_WITH(TreiberStack, DISABLED_AbaWithRecycledNodes, weft::Options{.iterations = 5000}) {
+  aba_scripts<TreiberStack>();
+}

@@ -56,6 +56,8 @@ ABSL_FLAG(int, jobs, 2, "worker processes");
 ABSL_FLAG(std::string, markdown, "",
           "write the tables into this markdown file (between its generated-section markers)");
 ABSL_FLAG(std::string, svg, "", "write the plot to this SVG file");
+ABSL_FLAG(int64_t, exhaustive_budget, 20000,
+          "executions of dfs:1..3 per fixed twin, and of dfs:3 per buggy program (0: skip the exhaustive search)");
 
 namespace {
 
@@ -74,10 +76,13 @@ constexpr size_t kMessage = 240;
 struct Job {
   bool fixed = false;
   int program = 0;
-  int strategy = 0;
+  int strategy = 0;  // index into the strategies, unless `dfs` names one
   uint64_t seed = 0;
   int64_t iterations = 0;
+  std::string dfs;  // "dfs:<bound>": a bounded exhaustive search
 };
+
+constexpr int kDfsBounds[] = {1, 2, 3};
 
 // Written by a worker, read by the parent: plain data in shared memory.
 struct JobResult {
@@ -85,6 +90,9 @@ struct JobResult {
   int failed = 0;    // the exploration reported a failure (or a race)
   int expected = 0;  // of one of the program's kinds
   int64_t executions = 0;
+  int64_t schedules = 0;  // dfs: distinct schedules
+  int exhausted = 0;      // dfs: every schedule within the bound ran
+  int preemptions = -1;   // dfs: of the schedule that found the bug
   double seconds = 0;
   char message[kMessage] = {};
 };
@@ -114,6 +122,9 @@ JobResult run(const Job& job, const Program& program, const std::string& strateg
     out.failed = 1;
     message = r.races.front().message;
   }
+  out.schedules = static_cast<int64_t>(r.schedules);
+  out.exhausted = r.exhausted ? 1 : 0;
+  if (r.failure) (void)std::sscanf(r.search.c_str(), "bug found in a schedule with %d preemption", &out.preemptions);
   std::snprintf(out.message, sizeof out.message, "%s", message.c_str());
   return out;
 }
@@ -134,7 +145,7 @@ std::vector<JobResult> run_all(const std::vector<Job>& jobs, const std::vector<P
     if (pid == 0) {
       for (size_t i = next->fetch_add(1); i < jobs.size(); i = next->fetch_add(1)) {
         const Job& job = jobs[i];
-        results[i] = run(job, programs[job.program], strategies[job.strategy]);
+        results[i] = run(job, programs[job.program], job.dfs.empty() ? strategies[job.strategy] : job.dfs);
       }
       std::fflush(nullptr);
       _exit(0);
@@ -382,8 +393,8 @@ void write_markdown(const std::string& path, const std::string& generated) {
 
 }  // namespace
 
-constexpr const char* kFlags[] = {"seeds",    "budget", "fixed_executions", "strategies",
-                                  "programs", "jobs",   "markdown",         "svg"};
+constexpr const char* kFlags[] = {"seeds",    "budget", "fixed_executions", "strategies", "programs", "jobs",
+                                  "markdown", "svg",    "exhaustive_budget"};
 
 // --name=value for the flags above, each parsed by its absl flag; anything
 // else stops the program with exit code 2 (absl::ParseCommandLine exits 1).
@@ -422,6 +433,8 @@ int main(int argc, char** argv) {
   if (seed_count < 1) usage_error("--seeds must be at least 1");
   if (budget < 1) usage_error("--budget must be at least 1");
   if (fixed_executions < 0) usage_error("--fixed_executions must not be negative");
+  const int64_t exhaustive_budget = absl::GetFlag(FLAGS_exhaustive_budget);
+  if (exhaustive_budget < 0) usage_error("--exhaustive_budget must not be negative");
   if (workers < 1 || workers > 64) usage_error("--jobs must be in [1, 64]");
   const std::vector<std::string> strategies =
       absl::StrSplit(absl::GetFlag(FLAGS_strategies), ',', absl::SkipWhitespace());
@@ -457,17 +470,34 @@ int main(int argc, char** argv) {
       }
     }
   }
+  if (exhaustive_budget > 0) {
+    for (int p = 0; p < static_cast<int>(programs.size()); ++p) {
+      for (int bound : kDfsBounds) jobs.push_back({true, p, 0, 0, exhaustive_budget, absl::StrCat("dfs:", bound)});
+      jobs.push_back({false, p, 0, 0, exhaustive_budget, "dfs:3"});
+    }
+  }
   const Clock::time_point start = Clock::now();
   const std::vector<JobResult> results = run_all(jobs, programs, strategies, workers);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
 
   std::vector<std::vector<Cell>> cells(programs.size(), std::vector<Cell>(strategies.size()));
   std::vector<std::vector<FixedCell>> fixed(programs.size(), std::vector<FixedCell>(strategies.size()));
+  // Bounded exhaustive search: per program, dfs:1..3 on the fixed twin, dfs:3 on the buggy one.
+  std::vector<std::vector<JobResult>> exhaustive(programs.size());
+  std::vector<JobResult> dfs_buggy(programs.size());
   double cpu = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobResult& r = results[i];
     cpu += r.seconds;
+    if (!j.dfs.empty()) {
+      if (j.fixed) {
+        exhaustive[j.program].push_back(r);
+      } else {
+        dfs_buggy[j.program] = r;
+      }
+      continue;
+    }
     if (j.fixed) {
       FixedCell& f = fixed[j.program][j.strategy];
       f.executions += r.executions;
@@ -528,6 +558,44 @@ int main(int argc, char** argv) {
     absl::StrAppend(&out, "Fixed twins: reports (false positives) in the executions run, per strategy (",
                     fixed_executions, " each, as explorations of ", kFixedChunk, " with seeds ", kFixedSeedBase,
                     "...). Total reports: ", total_reports, ".\n\n", markdown_table(header, frows), "\n");
+  }
+
+  if (exhaustive_budget > 0) {
+    std::vector<std::string> eheader{"program"};
+    for (int bound : kDfsBounds) eheader.push_back(absl::StrCat("fixed twin, dfs:", bound));
+    eheader.push_back("buggy, dfs:3");
+    std::vector<std::vector<std::string>> erows;
+    for (size_t p = 0; p < programs.size(); ++p) {
+      std::vector<std::string> row{absl::StrCat("`", programs[p].name, "`")};
+      for (const JobResult& r : exhaustive[p]) {
+        if (r.failed) {
+          row.push_back(absl::StrCat("**report**: ", r.message));
+        } else if (r.exhausted) {
+          row.push_back(absl::StrCat(r.schedules, " (", r.executions, ")"));
+        } else {
+          row.push_back(absl::StrCat("> ", r.schedules, " (budget)"));
+        }
+      }
+      const JobResult& b = dfs_buggy[p];
+      if (b.failed && b.expected) {
+        row.push_back(absl::StrCat("found in ", b.executions, " executions, ", b.preemptions,
+                                   b.preemptions == 1 ? " preemption" : " preemptions"));
+      } else if (b.failed) {
+        row.push_back(absl::StrCat("another failure: ", b.message));
+      } else {
+        row.push_back(b.exhausted ? "exhausted: not found" : "not found (budget)");
+      }
+      erows.push_back(row);
+    }
+    absl::StrAppend(&out,
+                    "Bounded exhaustive search (`dfs:K`, iterative preemption bounding, no DPOR yet: weft has no "
+                    "partial-order reduction, so the reduction DPOR would give is not measured). Fixed twins: the "
+                    "distinct schedules with at most K preemptions, and in parentheses the executions that ran them "
+                    "(each bound's pass re-runs the lower bounds' schedules); \"> N (budget)\" when ",
+                    exhaustive_budget,
+                    " executions ran out first. Buggy programs: the executions dfs:3 needed to find the bug and the "
+                    "preemptions of that schedule (the fewest any schedule needs).\n\n",
+                    markdown_table(eheader, erows), "\n");
   }
 
   // The portfolio.

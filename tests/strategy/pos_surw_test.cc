@@ -29,6 +29,7 @@ class ScriptedView final : public weft::detail::ExecutionView {
   const RawEvent& pending(ThreadId t) const override { return pending_[t]; }
   std::span<const RawEvent> steps() const override { return steps_; }
   int threads() const override { return static_cast<int>(pending_.size()); }
+  bool blocked(ThreadId) const override { return false; }
 
   void set_pending(ThreadId t, Op op, const void* object) {
     if (pending_.size() <= static_cast<size_t>(t)) pending_.resize(t + 1);

@@ -13,6 +13,7 @@
 #include "weft/detect/happens_before.h"
 #include "weft/detect/lock_order.h"
 #include "weft/explore.h"
+#include "weft/report/describe.h"
 #include "weft/report/render.h"
 #include "weft/report/token.h"
 #include "weft/runtime/execution.h"
@@ -34,13 +35,8 @@ struct Rotation {
 };
 
 absl::StatusOr<Rotation> make_rotation(absl::string_view spec) {
-  // The default portfolio, chosen from the bug-finding table
-  // (docs/bug-finding.md, bench/bugs/bug_table.sh): SURW in four places of
-  // six samples the order of the accesses to shared objects uniformly,
-  // random finds shallow bugs fast, PCT at depth 2 the ones that need a
-  // long run of one thread and one well-placed preemption.
   const std::vector<absl::string_view> specs =
-      spec == "portfolio" ? std::vector<absl::string_view>{"random", "pct:2", "surw", "surw", "surw", "surw"}
+      spec == "portfolio" ? std::vector<absl::string_view>(kPortfolioStrategies.begin(), kPortfolioStrategies.end())
                           : std::vector<absl::string_view>{spec};
   Rotation out;
   std::vector<absl::string_view> made;
@@ -173,6 +169,25 @@ class Session {
   Current current_;
 };
 
+// What a systematic search covered, in Result's fields and one sentence.
+void describe_search(const detail::Strategy& strategy, Result& result) {
+  const std::optional<detail::SearchCoverage> c = strategy.coverage();
+  if (!c) return;
+  result.exhausted = c->exhausted && !result.failure;
+  result.schedules = c->schedules;
+  const auto preemptions = [](int k) { return absl::StrCat(k, k == 1 ? " preemption" : " preemptions"); };
+  if (result.failure) {
+    result.search = absl::StrCat("bug found in a schedule with ", preemptions(c->last_preemptions), ", after ",
+                                 c->schedules, " schedules; every schedule with fewer ran clean");
+  } else if (c->exhausted) {
+    result.search = absl::StrCat("exhausted: no bug with <= ", preemptions(c->bound), " (", c->schedules, " schedules",
+                                 c->complete ? "; no schedule of the program has more" : "", ")");
+  } else {
+    result.search = absl::StrCat("not exhausted: the budget ran out in the pass of ", preemptions(c->reached),
+                                 " (bound ", c->bound, "), after ", c->schedules, " schedules");
+  }
+}
+
 }  // namespace
 
 Result explore(const Options& options, const std::function<void()>& body) {
@@ -197,12 +212,14 @@ Result explore(const Options& options, const std::function<void()>& body) {
       break;
     }
     detail::Strategy& strategy = *rotation->places[i % n];
+    if (strategy.search_done()) break;
     ++result.executions;
     if (session.run(body, strategy, options.seed, i)) {
       result.failure = session.execution().take_failure();
       break;
     }
   }
+  if (n == 1) describe_search(*rotation->places[0], result);
   result.races = session.take_races();
   result.total_steps = session.total_steps();
   result.elapsed = Clock::now() - start;
@@ -239,6 +256,7 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
   effective.detect_races = parsed->detect_races;
   effective.detect_lock_order = parsed->detect_lock_order;
   Session session(effective, parsed->spurious_wakeups, parsed->max_steps);
+  session.execution().set_replayed_decisions(parsed->decisions);
   result.executions = 1;
   // A strategy that learned from an earlier execution of the seed (SURW's
   // profile) needs that execution again first; it ran clean the first time.
@@ -251,17 +269,15 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
   if (failed) {
     result.failure = session.execution().take_failure();
   } else if (!strategy->exhausted()) {
+    const detail::Execution& execution = session.execution();
     Failure f;
-    f.kind = FailureKind::kReplayDiverged;
-    f.message = absl::StrCat("schedule diverged at step ", session.execution().step(),
-                             ": the program finished, but the token records more decisions");
-    f.details = {
-        "the program no longer makes the choices recorded in the token: the code changed, or the body "
-        "depends on something weft does not control (real time, real randomness, an uncontrolled "
-        "std::thread)"};
-    f.step = session.execution().step();
+    detail::set_evidence(f, ReplayDivergence{.step = execution.step(),
+                                             .choice = ReplayDivergence::Choice::kNone,
+                                             .decision = execution.decisions().size(),
+                                             .recorded = parsed->decisions.size()});
+    f.step = execution.step();
     f.token = std::string(absl::StripAsciiWhitespace(token));
-    f.report = absl::StrCat("weft: ", f.message, "\n  ", f.details[0], "\n  token: ", f.token, "\n");
+    f.report = detail::render_brief_report(f);
     result.failure = std::move(f);
   }
   result.races = session.take_races();

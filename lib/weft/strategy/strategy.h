@@ -48,9 +48,22 @@ class ExecutionView {
   // Threads created so far in this execution (ids 0 .. threads() - 1),
   // whether enabled, blocked or finished.
   virtual int threads() const = 0;
+  // Whether `thread` is blocked. An enabled blocked thread is one the
+  // scheduler may wake: by its timeout, or spuriously.
+  virtual bool blocked(ThreadId thread) const = 0;
 
  protected:
   ~ExecutionView() = default;
+};
+
+// What a systematic search (dfs:K) covered so far.
+struct SearchCoverage {
+  int bound = 0;             // the preemption bound asked for (K)
+  int reached = 0;           // the bound of the pass running or last run
+  bool exhausted = false;    // every schedule within `bound` ran
+  bool complete = false;     // ...and no schedule of the program has more preemptions
+  uint64_t schedules = 0;    // distinct schedules run
+  int last_preemptions = 0;  // the preemptions of the last execution
 };
 
 class Strategy {
@@ -95,6 +108,11 @@ class Strategy {
   // this strategy learns from one (SURW profiles the program in its first).
   virtual std::optional<uint64_t> replay_prerequisite() const { return std::nullopt; }
 
+  // Systematic strategies only: true once every schedule within the bound
+  // has run (the explorer then stops), and what the search covered.
+  virtual bool search_done() const { return false; }
+  virtual std::optional<SearchCoverage> coverage() const { return std::nullopt; }
+
   // Why pick_* could not continue (replay strategies only).
   virtual std::string failure() const { return {}; }
   // Replay only: decisions left unused when the execution ended.
@@ -108,7 +126,7 @@ class Strategy {
   const ExecutionView* view_ = nullptr;
 };
 
-// "random", "pct:<d>", "pos", "surw", or a replay_spec() ("pct2k57").
+// "random", "pct:<d>", "pos", "surw", "dfs:<K>", or a replay_spec() ("pct2k57").
 absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec);
 
 }  // namespace weft::detail
