@@ -2,11 +2,12 @@
 # The bug-finding table, one command: builds weft_bug_table and runs every
 # strategy against every buggy program of the corpus (bench/bugs/corpus/)
 # and of examples/, 20 seeds x 10,000 executions, then every fixed twin for
-# 100,000 executions per strategy, on 2 worker processes; writes the tables
+# 100,000 executions per strategy, then dfs:1..3 on every fixed twin and
+# dfs:3 on every buggy program, on 2 worker processes; writes the tables
 # into docs/bug-finding.md (between its generated-section markers) and the
 # plot into docs/bug-finding.svg, and prints how long it took.
 #
-#   bench/bugs/bug_table.sh                          # the full table (about 10 minutes on 2 cores)
+#   bench/bugs/bug_table.sh                          # the full table (about 14 minutes on 2 cores)
 #   bench/bugs/bug_table.sh --fixed_executions=10000 # fewer fixed-twin executions while iterating
 #   bench/bugs/bug_table.sh --programs=corpus/relay  # any weft_bug_table flag is passed on
 set -euo pipefail
