@@ -18,6 +18,7 @@
 #include <weft/weft.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -45,6 +46,8 @@ struct Planted {
   bool cas_reads;  // B reads x with compare_exchange(expected = 0, 0)
 };
 
+constexpr int kMaxNoise = 2;
+
 int read(weft::atomic<int>& x, bool by_cas) {
   if (!by_cas) return x.load();
   int seen = 0;
@@ -58,7 +61,9 @@ int read(weft::atomic<int>& x, bool by_cas) {
 std::function<void()> body(const Planted& p) {
   return [p] {
     weft::atomic<int> x{0, "x"};
-    std::vector<weft::atomic<int>> noise_cells(static_cast<size_t>(p.noise));
+    // An array, not a vector: weft::atomic has virtual functions and no
+    // virtual destructor, so clang rejects std::destroy_at on it.
+    std::array<weft::atomic<int>, kMaxNoise> noise_cells;
     weft::thread a([&] {
       x.store(1);
       if (p.shape != Shape::kBefore) x.store(2);
@@ -85,8 +90,8 @@ std::function<void()> body(const Planted& p) {
       }
     });
     std::vector<weft::thread> noise;
-    for (auto& cell : noise_cells) {
-      noise.emplace_back([&cell] {
+    for (int i = 0; i < p.noise; ++i) {
+      noise.emplace_back([&cell = noise_cells[static_cast<size_t>(i)]] {
         cell.store(1);
         cell.store(2);
       });
@@ -114,6 +119,7 @@ struct Measured {
 };
 
 Measured measure(const Planted& p, int seeds) {
+  EXPECT_LE(p.noise, kMaxNoise) << "body() has cells for kMaxNoise noise threads";
   const int n = 3 + p.noise;  // the body's thread, A, B, the noise threads
   const std::function<void()> program = body(p);
   Measured m;

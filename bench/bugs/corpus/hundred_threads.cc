@@ -14,6 +14,7 @@
 // Fix: write the payload first, then raise the flag.
 #include <weft/weft.h>
 
+#include <array>
 #include <vector>
 
 #include "bugs/program.h"
@@ -24,7 +25,10 @@ constexpr int kWorkers = 97;
 
 template <bool kPayloadFirst>
 void handoff_among_workers() {
-  std::vector<weft::atomic<int>> counters(kWorkers);
+  // An array: a vector would destroy each counter through std::destroy_at,
+  // which clang rejects for weft::atomic (virtual functions, no virtual
+  // destructor).
+  std::array<weft::atomic<int>, kWorkers> counters;
   weft::atomic<int> tally{0, "tally"};
   weft::atomic<int> stage{0, "stage"};
   weft::atomic<int> payload{0, "payload"};

@@ -12,6 +12,8 @@
 // Fix: claim with compare_exchange, which only one thread can win.
 #include <weft/weft.h>
 
+#include <array>
+#include <memory>
 #include <vector>
 
 #include "bugs/program.h"
@@ -22,7 +24,11 @@ constexpr int kSlots = 1000;  // per loader
 
 template <bool kClaimByCas>
 void two_loaders() {
-  std::vector<weft::atomic<int>> table(2 * kSlots);
+  // On the heap (2,000 cells would crowd the fiber's stack), as one array:
+  // a vector would destroy each cell through std::destroy_at, which clang
+  // rejects for weft::atomic (virtual functions, no virtual destructor).
+  const auto cells = std::make_unique<std::array<weft::atomic<int>, 2 * kSlots>>();
+  std::array<weft::atomic<int>, 2 * kSlots>& table = *cells;
   weft::atomic<int> flusher{0, "flusher"};
   weft::atomic<int> flushes{0, "flushes"};
   auto load_then_flush = [&](int me) {
