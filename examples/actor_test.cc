@@ -19,6 +19,7 @@
 #include <optional>
 #include <variant>
 
+#include "bugs/program.h"
 #include "expect_bug.h"
 
 namespace {
@@ -137,6 +138,18 @@ TEST(Actor, FindsSendOnClosedMailbox) {
 WEFT_TEST_WITH(Actor, CloseAfterCallersDrainsEveryDeposit, weft::Options{.iterations = 3000}) {
   deposits_then_shutdown<true>();
 }
+
+// The bug-finding table (docs/bug-finding.md) runs this example's bugs too.
+WEFT_BUG_PROGRAM(actor_get_then_set, {.name = "examples/actor_get_then_set",
+                                      .what = "a get and a set as two messages",
+                                      .buggy = two_callers<add_by_get_then_set>,
+                                      .fixed = two_callers<add_in_one_message>,
+                                      .kinds = {weft::FailureKind::kAssertion}});
+WEFT_BUG_PROGRAM(actor_send_on_closed, {.name = "examples/actor_send_on_closed",
+                                        .what = "the mailbox closed before the callers are done",
+                                        .buggy = deposits_then_shutdown<false>,
+                                        .fixed = deposits_then_shutdown<true>,
+                                        .kinds = {weft::FailureKind::kMisuse}});
 
 // The buggy bodies as WEFT_TESTs, for their reports (tests/golden/ holds
 // them). Disabled: they fail, as intended; run them with

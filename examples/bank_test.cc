@@ -15,6 +15,7 @@
 
 #include <mutex>
 
+#include "bugs/program.h"
 #include "expect_bug.h"
 
 namespace {
@@ -105,6 +106,14 @@ WEFT_TEST_WITH(Bank, MutexKeepsEveryUpdate, weft::Options{.iterations = 5000}) {
 // teller's write, then a stale write); with it on, the same test fails on
 // its first schedule with the data race (see RaceDetectorFlags... above).
 WEFT_TEST_WITH(Bank, DISABLED_LostUpdate, weft::Options{.detect_races = false}) { lost_update(); }
+
+// The bug-finding table (docs/bug-finding.md) runs this example's bug too.
+WEFT_BUG_PROGRAM(bank_lost_update, {.name = "examples/bank_lost_update",
+                                    .what = "two tellers' read-then-write of a balance",
+                                    .buggy = lost_update,
+                                    .fixed = locked_updates,
+                                    .kinds = {weft::FailureKind::kAssertion},
+                                    .detect_races = false});
 
 // The same body with the race detector on: its report names both accesses
 // to the balance. Disabled, like the demo above; tests/golden/ holds its report.

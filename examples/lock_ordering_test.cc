@@ -21,6 +21,7 @@
 #include <array>
 #include <mutex>
 
+#include "bugs/program.h"
 #include "expect_bug.h"
 
 namespace {
@@ -175,6 +176,22 @@ TEST(LockOrdering, FindsPhilosophersDeadlock) {
 WEFT_TEST_WITH(LockOrdering, PhilosophersTakingLowerForkFirstAllEat, weft::Options{.iterations = 3000}) {
   dinner<lower_fork_first>();
 }
+
+// The bug-finding table (docs/bug-finding.md) runs this example's bugs too:
+// the deadlocks themselves (the lock-order detector reports the inversions
+// in the first execution).
+WEFT_BUG_PROGRAM(transfer_deadlock, {.name = "examples/transfer_deadlock",
+                                     .what = "two transfers lock their accounts in opposite orders",
+                                     .buggy = opposite_transfers<transfer_in_argument_order>,
+                                     .fixed = opposite_transfers<transfer_in_id_order>,
+                                     .kinds = {weft::FailureKind::kDeadlock},
+                                     .detect_lock_order = false});
+WEFT_BUG_PROGRAM(philosophers_deadlock, {.name = "examples/philosophers_deadlock",
+                                         .what = "five philosophers each take the left fork first",
+                                         .buggy = dinner<left_then_right>,
+                                         .fixed = dinner<lower_fork_first>,
+                                         .kinds = {weft::FailureKind::kDeadlock},
+                                         .detect_lock_order = false});
 
 // The buggy bodies as WEFT_TESTs, for their reports (tests/golden/ holds
 // them): the inversions with the default options, the deadlocks with the

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <mutex>
 
+#include "bugs/program.h"
 #include "expect_bug.h"
 
 namespace {
@@ -170,6 +171,18 @@ WEFT_TEST_WITH(OptimisticLocking, PessimisticLockingKeepsEveryDeposit, weft::Opt
 WEFT_TEST_WITH(OptimisticLocking, WholeRowCompareExchangeKeepsEveryDeposit, weft::Options{.iterations = 3000}) {
   two_clients<OptimisticStore>();
 }
+
+// The bug-finding table (docs/bug-finding.md) runs this example's bugs too.
+WEFT_BUG_PROGRAM(optimistic_validate_then_write, {.name = "examples/optimistic_validate_then_write",
+                                                  .what = "version check and store as two steps",
+                                                  .buggy = two_clients<ValidateThenWriteStore>,
+                                                  .fixed = two_clients<OptimisticStore>,
+                                                  .kinds = {weft::FailureKind::kAssertion}});
+WEFT_BUG_PROGRAM(optimistic_split_columns, {.name = "examples/optimistic_split_columns",
+                                            .what = "version and balance in separate columns",
+                                            .buggy = two_clients<SplitColumnsStore>,
+                                            .fixed = two_clients<LockedStore>,
+                                            .kinds = {weft::FailureKind::kAssertion}});
 
 // The buggy stores as WEFT_TESTs, for their reports (tests/golden/ holds
 // one). Disabled: they fail, as intended; run them with

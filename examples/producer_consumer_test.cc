@@ -17,6 +17,7 @@
 #include <deque>
 #include <mutex>
 
+#include "bugs/program.h"
 #include "expect_bug.h"
 
 namespace {
@@ -133,6 +134,19 @@ WEFT_TEST_WITH(ProducerConsumer, WhileWithSpuriousWakeupsIsCorrect,
   one_consumer<Recheck::kWhile>();
   two_consumers<Recheck::kWhile>();
 }
+
+// The bug-finding table (docs/bug-finding.md) runs this example's bugs too.
+WEFT_BUG_PROGRAM(stolen_wakeup, {.name = "examples/stolen_wakeup",
+                                 .what = "if instead of while: another consumer takes the item first",
+                                 .buggy = two_consumers<Recheck::kIf>,
+                                 .fixed = two_consumers<Recheck::kWhile>,
+                                 .kinds = {weft::FailureKind::kAssertion}});
+WEFT_BUG_PROGRAM(spurious_wakeup, {.name = "examples/spurious_wakeup",
+                                   .what = "if instead of while: a spurious wakeup",
+                                   .buggy = one_consumer<Recheck::kIf>,
+                                   .fixed = one_consumer<Recheck::kWhile>,
+                                   .kinds = {weft::FailureKind::kAssertion},
+                                   .spurious_wakeups = true});
 
 // The stolen wakeup as a WEFT_TEST, for its report (tests/golden/ holds it).
 // Disabled: it fails, as intended; run it with --gtest_also_run_disabled_tests.

@@ -20,6 +20,7 @@
 #include <memory>
 #include <vector>
 
+#include "bugs/program.h"
 #include "expect_bug.h"
 
 namespace {
@@ -202,6 +203,18 @@ WEFT_TEST_WITH(TreiberStack, TaggedHeadSurvivesAbaScripts, weft::Options{.iterat
 WEFT_TEST_WITH(TreiberStack, TaggedHeadSurvivesChosenOperations, weft::Options{.iterations = 5000}) {
   chosen_operations<TaggedTreiberStack>();
 }
+
+// The bug-finding table (docs/bug-finding.md) runs this example's bugs too.
+WEFT_BUG_PROGRAM(treiber_aba_scripts, {.name = "examples/treiber_aba_scripts",
+                                       .what = "ABA on a recycled node, scripted operations",
+                                       .buggy = aba_scripts<TreiberStack>,
+                                       .fixed = aba_scripts<TaggedTreiberStack>,
+                                       .kinds = {weft::FailureKind::kAssertion}});
+WEFT_BUG_PROGRAM(treiber_aba_chosen, {.name = "examples/treiber_aba_chosen",
+                                      .what = "ABA on a recycled node, operations chosen by weft",
+                                      .buggy = chosen_operations<TreiberStack>,
+                                      .fixed = chosen_operations<TaggedTreiberStack>,
+                                      .kinds = {weft::FailureKind::kAssertion}});
 
 // The ABA as a WEFT_TEST, for its report (tests/golden/ holds it). Disabled:
 // it fails, as intended; run it with --gtest_also_run_disabled_tests.

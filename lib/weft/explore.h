@@ -31,7 +31,10 @@ namespace weft {
 
 struct Options {
   // One of kStrategyForms: "portfolio" (executions rotate through
-  // kPortfolioStrategies), "random", or "pct:<depth>" (depth >= 1).
+  // kPortfolioStrategies; see docs/bug-finding.md), "random", "pct:<depth>"
+  // (depth >= 1), "pos" (partial order sampling), "surw" (selectively
+  // uniform random walk) or "dfs:<bound>" (every schedule with at most
+  // <bound> preemptions, until `iterations` run out; see Result::exhausted).
   std::string strategy = "portfolio";
   uint64_t iterations = 1000;
   uint64_t seed = 0x5eed;
@@ -70,6 +73,15 @@ struct Result {
   std::vector<Failure> races;
   // Not OK when the exploration could not run: bad options or a bad token.
   absl::Status error;
+  // Bounded exhaustive search (dfs:K) only. `exhausted`: every schedule with
+  // at most K preemptions ran, and none failed. `schedules`: the distinct
+  // schedules run (executions also counts the re-runs of each bound's pass).
+  // `search`: one sentence, "exhausted: no bug with <= 2 preemptions (340
+  // schedules)", or what the search covered when a bug or the budget
+  // stopped it. Empty for the sampling strategies.
+  bool exhausted = false;
+  uint64_t schedules = 0;
+  std::string search;
 };
 
 // Runs `body` under `options.iterations` schedules (or until the time

@@ -15,7 +15,7 @@ using weft_test::contains;
 using weft_test::options_with;
 
 TEST(Choose, EveryValueComesUpAcrossExecutionsUnderEveryStrategy) {
-  for (const char* strategy : {"random", "pct:1", "pct:3", "portfolio"}) {
+  for (const char* strategy : {"random", "pct:1", "pct:3", "pos", "surw", "portfolio"}) {
     SCOPED_TRACE(strategy);
     std::set<uint32_t> seen;
     weft::expect_no_bug(options_with(300, strategy), [&seen] {

@@ -32,7 +32,7 @@ void endless_spin_body() {
 }
 
 TEST(Livelock, SpinningForeverIsReportedWithTheSpinningThreads) {
-  for (const char* strategy : {"random", "pct:3"}) {
+  for (const char* strategy : {"random", "pct:3", "pos", "surw"}) {
     SCOPED_TRACE(strategy);
     weft::Options options = options_with(10, strategy);
     options.max_steps = 2000;  // keep the test fast
@@ -159,7 +159,7 @@ TEST_P(SpinLockTerminates, SleepingPoll) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStrategies, SpinLockTerminates,
-                         testing::Values("pct:1", "pct:2", "pct:3", "random", "portfolio"),
+                         testing::Values("pct:1", "pct:2", "pct:3", "random", "pos", "surw", "portfolio"),
                          [](const testing::TestParamInfo<const char*>& info) {
                            std::string name = info.param;
                            for (char& c : name) {

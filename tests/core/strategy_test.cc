@@ -38,7 +38,7 @@ weft::Options without_races(weft::Options o) {
 }
 
 TEST(Strategy, EveryStrategyFindsALostUpdateAndItReplays) {
-  for (const char* strategy : {"random", "pct:2", "pct:3", "pct:10", "portfolio"}) {
+  for (const char* strategy : {"random", "pct:2", "pct:3", "pct:10", "pos", "surw", "portfolio"}) {
     SCOPED_TRACE(strategy);
     const weft::Options options = without_races(options_with(2000, strategy));
     std::optional<weft::Failure> f = weft::expect_bug(options, lost_update_body, {FailureKind::kAssertion});
@@ -105,7 +105,14 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
        {Case{"pct:0", "PCT depth must be an integer in [1, 64]"},
         Case{"pct:65", "PCT depth must be an integer in [1, 64]"}, Case{"pct:-1", "PCT depth"},
         Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"}, Case{"bogus", "unknown strategy 'bogus'"},
-        Case{"", "unknown strategy ''"}, Case{"Random", "expected portfolio, random or pct:<depth>"}}) {
+        Case{"", "unknown strategy ''"},
+        Case{"Random", "expected portfolio, random, pct:<depth>, pos, surw or dfs:<bound> (e.g. pct:3)"},
+        Case{"dfs:x", "the preemption bound must be an integer in [0, 64], e.g. dfs:2"},
+        Case{"dfs", "the preemption bound must be an integer"},
+        Case{"dfs2d1y0", "a dfs seed token lists <decision>x<value> in increasing order"},
+        Case{"pos:1", "unknown strategy 'pos:1'"}, Case{"surw:2", "unknown strategy 'surw:2'"},
+        Case{"surwp", "unknown strategy 'surwp'"}, Case{"surwp-1", "unknown strategy 'surwp-1'"},
+        Case{"SURW", "unknown strategy 'SURW'"}}) {
     SCOPED_TRACE(c.spec);
     int runs = 0;
     const weft::Result r = weft::explore(options_with(10, c.spec), [&runs] { ++runs; });

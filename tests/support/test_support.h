@@ -90,8 +90,7 @@ inline testing::AssertionResult blocked_in(const weft::Failure& f, int thread, s
 // The strategies every "fixed" program must survive on its own (the
 // portfolio only mixes them).
 inline const std::vector<std::string>& all_strategies() {
-  static const std::vector<std::string> strategies(weft::kPortfolioStrategies.begin(),
-                                                   weft::kPortfolioStrategies.end());
+  static const std::vector<std::string> strategies(weft::kSamplingStrategies.begin(), weft::kSamplingStrategies.end());
   return strategies;
 }
 

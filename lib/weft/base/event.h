@@ -15,6 +15,10 @@ struct RawEvent {
   ThreadId thread = 0;
   Op op = Op::kStart;
   bool preempted = false;
+  // The operation did not take effect: a failed try_lock, CAS, try_acquire,
+  // try_recv, ..., or an atomic RMW that wrote back the value it read (set
+  // after the step by Execution::note_failed_attempt). It only read its object.
+  bool failed = false;
   const void* object = nullptr;
   const char* name = nullptr;  // the object's user-given name, if any
   uint64_t value = 0;          // op-specific: the chosen value, the joined thread

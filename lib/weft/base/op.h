@@ -1,5 +1,8 @@
 // The visible operations a thread can perform at a scheduling point. Traces
-// and reports name each step by one of these.
+// and reports name each step by one of these; strategies that reason about
+// which steps conflict ask op_kind() what each one does to its object.
+//
+//   if (op_kind(e.op) == OpKind::kRead) ...  // a load, a weft::var read
 #pragma once
 
 #include <cstdint>
@@ -44,5 +47,62 @@ enum class Op : uint8_t {
 };
 
 const char* op_name(Op op);
+
+// What an operation does to the object it names (RawEvent::object):
+//   kLocal: names no shared object (start, exit, spawn, yield, sleep,
+//           choose, join, detach: thread bookkeeping, ordered by other means);
+//   kRead:  reads the object and changes nothing (load, var read);
+//   kWrite: changes a memory object (store, RMW, CAS, var write);
+//   kSync:  acts on a synchronization object's state (lock, unlock, wait,
+//           notify, semaphore and latch operations, channel operations, a
+//           wakeup retrying the operation the thread blocked in).
+// Two operations conflict when they name the same object and at least one of
+// them is a kWrite or kSync (see strategy/conflict.h). A CAS counts as a
+// write before it runs; one that failed only read (RawEvent::failed).
+enum class OpKind : uint8_t { kLocal, kRead, kWrite, kSync };
+
+constexpr OpKind op_kind(Op op) {
+  switch (op) {
+    case Op::kStart:
+    case Op::kExit:
+    case Op::kSpawn:
+    case Op::kJoin:
+    case Op::kDetach:
+    case Op::kYield:
+    case Op::kSleep:
+    case Op::kChoose:
+      return OpKind::kLocal;
+    case Op::kLoad:
+    case Op::kRead:
+      return OpKind::kRead;
+    case Op::kStore:
+    case Op::kReadModifyWrite:
+    case Op::kCompareExchange:
+    case Op::kWrite:
+      return OpKind::kWrite;
+    case Op::kLock:
+    case Op::kTryLock:
+    case Op::kUnlock:
+    case Op::kLockShared:
+    case Op::kTryLockShared:
+    case Op::kUnlockShared:
+    case Op::kWait:
+    case Op::kNotifyOne:
+    case Op::kNotifyAll:
+    case Op::kAcquire:
+    case Op::kTryAcquire:
+    case Op::kRelease:
+    case Op::kCountDown:
+    case Op::kArriveAndWait:
+    case Op::kSend:
+    case Op::kTrySend:
+    case Op::kReceive:
+    case Op::kTryReceive:
+    case Op::kClose:
+    case Op::kWakeup:
+      return OpKind::kSync;
+  }
+  return OpKind::kLocal;
+}
 
 }  // namespace weft::detail

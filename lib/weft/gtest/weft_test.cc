@@ -109,6 +109,10 @@ void run_test(const char* suite, const char* name, const Options& defaults, cons
   if (!result.error.ok()) {
     FAIL() << "weft could not run the test: " << result.error.message();
   }
+  // A bounded exhaustive search (dfs:K) says what it covered: the
+  // difference between "no bug in these schedules" and "no bug at all
+  // within the bound" is the point of running one.
+  if (!result.search.empty()) std::printf("[ weft     ] %s\n", result.search.c_str());
   if (result.failure) {
     // Point GoogleTest at the failing line of the body, not at this file.
     const Failure& f = *result.failure;

@@ -16,6 +16,7 @@
 #include "weft/report/symbolize.h"
 #include "weft/report/trace.h"
 #include "weft/runtime/sanitizer_fibers.h"
+#include "weft/strategy/conflict.h"
 
 namespace weft::detail {
 
@@ -105,6 +106,7 @@ void Execution::reset() {
 void Execution::run(const std::function<void()>& body, Strategy& strategy, uint64_t index) {
   reset();
   strategy_ = &strategy;
+  strategy.attach(*this);
   index_ = index;
   current_execution_ = this;
   running_ = &main_;
@@ -233,7 +235,7 @@ ThreadId Execution::spawn(ThreadFn&& fn, weft::source_location where) {
     t.stack_bottom = static_cast<char*>(stack.sp) - stack.size;
   }
   runnable_.push_back(id);  // ids only grow: runnable_ stays sorted
-  if (strategy_ != nullptr) strategy_->thread_created(id);
+  if (strategy_ != nullptr) strategy_->thread_created(id, current_);
   if (races_ != nullptr) races_->thread_start(current_, id);
   if (aborting_) {
     // Never runs: the execution is being unwound.
@@ -301,7 +303,7 @@ void Execution::wake_by_scheduler(ThreadId chosen) {
   t.wake_reason = timed_out ? WakeReason::kTimedOut : WakeReason::kSpurious;
   // A spurious wakeup is followed by a re-check and a new wait, like a
   // spin: demote the thread, or PCT picks it again forever.
-  if (!timed_out && strategy_ != nullptr) strategy_->thread_yielded(chosen);
+  if (!timed_out && strategy_ != nullptr) strategy_->thread_spinning(chosen);
 }
 
 Execution::Thread* Execution::livelock() {
@@ -344,7 +346,7 @@ inline void Execution::point_inline(Op op, const void* object, const char* name,
     abort_point(cancel);
     return;
   }
-  running_->pending = RawEvent{current_, op, false, object, name, value, where, pc};
+  running_->pending = RawEvent{current_, op, false, false, object, name, value, where, pc};
   Thread* next = pick_next_inline();
   if (next != running_) switch_to(*next);
   if (aborting_) [[unlikely]]
@@ -359,6 +361,34 @@ void Execution::point(Op op, const void* object, const char* name, weft::source_
 void Execution::yield_point(weft::source_location where) {
   note_yield();
   point_inline(Op::kYield, nullptr, nullptr, where, Cancel::kCancellable, 0, nullptr);
+}
+
+void Execution::note_failed_attempt() {
+  // The attempt is the last step: the thread runs its operation right after
+  // its scheduling point, before anyone else's.
+  if (aborting_ || trace_.empty() || trace_.back().thread != current_) return;
+  RawEvent& attempt = trace_.back();
+  attempt.failed = true;
+  if (repeats_failed_attempt(attempt)) strategy_->thread_spinning(current_);
+}
+
+bool Execution::repeats_failed_attempt(const RawEvent& attempt) const {
+  // Under PCT a spinner runs alone, so its attempts are close; further back
+  // than this, treat the attempt as a first one (and keep the cost bounded).
+  constexpr size_t kLookBack = 512;
+  const size_t last = trace_.size() - 1;
+  const size_t stop = last > kLookBack ? last - kLookBack : 0;
+  for (size_t i = last; i-- > stop;) {
+    const RawEvent& e = trace_[i];
+    const bool wrote = changes_object(e);
+    if (e.thread == attempt.thread) {
+      if (e.object == attempt.object && e.op == attempt.op && e.failed) return true;
+      if (wrote) return false;  // the thread changed something itself: progress, not a spin
+    } else if (e.object == attempt.object && wrote) {
+      return false;  // another thread changed the object: the next attempt may succeed
+    }
+  }
+  return false;
 }
 
 void Execution::abort_point(Cancel cancel) {
@@ -426,7 +456,7 @@ uint32_t Execution::choose(uint32_t n, weft::source_location where) {
     return 0;
   }
   decisions_.push_back(value);
-  trace_.push_back(RawEvent{current_, Op::kChoose, false, nullptr, nullptr, value, where});
+  trace_.push_back(RawEvent{current_, Op::kChoose, false, false, nullptr, nullptr, value, where});
   ++steps_;
   return value;
 }

@@ -75,7 +75,7 @@ struct ExecutionConfig {
   std::size_t stack_size = 256 * 1024;
 };
 
-class Execution {
+class Execution final : public ExecutionView {
  public:
   Execution(const ExecutionConfig& config, StackPool& stacks);
   ~Execution();
@@ -137,8 +137,18 @@ class Execution {
   // A controlled nondeterministic choice in [0, n), recorded like a switch.
   uint32_t choose(uint32_t n, weft::source_location where);
 
-  // The current thread yields (yield, sleep, failed try_lock): PCT demotes it.
-  void note_yield() { strategy_->thread_yielded(current_); }
+  // The current thread yields or sleeps: evidence of a spin loop, which PCT
+  // answers by demoting it.
+  void note_yield() { strategy_->thread_spinning(current_); }
+  // The current thread's operation at this step did not take effect (a
+  // failed try_lock, CAS, try_acquire, try_recv, ...; an RMW that wrote the
+  // value that was there, which only read it): marks the step, and
+  // tells the strategy the thread spins if it failed the same operation on
+  // the same object before, with no write to the object by another thread
+  // and no write at all by itself in between: it waits for another thread.
+  // A single failure is no evidence: a CAS that reads a value
+  // (compare_exchange(expected = 0, 0)) fails without any loop around it.
+  void note_failed_attempt();
 
   bool spurious_wakeups() const { return config_.spurious_wakeups; }
   bool aborting() const { return aborting_; }
@@ -161,6 +171,12 @@ class Execution {
 
   // The label the interleaving gives `object` ("balance", "var#2"), or "".
   std::string object_label(const void* object) const;
+
+  // ---- for strategies (ExecutionView) --------------------------------------
+  const RawEvent& pending(ThreadId thread) const override { return threads_[thread]->pending; }
+  std::span<const RawEvent> steps() const override { return trace_; }
+  int threads() const override { return thread_count_; }
+  bool blocked(ThreadId thread) const override { return threads_[thread]->status == Status::kBlocked; }
 
   // ---- for the explorer ---------------------------------------------------
   const std::optional<Failure>& failure() const { return failure_; }
@@ -246,6 +262,7 @@ class Execution {
   void record_failure(Evidence evidence, const weft::source_location* where, std::vector<uint64_t> highlight_steps);
   Failure make_failure(Evidence evidence, const weft::source_location* where,
                        std::vector<uint64_t> highlight_steps) const;
+  bool repeats_failed_attempt(const RawEvent& attempt) const;
   void record_deadlock();
   void record_livelock();
 

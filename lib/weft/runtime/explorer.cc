@@ -1,7 +1,9 @@
 // weft::explore and weft::replay: the loop over executions, the strategy
 // rotation, and turning a failed execution into a Result.
+#include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -24,15 +26,29 @@ namespace {
 using detail::ScheduleToken;
 using Clock = std::chrono::steady_clock;
 
-absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> make_strategies(absl::string_view spec) {
-  std::vector<std::unique_ptr<detail::Strategy>> out;
+// The strategies an exploration rotates through, one per execution. A
+// strategy named in several places is one instance: it learns from all its
+// executions (PCT's k, SURW's profile), as one strategy given that share.
+struct Rotation {
+  std::vector<std::unique_ptr<detail::Strategy>> owned;
+  std::vector<detail::Strategy*> places;
+};
+
+absl::StatusOr<Rotation> make_rotation(absl::string_view spec) {
   const std::vector<absl::string_view> specs =
       spec == "portfolio" ? std::vector<absl::string_view>(kPortfolioStrategies.begin(), kPortfolioStrategies.end())
                           : std::vector<absl::string_view>{spec};
+  Rotation out;
+  std::vector<absl::string_view> made;
   for (absl::string_view s : specs) {
-    absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
-    if (!strategy.ok()) return strategy.status();
-    out.push_back(*std::move(strategy));
+    const size_t at = std::find(made.begin(), made.end(), s) - made.begin();
+    if (at == made.size()) {
+      absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
+      if (!strategy.ok()) return strategy.status();
+      out.owned.push_back(*std::move(strategy));
+      made.push_back(s);
+    }
+    out.places.push_back(out.owned[at].get());
   }
   return out;
 }
@@ -153,6 +169,25 @@ class Session {
   Current current_;
 };
 
+// What a systematic search covered, in Result's fields and one sentence.
+void describe_search(const detail::Strategy& strategy, Result& result) {
+  const std::optional<detail::SearchCoverage> c = strategy.coverage();
+  if (!c) return;
+  result.exhausted = c->exhausted && !result.failure;
+  result.schedules = c->schedules;
+  const auto preemptions = [](int k) { return absl::StrCat(k, k == 1 ? " preemption" : " preemptions"); };
+  if (result.failure) {
+    result.search = absl::StrCat("bug found in a schedule with ", preemptions(c->last_preemptions), ", after ",
+                                 c->schedules, " schedules; every schedule with fewer ran clean");
+  } else if (c->exhausted) {
+    result.search = absl::StrCat("exhausted: no bug with <= ", preemptions(c->bound), " (", c->schedules, " schedules",
+                                 c->complete ? "; no schedule of the program has more" : "", ")");
+  } else {
+    result.search = absl::StrCat("not exhausted: the budget ran out in the pass of ", preemptions(c->reached),
+                                 " (bound ", c->bound, "), after ", c->schedules, " schedules");
+  }
+}
+
 }  // namespace
 
 Result explore(const Options& options, const std::function<void()>& body) {
@@ -162,13 +197,13 @@ Result explore(const Options& options, const std::function<void()>& body) {
     result.error = s;
     return result;
   }
-  absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> strategies = make_strategies(options.strategy);
-  if (!strategies.ok()) {
-    result.error = strategies.status();
+  absl::StatusOr<Rotation> rotation = make_rotation(options.strategy);
+  if (!rotation.ok()) {
+    result.error = rotation.status();
     return result;
   }
   Session session(options, options.spurious_wakeups, options.max_steps);
-  const size_t n = strategies->size();
+  const size_t n = rotation->places.size();
   for (uint64_t i = 0; i < options.iterations; ++i) {
     // Checking the clock every execution would cost more than a short one.
     // The first execution always runs: a budget that ran out during set-up
@@ -176,13 +211,15 @@ Result explore(const Options& options, const std::function<void()>& body) {
     if (options.time_budget.count() > 0 && i > 0 && (i & 63) == 0 && Clock::now() - start >= options.time_budget) {
       break;
     }
-    detail::Strategy& strategy = *(*strategies)[i % n];
+    detail::Strategy& strategy = *rotation->places[i % n];
+    if (strategy.search_done()) break;
     ++result.executions;
     if (session.run(body, strategy, options.seed, i)) {
       result.failure = session.execution().take_failure();
       break;
     }
   }
+  if (n == 1) describe_search(*rotation->places[0], result);
   result.races = session.take_races();
   result.total_steps = session.total_steps();
   result.elapsed = Clock::now() - start;
@@ -221,6 +258,13 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
   Session session(effective, parsed->spurious_wakeups, parsed->max_steps);
   session.execution().set_replayed_decisions(parsed->decisions);
   result.executions = 1;
+  // A strategy that learned from an earlier execution of the seed (SURW's
+  // profile) needs that execution again first; it ran clean the first time.
+  if (const std::optional<uint64_t> first = strategy->replay_prerequisite();
+      first && parsed->form == ScheduleToken::Form::kSeed && *first != parsed->execution) {
+    session.run(body, *strategy, parsed->seed, *first);
+    session.take_races();  // its races, if any, are not the replayed execution's
+  }
   const bool failed = session.run(body, *strategy, parsed->seed, parsed->execution, absl::StripAsciiWhitespace(token));
   if (failed) {
     result.failure = session.execution().take_failure();

@@ -1,10 +1,17 @@
-// Parses strategy names ("random", "pct:3") and seed-token specs ("pct3k57").
+// Parses strategy names ("random", "pct:3", "pos", "surw", "dfs:2") and
+// seed-token specs ("pct3k57", "surwp4", "dfs2d3x1").
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "weft/base/strategy_names.h"
+#include "weft/strategy/dfs.h"
 #include "weft/strategy/pct.h"
+#include "weft/strategy/pos.h"
 #include "weft/strategy/random.h"
 #include "weft/strategy/strategy.h"
+#include "weft/strategy/surw.h"
 
 namespace weft::detail {
 namespace {
@@ -24,7 +31,14 @@ absl::StatusOr<int> parse_depth(absl::string_view text, absl::string_view spec) 
 
 absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec) {
   if (spec == "random") return std::make_unique<RandomStrategy>();
+  if (spec == "pos") return std::make_unique<PosStrategy>();
+  if (spec == "surw") return std::make_unique<SurwStrategy>();
   absl::string_view rest = spec;
+  if (absl::StartsWith(spec, "dfs")) {
+    absl::StatusOr<std::unique_ptr<DfsStrategy>> dfs = DfsStrategy::parse(spec);
+    if (!dfs.ok()) return dfs.status();
+    return *std::move(dfs);
+  }
   if (absl::ConsumePrefix(&rest, "pct:")) {
     absl::StatusOr<int> depth = parse_depth(rest, spec);
     if (!depth.ok()) return depth.status();
@@ -41,8 +55,15 @@ absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec) 
       return std::make_unique<PctStrategy>(*depth, estimate);
     }
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown strategy '", spec, "': expected portfolio, random or pct:<depth> (e.g. pct:3)"));
+  // Seed-token form: surwp<the execution that profiled the program>.
+  uint64_t profile = 0;
+  if (absl::ConsumePrefix(&rest, "surwp") && absl::SimpleAtoi(rest, &profile)) {
+    return std::make_unique<SurwStrategy>(profile);
+  }
+  const auto last = kStrategyForms.end() - 1;
+  return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", spec, "': expected ",
+                                                 absl::StrJoin(kStrategyForms.begin(), last, ", "), " or ", *last,
+                                                 " (e.g. pct:3)"));
 }
 
 }  // namespace weft::detail

@@ -34,17 +34,22 @@ void PctStrategy::begin_execution(uint64_t seed, uint64_t index) {
 }
 
 void PctStrategy::end_execution(uint64_t choice_points) {
-  if (learn_) next_estimate_ = std::max(next_estimate_, std::max<uint64_t>(choice_points, 1));
+  // The guess is only for the first execution: after it, k is the largest
+  // number of choice points seen. Change points past the real length are
+  // wasted, so a guess above it would cost a factor k_guess / k per level.
+  if (!learn_) return;
+  longest_ = std::max(longest_, std::max<uint64_t>(choice_points, 1));
+  next_estimate_ = longest_;
 }
 
-void PctStrategy::thread_created(ThreadId id) {
+void PctStrategy::thread_created(ThreadId id, ThreadId) {
   if (priority_.size() <= static_cast<size_t>(id)) priority_.resize(id + 1, 0);
   // Initial priorities sit above every change-point priority (< depth_).
   // 31 random bits make ties negligible; ties break towards the lower id.
   priority_[id] = depth_ + static_cast<int64_t>(rng_.next() >> 33);
 }
 
-void PctStrategy::thread_yielded(ThreadId id) {
+void PctStrategy::thread_spinning(ThreadId id) {
   if (static_cast<size_t>(id) < priority_.size()) priority_[id] = lowest_--;
 }
 

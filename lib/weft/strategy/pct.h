@@ -6,12 +6,18 @@
 // execution is expected to have, each drop the running thread's priority
 // below every initial one. A bug of depth d is then found with probability at
 // least 1/(n k^(d-1)) per execution. k is learned: the largest number of
-// choice points seen so far in this exploration. Steps are counted only where
-// two or more threads are enabled, so k reflects real choices.
+// choice points seen so far in this exploration (kInitialEstimate for the
+// first execution). Steps are counted only where two or more threads are
+// enabled, so k reflects real choices.
 //
-// Spin loops: a thread that yields, sleeps or fails a try_lock is demoted to
-// the lowest priority, so a spinning high-priority thread cannot starve the
-// thread it waits for (PCT without this hangs on the first spin loop).
+// Spin loops: a thread that shows evidence of spinning (it yields, sleeps,
+// or fails the same try_lock / CAS / try_acquire / try_recv twice on an
+// object nobody else changed in between; see Execution::note_failed_attempt)
+// is demoted to the lowest priority, so a spinning high-priority thread
+// cannot starve the thread it waits for (PCT without this hangs on the first
+// spin loop). Nothing else demotes: a demotion is a priority change the
+// guarantee above does not count, so a CAS that merely reads a value must not
+// cause one.
 #pragma once
 
 #include <string>
@@ -31,8 +37,8 @@ class PctStrategy final : public Strategy {
 
   void begin_execution(uint64_t seed, uint64_t index) override;
   void end_execution(uint64_t choice_points) override;
-  void thread_created(ThreadId id) override;
-  void thread_yielded(ThreadId id) override;
+  void thread_created(ThreadId id, ThreadId parent) override;
+  void thread_spinning(ThreadId id) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
   std::string name() const override;
@@ -45,6 +51,7 @@ class PctStrategy final : public Strategy {
   bool learn_;
   uint64_t estimate_;       // k used by the current execution
   uint64_t next_estimate_;  // k for the next execution
+  uint64_t longest_ = 0;    // the most choice points an execution had so far
   Rng rng_;
   std::vector<int64_t> priority_;        // by thread id; higher runs first
   std::vector<uint64_t> change_points_;  // sorted, in [1, k]

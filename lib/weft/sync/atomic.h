@@ -175,6 +175,9 @@ class atomic : private detail::Waitable {
     detail::atomic_sync(detail::AtomicEffect::kReadModifyWrite, order, clock_);
     const T old = value_;
     value_ = next(old);
+    // An exchange(true) on a taken flag, a fetch_add(0): it changed nothing,
+    // so it only read (a spin of them is a spin of reads).
+    if (std::memcmp(&value_, &old, sizeof(T)) == 0) detail::Execution::get().note_failed_attempt();
     return old;
   }
 
@@ -182,13 +185,16 @@ class atomic : private detail::Waitable {
     detail::atomic_point(detail::Op::kCompareExchange, this, name_, where);
     if (std::memcmp(&value_, &expected, sizeof(T)) == 0) {
       detail::atomic_sync(detail::AtomicEffect::kReadModifyWrite, success, clock_);
+      // compare_exchange(expected = 0, 0) on a 0 writes what was there: a read.
+      if (std::memcmp(&value_, &desired, sizeof(T)) == 0) detail::Execution::get().note_failed_attempt();
       value_ = desired;
       return true;
     }
     detail::atomic_sync(detail::AtomicEffect::kLoad, failure, clock_);
     expected = value_;
-    // A failed CAS usually sits in a retry loop: let PCT demote the spinner.
-    detail::Execution::get().note_yield();
+    // Only a repeated failure is a spin (the runtime checks): a failed CAS is
+    // also how some code reads a value, compare_exchange(expected = 0, 0).
+    detail::Execution::get().note_failed_attempt();
     return false;
   }
 

@@ -60,7 +60,7 @@ class channel final : private detail::Waitable {
     if (!check_open(ex, where)) return false;
     // Unbuffered try_send succeeds only if a receiver is already waiting.
     if (!has_room() || (capacity_ == 0 && receivers_waiting_ == 0)) {
-      ex.note_yield();
+      ex.note_failed_attempt();
       return false;
     }
     push(ex, std::move(value));
@@ -91,7 +91,7 @@ class channel final : private detail::Waitable {
       if (closed_) {
         if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), close_clock_);
       } else {
-        ex.note_yield();
+        ex.note_failed_attempt();
       }
       return std::nullopt;
     }

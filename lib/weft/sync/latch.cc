@@ -31,7 +31,7 @@ bool latch::try_wait(weft::source_location where) const noexcept {
   Execution& ex = Execution::get();
   ex.point(Op::kArriveAndWait, this, name_, where, Cancel::kNonCancellable);
   if (count_ != 0) {
-    ex.note_yield();
+    ex.note_failed_attempt();
     return false;
   }
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), clock_);

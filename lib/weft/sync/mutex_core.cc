@@ -80,8 +80,8 @@ bool MutexCore::try_lock(weft::source_location where, const void* pc) {
     ++depth_;
     return true;
   }
-  // A failed try_lock is how spin loops wait: let PCT demote the spinner.
-  ex.note_yield();
+  // How spin loops wait: repeated, it gets the spinner demoted under PCT.
+  ex.note_failed_attempt();
   return false;
 }
 

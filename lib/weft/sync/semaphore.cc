@@ -29,7 +29,7 @@ bool SemaphoreCore::try_acquire(weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kTryAcquire, this, name_, where);
   if (count_ == 0) {
-    ex.note_yield();
+    ex.note_failed_attempt();
     return false;
   }
   --count_;

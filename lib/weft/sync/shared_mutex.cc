@@ -65,7 +65,7 @@ bool shared_mutex::try_lock(weft::source_location where) {
   const void* pc = __builtin_return_address(0);
   ex.point(Op::kTryLock, this, name_, where, Cancel::kCancellable, 0, pc);
   if (writer_ != kNoThread || !readers_.empty()) {
-    ex.note_yield();
+    ex.note_failed_attempt();
     return false;
   }
   writer_ = ex.current();
@@ -118,7 +118,7 @@ bool shared_mutex::try_lock_shared(weft::source_location where) {
   const void* pc = __builtin_return_address(0);
   ex.point(Op::kTryLockShared, this, name_, where, Cancel::kCancellable, 0, pc);
   if (writer_ != kNoThread) {
-    ex.note_yield();
+    ex.note_failed_attempt();
     return false;
   }
   readers_.push_back(ex.current());

@@ -1,0 +1,28 @@
+// Which steps conflict: the relation POS resets priorities along, SURW
+// profiles shared objects with, and a partial-order reduction would commute
+// by. Two steps conflict when they name the same object and at least one of
+// them changes it (op_kind in base/op.h); swapping two steps that do not
+// conflict leaves every thread seeing the same values.
+//
+//   if (conflicting(view.pending(a), view.pending(b))) ...
+#pragma once
+
+#include "weft/base/event.h"
+#include "weft/base/op.h"
+
+namespace weft::detail {
+
+// The step names an object it acts on (not thread bookkeeping).
+inline bool touches_object(const RawEvent& e) { return e.object != nullptr && op_kind(e.op) != OpKind::kLocal; }
+
+// The step changes its object (or may: a pending CAS has not failed yet).
+inline bool changes_object(const RawEvent& e) {
+  const OpKind kind = op_kind(e.op);
+  return !e.failed && (kind == OpKind::kWrite || kind == OpKind::kSync);
+}
+
+inline bool conflicting(const RawEvent& a, const RawEvent& b) {
+  return a.object == b.object && touches_object(a) && touches_object(b) && (changes_object(a) || changes_object(b));
+}
+
+}  // namespace weft::detail

@@ -1,0 +1,113 @@
+// dfs:K: bounded exhaustive search with iterative preemption bounding
+// (Musuvathi and Qadeer, "Iterative context bounding", PLDI 2007; CHESS).
+//
+// Every execution follows a path through the tree of the program's choices:
+// at each scheduling point with two or more enabled threads, which runs; at
+// each weft::choose(n) (condition-variable wakeups included), which value.
+// Depth-first, the search runs every path whose number of preemptions is at
+// most the bound, first for bound 0, then 1, ..., then K, so the first bug it
+// finds is one with the fewest preemptions. A path is its deviations from a
+// default: at a thread point the running thread goes on; when it cannot (it
+// blocked, finished, or spins), the next thread in turn. Taking another
+// thread than a running one is a preemption and costs 1; so do two choices
+// that the default avoids on purpose: running a thread again right after it
+// showed evidence of spinning (a yield, a sleep, a repeated failed CAS: each
+// such re-run is bounded by K, so a spin loop cannot make a path endless),
+// and waking a blocked thread by its timeout (virtual time jumps) while
+// another can run. Values of choose() and switches where the running thread
+// cannot go on are free. A program whose choices are not all under weft's
+// control (real time, real randomness) makes paths that do not repeat: at a
+// point whose options differ from the recorded ones the search drops the
+// rest of the recorded path and goes on from there (it may then miss
+// schedules; weft::replay of a token reports such a program).
+//
+// The search keeps only the current path (each point's options and which
+// was taken), so memory grows with the length of one execution, not with the
+// number of schedules. Each bound's pass re-runs the schedules of the lower
+// bounds to reach their new deviations (their count is Result::executions;
+// the distinct schedules are Result::schedules).
+//
+// Seed tokens: "dfs<K>d<i>x<v>.<i>x<v>..." lists the deviations of one
+// execution (decision index i took value v), so it replays alone.
+//
+//   std::unique_ptr<Strategy> s = make_strategy("dfs:2").value();
+//   while (!s->search_done()) { run one execution with s; }
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "weft/strategy/strategy.h"
+
+namespace weft::detail {
+
+class DfsStrategy final : public Strategy {
+ public:
+  // One decision the path took against its default.
+  struct Deviation {
+    uint64_t decision = 0;  // index among the execution's decisions
+    uint32_t value = 0;     // the thread id or the choose() value taken
+  };
+
+  // The search, up to `bound` preemptions.
+  explicit DfsStrategy(int bound);
+  // One execution: the defaults but for `deviations` (a seed token).
+  DfsStrategy(int bound, std::vector<Deviation> deviations);
+
+  // "dfs:K" -> K, "dfs<K>d..." -> the one execution; other text: not ok.
+  static absl::StatusOr<std::unique_ptr<DfsStrategy>> parse(absl::string_view spec);
+
+  void begin_execution(uint64_t seed, uint64_t index) override;
+  void end_execution(uint64_t choice_points) override;
+  void thread_spinning(ThreadId id) override;
+  ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
+  uint32_t pick_value(uint32_t n) override;
+  std::string name() const override;
+  std::string replay_spec() const override;
+  bool search_done() const override { return done_; }
+  std::optional<SearchCoverage> coverage() const override;
+
+  // The preemptions of the last execution's path.
+  int last_preemptions() const { return last_cost_; }
+
+ private:
+  // A point of the current path: its options in order (the default first),
+  // what each costs, and which one this execution takes.
+  struct Point {
+    std::vector<uint32_t> options;  // thread ids; empty for choose(n)
+    std::vector<uint8_t> costs;     // empty for choose(n): all free
+    uint32_t values = 0;            // n, for choose(n)
+    uint32_t taken = 0;             // index into options (or the value)
+    int cost_before = 0;            // preemptions on the path before it
+    size_t count() const { return options.empty() ? values : options.size(); }
+    uint32_t value(uint32_t i) const { return options.empty() ? i : options[i]; }
+    int cost(uint32_t i) const { return costs.empty() ? 0 : costs[i]; }
+  };
+
+  // The point at the current decision: the recorded one if the program
+  // offers the same options, else `fresh` (taking its default, or the
+  // deviation a fixed replay names) in place of the rest of the path.
+  Point* enter(Point fresh);
+  // Moves the path to its next schedule within the bound; false when none.
+  bool advance();
+  int rank(ThreadId t) const;
+
+  int max_bound_;
+  int bound_ = 0;  // the pass running now: 0 .. max_bound_
+  std::vector<Point> path_;
+  size_t next_ = 0;  // the decision being made
+  int cost_ = 0;     // preemptions so far in this execution
+  int last_cost_ = 0;
+  std::vector<bool> spinning_;  // since it last ran at a choice point
+  bool pruned_ = false;         // this pass left out a schedule over its bound
+  bool done_ = false;           // every pass ran
+  bool complete_ = false;       // ...and the last left nothing out
+  bool fixed_ = false;          // replaying one execution
+  std::vector<Deviation> deviations_;
+  uint64_t schedules_ = 0;
+};
+
+}  // namespace weft::detail
