@@ -37,6 +37,15 @@ struct Reductions {
   // Memo keys cover only the operations between two quiescent points (times
   // where no operation is pending), which keeps them short on long histories.
   bool cut_quiescent = true;
+  // An operation with an unknown outcome is linearized only where the next
+  // operation depends on it: not right before one that overwrites its effect
+  // or could as well go first.
+  bool optional_where_it_matters = true;
+  // The candidate orders searched side by side, sharing failed nodes; the
+  // first verdict wins (see Order in detail/search.h). Not reductions, but
+  // like them they never change the verdict. With both off, required-first.
+  bool search_required_first = true;
+  bool search_in_call_order = true;
 };
 
 struct CheckOptions {
