@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of weft from Debian 12 packages.
 # Safe to run again: it installs only what is missing.
+#   ci/setup.sh           what the build and the tests need
+#   ci/setup.sh --bench   also what the benchmarks against peers need (Go, to
+#                         build porcupine for bench/lin/compare_porcupine.sh)
 set -euo pipefail
 
 packages=(
@@ -8,6 +11,7 @@ packages=(
   libboost-context1.81-dev libboost-json1.81-dev
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
+[ "${1:-}" = --bench ] && packages+=(golang-go)
 
 missing=()
 for p in "${packages[@]}"; do

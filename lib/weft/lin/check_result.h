@@ -8,6 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,21 +51,35 @@ struct Reductions {
   bool search_in_call_order = true;
 };
 
+struct CheckResult;
+
 struct CheckOptions {
   // The search gives up with Verdict::kUnknown after this long.
   absl::Duration time_limit = absl::InfiniteDuration();
   // On a violation, also compute the smallest failing sub-history and the
   // longest linearizable prefix (more searches, bounded by explain_time_limit).
   bool explain = true;
-  absl::Duration explain_time_limit = absl::Seconds(5);
+  // The explanation's own time budget, on top of the verdict's; unset: the
+  // larger of 100 ms and the time the verdict took. What it found by then is
+  // reported, marked as perhaps not the smallest or longest.
+  std::optional<absl::Duration> explain_time_limit;
+  // Called once the verdict is known, before the explanation starts, e.g. to
+  // print it at once. The result has no explanation yet.
+  std::function<void(const CheckResult&)> on_verdict;
   Reductions reductions;
 };
 
 struct CheckStats {
-  std::uint64_t steps = 0;  // calls of the model's step functions
-  std::uint64_t nodes = 0;  // search nodes entered
-  std::size_t parts = 0;    // independent parts checked
-  absl::Duration elapsed;   // verdict only, explanation excluded
+  std::uint64_t steps = 0;         // calls of the model's step functions
+  std::uint64_t nodes = 0;         // search nodes entered
+  std::size_t parts = 0;           // independent parts checked
+  std::size_t parts_decided = 0;   // of those, parts whose verdict was found
+  absl::Duration elapsed;          // verdict only, explanation excluded
+  absl::Duration explain_elapsed;  // the explanation
+  // Verdict unknown: how far the search got in the undecided parts: the
+  // earliest, over those parts, of the furthest return time up to which it
+  // had linearized every operation that returned before it.
+  Time reached = std::numeric_limits<Time>::min();
 };
 
 // Indices below refer to positions in the checked history.
@@ -87,8 +104,13 @@ struct CheckResult {
   bool has_prefix = false;
   Time prefix_end = 0;
   std::vector<std::size_t> prefix_linearization;
+  // false when the explanation ran out of time before it could tell that no
+  // longer prefix is linearizable: the prefix shown is, but may not be the
+  // longest, and first_failing may be later than the real first failure.
+  bool prefix_is_longest = false;
   // The operations whose return ends the longest linearizable prefix.
   std::vector<std::size_t> first_failing;
+  // An explanation was computed (explain on, verdict not linearizable).
   bool explained = false;
 
   CheckStats stats;

@@ -51,6 +51,9 @@ class PartSearch {
   virtual ~PartSearch() = default;
   // Searches until a verdict, the deadline, or `node_budget` more nodes.
   virtual SearchResult resume(std::uint64_t node_budget) = 0;
+  // How far it got: the latest time such that some node had linearized every
+  // operation that returned before it.
+  virtual Time reached() const = 0;
 };
 
 // The order in which a node's candidates are tried. It never changes the
@@ -87,6 +90,8 @@ class Searcher {
         deadline_(deadline),
         stats_(stats) {}
 
+  Time reached() const { return reached_; }
+
   // Searches until a verdict, the deadline, or `node_budget` more nodes.
   SearchResult resume(std::uint64_t node_budget) {
     if (!started_) {
@@ -116,6 +121,17 @@ class Searcher {
   }
 
  private:
+  static constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+  // The optional operation a node was reached by, while nothing after it
+  // has depended on it (only greedy reads that were legal without it too).
+  struct Pending {
+    std::uint32_t op = kNone;    // the optional operation; kNone: nothing pending
+    bool may_move_later = true;  // real time lets it follow the reads since
+    State without;               // the state had it not been linearized
+  };
+
   struct Frame {
     State state;
     Bits required;   // required operations of the segment linearized
@@ -135,12 +151,12 @@ class Searcher {
     std::uint32_t trail_size;  // trail_ length before this node's operations
     std::uint32_t group;       // its memo group (kNoGroup: not memoized)
     // A candidate was skipped because a sibling order covers it
-    // (needless_before): the node's own failure is then no proof.
+    // (needless_after()): the node's own failure is then no proof.
     bool partial = false;
+    Pending pending;
   };
 
   enum class Settled { kOpen, kSeen, kDone };
-  static constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
 
   bool is_linearized(const Frame& f, std::uint32_t i) const {
     return p_.output[i] != nullptr ? f.required.test(p_.bit[i]) : f.used.test(p_.bit[i]);
@@ -197,15 +213,6 @@ class Searcher {
   // it pushes.
   bool descend(Frame& f) {
     const Time bound = min_return(f);
-    // The optional operation this node was reached by, when it was its only
-    // operation (no greedy step after it), and the state before it.
-    std::optional<std::uint32_t> optional_before;
-    const State* state_before = nullptr;
-    if (reductions_.optional_where_it_matters && stack_.size() >= 2 && trail_.size() == f.trail_size + 1 &&
-        p_.output[trail_.back()] == nullptr) {
-      optional_before = trail_.back();
-      state_before = &stack_[stack_.size() - 2].state;
-    }
     while (std::optional<std::uint32_t> candidate = next_candidate(f, bound)) {
       const std::uint32_t i = *candidate;
       if (is_linearized(f, i) || dominated(f, i)) continue;
@@ -216,10 +223,12 @@ class Searcher {
       // linearizing here: any completion after it is also a completion
       // without it, and a shorter one.
       if (p_.output[i] == nullptr && *next == f.state) continue;
-      if (optional_before && needless_before(*optional_before, *state_before, i, *next)) {
+      if (f.pending.op != kNone && needless_after(f.pending, i, *next)) {
         f.partial = true;
         continue;
       }
+      Pending pending;
+      if (reductions_.optional_where_it_matters && p_.output[i] == nullptr) pending = {i, true, f.state};
       Frame child{std::move(*next),
                   f.required,
                   f.used,
@@ -233,7 +242,9 @@ class Searcher {
                   0,
                   0,
                   static_cast<std::uint32_t>(trail_.size()),
-                  kNoGroup};
+                  kNoGroup,
+                  false,
+                  std::move(pending)};
       if (p_.output[i] != nullptr) {
         child.required.set(p_.bit[i]);
       } else {
@@ -255,27 +266,32 @@ class Searcher {
     return false;
   }
 
-  // Whether linearizing i right after the optional operation o (taken from
-  // state `before`, giving `after_both` once i follows) is needless, because
-  // a sibling order reaches as much:
-  //  - i masks o: i alone from `before` gives the same state (a write
-  //    overwriting o's). Dropping o from any completion that does this keeps
-  //    it valid and makes it shorter; the parent tries i directly.
-  //  - i commutes with o: i then o gives the same state, and o may still
-  //    follow i in real time. The parent's child through i reaches the same
-  //    node. Among two optional operations only the one of lower rank goes
-  //    first, so one order of each pair stays.
-  // So some shortest completion, with its optional operations as late and
-  // as low-ranked as they can be, is never cut here. The node itself may then
-  // miss completions its parent finds, so it is not recorded as failed.
-  bool needless_before(std::uint32_t o, const State& before, std::uint32_t i, const State& after_both) {
-    std::optional<State> alone = apply(before, i);
-    if (!alone) return false;
-    if (*alone == after_both) return true;
-    const bool i_may_go_first = p_.output[i] != nullptr || p_.bit[i] < p_.bit[o];
-    if (!i_may_go_first || p_.ret[o] < p_.call[i]) return false;
-    std::optional<State> swapped = apply(*alone, o);
-    return swapped && *swapped == after_both;
+  // Whether linearizing i next is needless because the node was reached by
+  // the optional operation o (pending.op) and an order without o there
+  // reaches as much:
+  //  - i masks o: i (after the reads since o) gives the same state without
+  //    o, as a write overwriting o's does. Dropping o from a completion that
+  //    does this keeps it valid and makes it shorter.
+  //  - o may move after i: i then o gives the same state, and real time lets
+  //    o go that late. Of two optional operations only the lower-ranked one
+  //    goes first, so one order of each pair stays. The completion with o
+  //    moved is as short and has its optional operation later.
+  // So a completion that is shortest, and then has its optional operations
+  // as late and as low-ranked as they can be, is never cut here; the order it
+  // takes instead leaves the parent, which is why the node's own failure is
+  // not recorded (Frame::partial). Only the first step after o is checked:
+  // following o further would leave long chains of nodes unrecorded, and
+  // searching those again costs far more than the pruning saves.
+  bool needless_after(const Pending& pending, std::uint32_t i, const State& next) {
+    const std::uint32_t o = pending.op;
+    std::optional<State> without = apply(pending.without, i);
+    if (!without) return false;  // i depends on o
+    if (*without == next) return true;
+    const bool may_move =
+        pending.may_move_later && (p_.output[i] != nullptr || p_.bit[i] < p_.bit[o]) && p_.ret[o] >= p_.call[i];
+    if (!may_move) return false;
+    std::optional<State> moved = apply(*without, o);
+    return moved && *moved == next;
   }
 
   // Brings a new node to the point where it must branch: skips linearized
@@ -310,6 +326,7 @@ class Searcher {
       if (!f.used.test(p_.bit[o]) && p_.ret[o] >= f.max_call) break;
       ++f.first_optional;
     }
+    reached_ = std::max(reached_, min_return(f));
     f.next_required = f.first_open;
     f.next_forever = 0;
     f.next_returning = f.first_optional;
@@ -366,6 +383,15 @@ class Searcher {
         f.required.set(p_.bit[i]);
         f.max_call = std::max(f.max_call, p_.call[i]);
         trail_.push_back(i);
+        // A read that would not be legal without the pending operation has
+        // seen it; one that would leaves `without` as it is.
+        if (f.pending.op != kNone) {
+          if (!apply(f.pending.without, i)) {
+            f.pending.op = kNone;
+          } else if (p_.ret[f.pending.op] < p_.call[i]) {
+            f.pending.may_move_later = false;
+          }
+        }
         return true;
       }
     }
@@ -402,6 +428,7 @@ class Searcher {
   std::vector<Frame> stack_;
   std::vector<std::uint32_t> trail_;  // positions linearized on the current path
   bool done_ = false;                 // descend() reached a node where all required are done
+  Time reached_ = std::numeric_limits<Time>::min();
   bool started_ = false;
 };
 
@@ -433,6 +460,12 @@ class PortfolioSearch final : public PartSearch {
       if (r.outcome != Outcome::kPaused) return r;
     }
     return {Outcome::kPaused, {}};
+  }
+
+  Time reached() const override {
+    Time t = std::numeric_limits<Time>::min();
+    for (const auto& searcher : searchers_) t = std::max(t, searcher.reached());
+    return t;
   }
 
  private:
