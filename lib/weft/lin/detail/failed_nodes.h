@@ -23,6 +23,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 
 namespace weft::lin::detail {
 
@@ -33,19 +34,19 @@ class FailedNodes {
     Bits required;
     State state;
     std::uint32_t segment;
-    bool operator==(const Key&) const = default;
-    template <class H>
-    friend H AbslHashValue(H h, const Key& k) {
-      return H::combine(std::move(h), k.required, k.state, k.segment);
-    }
   };
+
   // The node's group (to pass to fail() if it fails), or none when a failed
-  // node covers it.
-  std::optional<std::uint32_t> lookup(Key&& key, const Bits& available) {
-    auto [it, added] = groups_.try_emplace(std::move(key), static_cast<std::uint32_t>(recent_.size()));
-    if (added) {
+  // node covers it. Copies the key only when it is new.
+  std::optional<std::uint32_t> lookup(const Bits& required, const State& state, std::uint32_t segment,
+                                      const Bits& available) {
+    const KeyView view{&required, &state, segment};
+    auto it = groups_.find(view);
+    if (it == groups_.end()) {
+      const auto group = static_cast<std::uint32_t>(recent_.size());
+      groups_.emplace(Key{required, state, segment}, group);
       recent_.emplace_back();
-      return it->second;
+      return group;
     }
     const std::uint32_t group = it->second;
     if (exact_.contains(Entry{group, available})) return std::nullopt;
@@ -75,7 +76,30 @@ class FailedNodes {
       return H::combine(std::move(h), e.group, e.available);
     }
   };
-  absl::flat_hash_map<Key, std::uint32_t> groups_;
+  // Lookups go through a view of the node's fields, so that a key is only
+  // copied (states can be long strings) when it is stored.
+  struct KeyView {
+    const Bits* required;
+    const State* state;
+    std::uint32_t segment;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(const Key& k) const { return absl::HashOf(k.required, k.state, k.segment); }
+    std::size_t operator()(const KeyView& k) const { return absl::HashOf(*k.required, *k.state, k.segment); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    static KeyView view(const Key& k) { return {&k.required, &k.state, k.segment}; }
+    static const KeyView& view(const KeyView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      const KeyView& x = view(a);
+      const KeyView& y = view(b);
+      return x.segment == y.segment && *x.required == *y.required && *x.state == *y.state;
+    }
+  };
+  absl::flat_hash_map<Key, std::uint32_t, KeyHash, KeyEq> groups_;
   std::vector<std::vector<Bits>> recent_;  // per group
   absl::flat_hash_set<Entry> exact_;
 };

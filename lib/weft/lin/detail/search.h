@@ -332,7 +332,7 @@ class Searcher {
     f.next_returning = f.first_optional;
     if (!reductions_.memoize) return Settled::kOpen;
     f.available = available(f);
-    const std::optional<std::uint32_t> group = memo_.lookup({f.required, f.state, f.segment}, f.available);
+    const std::optional<std::uint32_t> group = memo_.lookup(f.required, f.state, f.segment, f.available);
     if (!group) return Settled::kSeen;
     f.group = *group;
     return Settled::kOpen;
