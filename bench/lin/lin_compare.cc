@@ -7,9 +7,10 @@
 //
 // A DIR with jepsen/ and kv/ is porcupine's data (verdicts from its README);
 // a DIR with manifest.tsv is a generated corpus (verdicts from the
-// generator). RUNNER is porcupine's cmd/runner, built by compare_porcupine.sh;
-// without it only weft runs. Both tools' times exclude parsing; a file that
-// checks in under 20 ms is checked again, and the mean is taken.
+// generator); any other DIR's *.log files are CAS-register etcd logs whose
+// verdict porcupine gives (e.g. ../shared/data/lin-blowups). RUNNER is porcupine's cmd/runner, built by
+// compare_porcupine.sh; without it only weft runs. Both tools' times exclude parsing; a file that checks in under 20 ms
+// is checked again, and the mean is taken.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -97,6 +98,20 @@ std::vector<File> corpus_files(const std::filesystem::path& dir) {
     const std::string kind = f[1] == "cas-register" ? "register" : f[1];
     out.push_back({"generated " + kind, (dir / f[0]).string(), f[1], e});
   }
+  return out;
+}
+
+// Any other folder: its Jepsen etcd logs (*.log), CAS-register histories of
+// unknown verdict (porcupine's, when it decides, is taken as the expected one).
+std::vector<File> log_files(const std::filesystem::path& dir) {
+  std::filesystem::path name = std::filesystem::absolute(dir).lexically_normal();
+  if (!name.has_filename()) name = name.parent_path();  // a trailing slash
+  std::vector<File> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".log") continue;
+    out.push_back({name.filename().string(), entry.path().string(), "cas-register", Expect::kUnknown});
+  }
+  std::sort(out.begin(), out.end(), [](const File& a, const File& b) { return a.path < b.path; });
   return out;
 }
 
@@ -264,9 +279,12 @@ int main(int argc, char** argv) {
     } else if (std::filesystem::exists(dir / "manifest.tsv")) {
       auto more = corpus_files(dir);
       files.insert(files.end(), more.begin(), more.end());
+    } else if (auto more = std::filesystem::is_directory(dir) ? log_files(dir) : std::vector<File>{}; !more.empty()) {
+      files.insert(files.end(), more.begin(), more.end());
     } else {
       std::fprintf(stderr,
-                   "weft_lin_compare: %s is neither porcupine's data (jepsen/, kv/) nor a corpus (manifest.tsv)\n",
+                   "weft_lin_compare: %s is neither porcupine's data (jepsen/, kv/), a corpus (manifest.tsv) nor a "
+                   "folder of etcd logs (*.log)\n",
                    dir.c_str());
       return 2;
     }
