@@ -17,10 +17,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "flag_args.h"
 #include "gen/anomaly.h"
 #include "gen/log_text.h"
 #include "gen/workload.h"
@@ -67,14 +66,20 @@ Workload draw(Kind kind, std::uint64_t seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("weft_lin_corpus OUT_DIR [--seed=N] [--per_kind=N]");
-  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  const int per_kind = absl::GetFlag(FLAGS_per_kind);
-  if (args.size() != 2 || per_kind < 1) {
-    std::fprintf(stderr, "usage: weft_lin_corpus OUT_DIR [--seed=N] [--per_kind=N (at least 1)]\n");
+  // Bad arguments exit 2 with a message (absl::ParseCommandLine would exit 1).
+  auto args = weft::tool::parse_flag_args({argv + 1, argv + argc}, {"seed", "per_kind"});
+  const char* usage = "usage: weft_lin_corpus OUT_DIR [--seed=N] [--per_kind=N (at least 1)]\n";
+  if (!args.ok()) {
+    std::fprintf(stderr, "weft_lin_corpus: %s\n%s", std::string(args.status().message()).c_str(), usage);
     return 2;
   }
-  const std::filesystem::path out = args[1];
+  const int per_kind = absl::GetFlag(FLAGS_per_kind);
+  if (args->size() != 1 || per_kind < 1) {
+    std::fprintf(stderr, "weft_lin_corpus: %s\n%s",
+                 args->size() != 1 ? "expected one output folder" : "--per_kind must be at least 1", usage);
+    return 2;
+  }
+  const std::filesystem::path out = (*args)[0];
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) {
