@@ -42,7 +42,7 @@ struct Reductions {
   bool cut_quiescent = true;
   // An operation with an unknown outcome is linearized only where the next
   // operation depends on it: not right before one that overwrites its effect
-  // or could as well go first.
+  // or could as well go first. Used by the required-first order only.
   bool optional_where_it_matters = true;
   // The candidate orders searched side by side, sharing failed nodes; the
   // first verdict wins (see Order in detail/search.h). Not reductions, but
