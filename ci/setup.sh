@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of weft from Debian 12 packages.
 # Safe to run again: it installs only what is missing.
+#   ci/setup.sh           what the build and the tests need
+#   ci/setup.sh --bench   also what the benchmarks against peers need (Go, to
+#                         build porcupine for bench/lin/compare_porcupine.sh)
 set -euo pipefail
 
 packages=(
@@ -9,6 +12,7 @@ packages=(
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema
 )
+[ "${1:-}" = --bench ] && packages+=(golang-go)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@
 
 #include "reference_check.h"
 #include "weft/lin/models/collections.h"
+#include "weft/lin/models/kv.h"
 #include "weft/lin/models/register.h"
 
 namespace weft::lin {
@@ -161,6 +162,67 @@ TEST(Check, ExplainsAViolationWithAMinimalCoreAndTheLongestPrefix) {
     s = *next;
   }
   EXPECT_EQ(r.prefix_linearization.size(), 5u);  // everything that returned by time 9
+}
+
+// With no time for it, the explanation still shows a witness (the failing
+// part's operations) and says that it stopped early.
+TEST(Check, ExplanationStopsAtItsBudgetAndSaysSo) {
+  HistoryOf<R> h = {op(0, R::write(1), R::ok(), 0, 1), op(1, R::read(), R::value(1), 2, 3),
+                    op(0, R::write(2), R::ok(), 4, 5), op(1, R::read(), R::value(1), 6, 7)};
+  CheckOptions options;
+  options.explain_time_limit = absl::ZeroDuration();
+  CheckResult r = check(R{}, h, options);
+  ASSERT_EQ(r.verdict, Verdict::kNotLinearizable);
+  EXPECT_TRUE(r.explained);
+  EXPECT_FALSE(r.core_is_minimal);
+  EXPECT_FALSE(r.prefix_is_longest);
+  EXPECT_EQ(r.core.size(), 4u);  // everything up to the shortest failing prefix known: all of it
+  EXPECT_EQ(r.first_failing, (std::vector<std::size_t>{3}));
+  // With the default budget it completes.
+  r = check(R{}, h);
+  EXPECT_TRUE(r.core_is_minimal);
+  EXPECT_TRUE(r.prefix_is_longest);
+  EXPECT_EQ(r.core.size(), 2u);
+}
+
+// The verdict is reported as soon as it is known, before the explanation.
+TEST(Check, ReportsTheVerdictBeforeExplaining) {
+  HistoryOf<R> h = {op(0, R::write(1), R::ok(), 0, 1), op(1, R::read(), R::value(R::kNil), 2, 3)};
+  CheckOptions options;
+  std::vector<Verdict> seen;
+  options.on_verdict = [&](const CheckResult& r) {
+    seen.push_back(r.verdict);
+    EXPECT_FALSE(r.explained);
+  };
+  CheckResult r = check(R{}, h, options);
+  EXPECT_EQ(seen, (std::vector<Verdict>{Verdict::kNotLinearizable}));
+  EXPECT_TRUE(r.explained);
+  h[1].output = R::value(1);
+  r = check(R{}, h, options);
+  EXPECT_EQ(seen, (std::vector<Verdict>{Verdict::kNotLinearizable, Verdict::kLinearizable}));
+}
+
+// An unknown verdict says how far the search got.
+TEST(Check, UnknownVerdictTellsHowFarTheSearchGot) {
+  // Two parts: one easy, one with a read of a value nobody wrote behind 24
+  // concurrent writes (every subset of them is tried).
+  using Kv = KvModel;
+  HistoryOf<Kv> h = {{.client = 0, .input = Kv::put("a", "1"), .output = Kv::done(), .call = 0, .ret = 1},
+                     {.client = 1, .input = Kv::get("a"), .output = Kv::value("1"), .call = 2, .ret = 3}};
+  for (int i = 0; i < 24; ++i) {
+    h.push_back(
+        {.client = 10 + i, .input = Kv::append("b", std::to_string(i)), .output = Kv::done(), .call = 10, .ret = 100});
+  }
+  h.push_back({.client = 99, .input = Kv::put("b", "x"), .output = Kv::done(), .call = 5, .ret = 6});
+  h.push_back({.client = 98, .input = Kv::get("b"), .output = Kv::value("nobody"), .call = 11, .ret = 100});
+  CheckOptions options;
+  options.time_limit = absl::Milliseconds(20);
+  options.reductions.greedy_read_only = false;
+  CheckResult r = check(Kv{}, h, options);
+  ASSERT_EQ(r.verdict, Verdict::kUnknown);
+  EXPECT_EQ(r.stats.parts, 2u);
+  EXPECT_EQ(r.stats.parts_decided, 1u);
+  EXPECT_EQ(r.stats.reached, 100);  // everything that returned before 100 (the put) was linearized
 }
 
 TEST(Check, ExplanationCanBeTurnedOff) {

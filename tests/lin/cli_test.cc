@@ -1,5 +1,5 @@
 // `weft lincheck` end to end: runs the real binary and checks exit codes and
-// messages (0 linearizable, 1 not, 2 bad usage or input).
+// messages (0 linearizable, 1 not, 2 bad usage or input, 4 unknown).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -117,6 +117,80 @@ TEST_F(LincheckCli, BadOptionsExitTwoWithAMessage) {
   r = weft("lincheck --model");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("--model needs a value"));
+}
+
+// 24 concurrent writes, then a read of a value none of them wrote: refuting
+// it means trying every subset of the writes, far more than 10 ms.
+std::string hard_history() {
+  std::string text;
+  for (int i = 0; i < 24; ++i)
+    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:invoke\t:write\t" + std::to_string(i) + "\n";
+  text += "INFO  jepsen.util - 99\t:invoke\t:read\tnil\n";
+  text += "INFO  jepsen.util - 99\t:ok\t:read\t1000\n";
+  for (int i = 0; i < 24; ++i)
+    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:ok\t:write\t" + std::to_string(i) + "\n";
+  return text;
+}
+
+TEST_F(LincheckCli, UnknownExitsFourUnlessAccepted) {
+  const std::string hard = write("hard.log", hard_history());
+  ToolRun r = weft("lincheck --model cas-register --time_limit=10ms " + hard);
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("hard.log: unknown"));
+  EXPECT_THAT(r.output, HasSubstr("time limit reached before a verdict"));
+  EXPECT_THAT(r.output, HasSubstr("search nodes"));  // how far it got
+  r = weft("lincheck --model cas-register --time_limit=10ms --accept_unknown " + hard);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // A violation in another file still decides the exit code.
+  r = weft("lincheck --model cas-register --time_limit=10ms --accept_unknown " + hard + " " +
+           write("stale.log", kStale));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  r = weft("lincheck --model cas-register --time_limit=10ms " + hard + " " + write("good.log", kGood));
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("2 files: 1 linearizable, 0 not linearizable, 1 undecided, 0 unreadable"));
+}
+
+TEST_F(LincheckCli, PrintsTheVerdictBeforeTheExplanation) {
+  ToolRun r = weft("lincheck --model cas-register --explain_budget=2s " + write("stale.log", kStale));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  const auto verdict = r.output.find("stale.log: NOT linearizable");
+  const auto explanation = r.output.find("cannot be linearized");
+  ASSERT_NE(verdict, std::string::npos);
+  ASSERT_NE(explanation, std::string::npos);
+  EXPECT_LT(verdict, explanation);
+  EXPECT_THAT(r.output, HasSubstr("Explained in"));
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("perhaps")));
+  // With no time at all it shows what it has, and says so.
+  r = weft("lincheck --model cas-register --explain_budget=1ns " + write("stale.log", kStale));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("perhaps not minimal"));
+  EXPECT_THAT(r.output, HasSubstr("when this returns, or earlier"));
+  // --quiet: the verdict line only.
+  r = weft("lincheck --model cas-register --quiet " + write("stale.log", kStale));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("cannot be linearized")));
+}
+
+TEST_F(LincheckCli, BadTimeAndExplanationOptionsExitTwo) {
+  const std::string file = write("good.log", kGood);
+  ToolRun r = weft("lincheck --model cas-register --time_limit=0s " + file);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("--time_limit must be positive"));
+  r = weft("lincheck --model cas-register --time_limit=-5s " + file);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("--time_limit must be positive"));
+  r = weft("lincheck --model cas-register --explain_budget=-1s " + file);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("--explain_budget must be a finite duration"));
+  r = weft("lincheck --model cas-register --explain_budget=inf " + file);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("--explain_budget must be a finite duration"));
+  r = weft("lincheck --model cas-register --explain_budget=later " + file);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("bad value \"later\" for --explain_budget"));
+  r = weft("lincheck --model cas-register --accept_unknown=maybe " + file);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("bad value \"maybe\" for --accept_unknown"));
 }
 
 TEST_F(LincheckCli, ReadsStandardInput) {

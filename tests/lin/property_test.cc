@@ -43,15 +43,19 @@ HistoryOf<M> random_history(std::mt19937& rng, const Shape& shape, MakeOp make_o
   return h;
 }
 
+// Every combination of reductions, with each candidate order alone and both.
 std::vector<Reductions> all_reduction_sets() {
   std::vector<Reductions> out;
-  for (int mask = 0; mask < 32; ++mask) {
+  for (int mask = 0; mask < 192; ++mask) {
     Reductions r;
     r.partition = mask & 1;
     r.memoize = mask & 2;
     r.greedy_read_only = mask & 4;
     r.canonical_identical = mask & 8;
     r.cut_quiescent = mask & 16;
+    r.optional_where_it_matters = mask & 32;
+    r.search_required_first = mask / 64 != 1;
+    r.search_in_call_order = mask / 64 != 2;
     out.push_back(r);
   }
   return out;
@@ -208,6 +212,55 @@ TEST(Property, LongerSparseRegisterHistoriesAgree) {
   });
   EXPECT_GT(lin, n / 20);
   EXPECT_LT(lin, n - n / 20);
+}
+
+// Most outcomes unknown, some never returning: optional operations dominate
+// the search (the memo over their available sets, the two candidate orders).
+TEST(Property, ManyUnknownOutcomesAgree) {
+  using M = RegisterModel;
+  Shape shape;
+  shape.max_ops = 9;
+  shape.max_time = 16;
+  shape.unknown_percent = 55;
+  const int n = 4000;
+  const int lin = agree_with_reference(M{}, n, 6, shape, [](std::mt19937& rng, OperationOf<M>& op) {
+    const int v = static_cast<int>(rng() % 3);
+    switch (rng() % 3) {
+      case 0:
+        op.input = M::read();
+        op.output = M::value(rng() % 5 == 0 ? M::kNil : v);
+        break;
+      case 1:
+        op.input = M::write(v);
+        op.output = M::ok();
+        break;
+      default:
+        op.input = M::cas(v, static_cast<int>(rng() % 3));
+        op.output = rng() % 2 ? M::ok() : M::failed();
+    }
+  });
+  EXPECT_GT(lin, n / 10);
+  EXPECT_LT(lin, n - n / 10);
+}
+
+TEST(Property, QueueWithManyUnknownOutcomesAgrees) {
+  using M = QueueModel<int>;
+  Shape shape;
+  shape.max_ops = 8;
+  shape.unknown_percent = 50;
+  const int n = 3000;
+  const int lin = agree_with_reference(M{}, n, 7, shape, [](std::mt19937& rng, OperationOf<M>& op) {
+    const int v = static_cast<int>(rng() % 3);
+    if (rng() % 2) {
+      op.input = M::enqueue(v);
+      op.output = M::done();
+    } else {
+      op.input = M::dequeue();
+      op.output = rng() % 4 == 0 ? M::empty() : M::value(v);
+    }
+  });
+  EXPECT_GT(lin, n / 10);
+  EXPECT_LT(lin, n - n / 10);
 }
 
 }  // namespace

@@ -179,7 +179,7 @@ void expect_evidence(const object& o, const weft::LockOrderInversion& inv) {
 }
 
 void expect_evidence(const object& o, const weft::NotLinearizable& n) {
-  EXPECT_EQ(o.size(), 9u);
+  EXPECT_EQ(o.size(), 10u);
   const array& history = o.at("history").as_array();
   ASSERT_EQ(history.size(), n.history.size());
   for (size_t i = 0; i < history.size(); ++i) {
@@ -194,6 +194,7 @@ void expect_evidence(const object& o, const weft::NotLinearizable& n) {
   EXPECT_EQ(o.at("explained").as_bool(), n.explained);
   expect_numbers(o.at("core"), n.core);
   EXPECT_EQ(o.at("core_is_minimal").as_bool(), n.core_is_minimal);
+  EXPECT_EQ(o.at("prefix_is_longest").as_bool(), n.prefix_is_longest);
   EXPECT_EQ(o.at("has_prefix").as_bool(), n.has_prefix);
   EXPECT_EQ(num(o.at("prefix_end")), n.prefix_end);
   expect_numbers(o.at("prefix"), n.prefix);

@@ -1,7 +1,9 @@
 // The subcommands of the `weft` tool. Each is a name, a one-line summary, a
 // usage text and a function from its arguments (after the subcommand name) to
 // an exit code: 0 no bug found, 1 a bug was found, 2 bad usage or bad input,
-// 3 weft's own internal error (docs/guide.md, "Exit codes").
+// 3 weft's own internal error, 4 no bug found but the check was not complete
+// (a time limit was reached before a verdict; a command may offer a flag to
+// accept that as 0). See docs/guide.md, "Exit codes".
 #pragma once
 
 #include <span>
@@ -12,7 +14,7 @@
 
 namespace weft::tool {
 
-enum ExitCode : int { kOk = 0, kBugFound = 1, kBadInput = 2, kInternalError = 3 };
+enum ExitCode : int { kOk = 0, kBugFound = 1, kBadInput = 2, kInternalError = 3, kUndecided = 4 };
 
 struct Command {
   absl::string_view name;

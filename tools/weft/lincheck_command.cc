@@ -20,10 +20,15 @@
 ABSL_FLAG(std::string, model, "", "the sequential model: cas-register, kv, queue, stack, set or counter");
 ABSL_FLAG(std::string, format, "auto", "the file format: auto, etcd, kv or jsonl");
 ABSL_FLAG(absl::Duration, time_limit, absl::Seconds(60),
-          "give up on a file after this long (verdict: unknown), e.g. 500ms, 2m");
+          "give up on a file after this long (verdict: unknown, exit 4), e.g. 500ms, 2m");
+ABSL_FLAG(bool, accept_unknown, false, "exit 0 rather than 4 when a file's verdict is unknown (time limit reached)");
 ABSL_FLAG(bool, explain, true,
           "on a violation, show the smallest failing sub-history and the longest "
           "linearizable prefix");
+ABSL_FLAG(absl::Duration, explain_budget, absl::ZeroDuration(),
+          "time for the explanation of a violation, after the verdict is printed; 0: the larger of 100ms "
+          "and the check's own time. What is found by then is shown, marked if it may not be the smallest "
+          "or longest");
 ABSL_FLAG(bool, partition, true, "check independent parts (e.g. keys of a kv history) separately");
 ABSL_FLAG(std::string, html_dir, "", "also write an HTML report per file into this directory");
 ABSL_FLAG(bool, quiet, false, "print only one summary line per file");
@@ -31,8 +36,8 @@ ABSL_FLAG(bool, quiet, false, "print only one summary line per file");
 namespace weft::tool {
 namespace {
 
-const std::vector<absl::string_view> kFlags = {"model",     "format",   "time_limit", "explain",
-                                               "partition", "html_dir", "quiet"};
+const std::vector<absl::string_view> kFlags = {"model",          "format",    "time_limit", "accept_unknown", "explain",
+                                               "explain_budget", "partition", "html_dir",   "quiet"};
 
 std::string lincheck_usage() {
   std::string models;
@@ -44,8 +49,9 @@ std::string lincheck_usage() {
       "usage: weft lincheck --model=MODEL [options] FILE...\n\n"
       "Checks each history FILE (- for standard input) for linearizability against MODEL.\n"
       "Formats: Jepsen etcd logs, kv EDN maps, weft JSON lines (docs/linearizability.md).\n"
-      "Exit: 0 every file linearizable (or undecided in time), 1 some file is not,\n"
-      "      2 bad usage or a bad file (the others are still checked), 3 internal error.\n\n"
+      "Exit: 0 every file linearizable, 1 some file is not, 2 bad usage or a bad file (the\n"
+      "      others are still checked), 3 internal error, 4 none is not linearizable but some\n"
+      "      file's verdict is unknown (time limit reached; --accept_unknown makes that 0).\n\n"
       "Models:\n",
       models, "\nOptions:\n", describe_flags(kFlags));
 }
@@ -92,11 +98,29 @@ int lincheck_run(const std::vector<std::string>& args) {
       return kBadInput;
     }
   }
-  lin::CheckOptions options;
-  options.time_limit = absl::GetFlag(FLAGS_time_limit);
-  options.explain = absl::GetFlag(FLAGS_explain);
-  options.reductions.partition = absl::GetFlag(FLAGS_partition);
+  const absl::Duration time_limit = absl::GetFlag(FLAGS_time_limit);
+  if (time_limit <= absl::ZeroDuration()) {
+    std::cerr << "weft lincheck: --time_limit must be positive, e.g. 30s or 5m; got "
+              << absl::FormatDuration(time_limit) << "\n";
+    return kBadInput;
+  }
+  const absl::Duration explain_budget = absl::GetFlag(FLAGS_explain_budget);
+  if (explain_budget < absl::ZeroDuration() || explain_budget == absl::InfiniteDuration()) {
+    std::cerr << "weft lincheck: --explain_budget must be a finite duration, e.g. 2s, or 0 for the default; got "
+              << absl::FormatDuration(explain_budget) << "\n";
+    return kBadInput;
+  }
   const bool quiet = absl::GetFlag(FLAGS_quiet);
+  lin::CheckOptions options;
+  options.time_limit = time_limit;
+  // A quiet run shows no explanation; only an HTML report would.
+  options.explain = absl::GetFlag(FLAGS_explain) && (!quiet || !html_dir.empty());
+  if (explain_budget > absl::ZeroDuration()) options.explain_time_limit = explain_budget;
+  options.reductions.partition = absl::GetFlag(FLAGS_partition);
+  // The verdict is printed as soon as it is known; the explanation follows.
+  const lin::RawVerdictCallback print_verdict = [](const lin::HistoryView& view, const lin::CheckResult& r) {
+    std::cout << lin::render_summary(view, r) << std::endl;
+  };
 
   int bad_inputs = 0, violations = 0, undecided = 0;
   for (const std::string& file : *files) {
@@ -111,7 +135,7 @@ int lincheck_run(const std::vector<std::string>& args) {
       ++bad_inputs;
       continue;
     }
-    auto checked = lin::check_raw(*model, *raw, options);
+    auto checked = lin::check_raw(*model, *raw, options, print_verdict);
     if (!checked.ok()) {
       if (checked.status().code() == absl::StatusCode::kInternal) {
         std::cerr << "weft lincheck: internal error: " << checked.status().message() << "\n";
@@ -124,8 +148,7 @@ int lincheck_run(const std::vector<std::string>& args) {
     const lin::Verdict verdict = checked->result.verdict;
     violations += verdict == lin::Verdict::kNotLinearizable;
     undecided += verdict == lin::Verdict::kUnknown;
-    std::cout << (quiet ? lin::render_summary(checked->view, checked->result) + "\n"
-                        : lin::render_text(checked->view, checked->result));
+    if (!quiet) std::cout << lin::render_explanation(checked->view, checked->result);
     if (!quiet && verdict == lin::Verdict::kNotLinearizable && files->size() > 1) std::cout << "\n";
     if (!html_dir.empty()) {
       const auto out_path =
@@ -144,7 +167,8 @@ int lincheck_run(const std::vector<std::string>& args) {
                               bad_inputs, " unreadable\n");
   }
   if (bad_inputs > 0) return kBadInput;
-  return violations > 0 ? kBugFound : kOk;
+  if (violations > 0) return kBugFound;
+  return undecided > 0 && !absl::GetFlag(FLAGS_accept_unknown) ? kUndecided : kOk;
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ constexpr std::array kModels = {
 
 template <Model M, class Decode>
 absl::StatusOr<RawCheck> decode_and_check(const M& model, absl::string_view name, const RawHistory& raw,
-                                          const CheckOptions& options, Decode decode) {
+                                          const CheckOptions& options, const RawVerdictCallback& on_verdict,
+                                          Decode decode) {
   HistoryOf<M> history;
   history.reserve(raw.operations.size());
   for (const RawOperation& op : raw.operations) {
@@ -31,12 +32,22 @@ absl::StatusOr<RawCheck> decode_and_check(const M& model, absl::string_view name
     if (!decoded.ok()) return decoded.status();
     if (*decoded) history.push_back(**std::move(decoded));
   }
+  auto titled = [&](HistoryView view) {
+    view.title = raw.source;
+    view.model = std::string(name);
+    view.time_label = "line";
+    return view;
+  };
+  CheckOptions with_callback = options;
+  if (on_verdict) {
+    with_callback.on_verdict = [&](const CheckResult& r) {
+      if (options.on_verdict) options.on_verdict(r);
+      on_verdict(titled(view_of(model, history, r)), r);
+    };
+  }
   RawCheck out;
-  out.result = check(model, history, options);
-  out.view = view_of(model, history, out.result);
-  out.view.title = raw.source;
-  out.view.model = std::string(name);
-  out.view.time_label = "line";
+  out.result = check(model, history, with_callback);
+  out.view = titled(view_of(model, history, out.result));
   return out;
 }
 
@@ -57,17 +68,18 @@ absl::StatusOr<absl::string_view> find_builtin_model(absl::string_view name) {
       absl::StrCat("unknown model \"", name, "\"; expected one of ", absl::StrJoin(names, ", ")));
 }
 
-absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw, const CheckOptions& options) {
+absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw, const CheckOptions& options,
+                                   const RawVerdictCallback& on_verdict) {
   auto name = find_builtin_model(model);
   if (!name.ok()) return name.status();
   if (*name == "cas-register") {
-    return decode_and_check(RegisterModel{}, *name, raw, options, decode_register);
+    return decode_and_check(RegisterModel{}, *name, raw, options, on_verdict, decode_register);
   }
-  if (*name == "kv") return decode_and_check(KvModel{}, *name, raw, options, decode_kv);
-  if (*name == "queue") return decode_and_check(JsonQueueModel{}, *name, raw, options, decode_queue);
-  if (*name == "stack") return decode_and_check(JsonStackModel{}, *name, raw, options, decode_stack);
-  if (*name == "set") return decode_and_check(JsonSetModel{}, *name, raw, options, decode_set);
-  if (*name == "counter") return decode_and_check(CounterModel{}, *name, raw, options, decode_counter);
+  if (*name == "kv") return decode_and_check(KvModel{}, *name, raw, options, on_verdict, decode_kv);
+  if (*name == "queue") return decode_and_check(JsonQueueModel{}, *name, raw, options, on_verdict, decode_queue);
+  if (*name == "stack") return decode_and_check(JsonStackModel{}, *name, raw, options, on_verdict, decode_stack);
+  if (*name == "set") return decode_and_check(JsonSetModel{}, *name, raw, options, on_verdict, decode_set);
+  if (*name == "counter") return decode_and_check(CounterModel{}, *name, raw, options, on_verdict, decode_counter);
   return absl::InternalError(absl::StrCat("model \"", *name, "\" is listed but not wired"));
 }
 

@@ -7,6 +7,7 @@
 //   std::cout << weft::lin::render_text(checked->view, checked->result);
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 
@@ -34,8 +35,13 @@ struct RawCheck {
   HistoryView view;
 };
 
+// Called with the verdict (and a view of the history) as soon as it is
+// known, before the explanation is computed.
+using RawVerdictCallback = std::function<void(const HistoryView&, const CheckResult&)>;
+
 // Decodes `raw` for the named model and checks it. Decoding errors (a value
 // the model cannot use) are InvalidArgument with file and line.
-absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw, const CheckOptions& options);
+absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& raw, const CheckOptions& options,
+                                   const RawVerdictCallback& on_verdict = {});
 
 }  // namespace weft::lin

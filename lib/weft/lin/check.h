@@ -18,8 +18,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "absl/time/clock.h"
@@ -73,10 +75,11 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
   std::vector<std::size_t> open(parts.size());
   std::iota(open.begin(), open.end(), std::size_t{0});
   bool timed_out = false;
-  for (std::uint64_t budget = 4096; !open.empty() && !timed_out; budget *= 2) {
+  std::optional<std::size_t> failed;
+  for (std::uint64_t budget = 4096; !open.empty() && !timed_out && !failed; budget *= 2) {
     std::vector<std::size_t> still_open;
     for (std::size_t k : open) {
-      if (timed_out) {
+      if (timed_out || failed) {
         still_open.push_back(k);
         continue;
       }
@@ -86,22 +89,13 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
       detail::SearchResult r = searches[k]->resume(budget);
       switch (r.outcome) {
         case detail::Outcome::kNotLinearizable:
-          result.verdict = Verdict::kNotLinearizable;
-          result.stats.elapsed = absl::Now() - start;
-          searches.clear();  // free the memo before explaining
-          if (options.explain) {
-            // Trials of the explanation may search somewhat more than the
-            // verdict needed, not without bound.
-            const std::uint64_t trial_nodes = std::max<std::uint64_t>(20'000, 10 * result.stats.nodes);
-            detail::Explainer<M>(model, history, parts[k], options.reductions, options.explain_time_limit, trial_nodes)
-                .explain(result);
-          } else {
-            result.failing_part = parts[k];
-          }
-          return result;
+          failed = k;
+          ++result.stats.parts_decided;
+          break;
         case detail::Outcome::kLinearizable:
           linearizations[k] = std::move(r.linearization);
           searches[k].reset();
+          ++result.stats.parts_decided;
           break;
         case detail::Outcome::kTimedOut:
           timed_out = true;
@@ -114,15 +108,38 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
     }
     open = std::move(still_open);
   }
-  if (!timed_out) result.linearizations = std::move(linearizations);
   result.stats.elapsed = absl::Now() - start;
+  if (failed) {
+    result.verdict = Verdict::kNotLinearizable;
+    searches.clear();  // free the memo before explaining
+    if (options.on_verdict) options.on_verdict(result);
+    if (!options.explain) {
+      result.failing_part = parts[*failed];
+      return result;
+    }
+    // Trials of the explanation may search somewhat more than the verdict
+    // needed, not without bound; the explanation has its own time budget.
+    const std::uint64_t trial_nodes = std::max<std::uint64_t>(20'000, 10 * result.stats.nodes);
+    const absl::Duration budget =
+        options.explain_time_limit.value_or(std::max(absl::Milliseconds(100), result.stats.elapsed));
+    const absl::Time explain_start = absl::Now();
+    detail::Explainer<M>(model, history, parts[*failed], options.reductions, budget, trial_nodes).explain(result);
+    result.stats.explain_elapsed = absl::Now() - explain_start;
+    return result;
+  }
   if (timed_out) {
     result.verdict = Verdict::kUnknown;
     result.message = "time limit reached before a verdict";
-    result.linearizations.clear();
+    Time reached = kEndOfTime;
+    for (std::size_t k : open) {
+      reached = std::min(reached, searches[k] ? searches[k]->reached() : std::numeric_limits<Time>::min());
+    }
+    result.stats.reached = reached;
   } else {
     result.verdict = Verdict::kLinearizable;
+    result.linearizations = std::move(linearizations);
   }
+  if (options.on_verdict) options.on_verdict(result);
   return result;
 }
 

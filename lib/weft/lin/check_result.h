@@ -8,6 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,7 +40,18 @@ struct Reductions {
   // Memo keys cover only the operations between two quiescent points (times
   // where no operation is pending), which keeps them short on long histories.
   bool cut_quiescent = true;
+  // An operation with an unknown outcome is linearized only where the next
+  // operation depends on it: not right before one that overwrites its effect
+  // or could as well go first. Used by the required-first order only.
+  bool optional_where_it_matters = true;
+  // The candidate orders searched side by side, sharing failed nodes; the
+  // first verdict wins (see Order in detail/search.h). Not reductions, but
+  // like them they never change the verdict. With both off, required-first.
+  bool search_required_first = true;
+  bool search_in_call_order = true;
 };
+
+struct CheckResult;
 
 struct CheckOptions {
   // The search gives up with Verdict::kUnknown after this long.
@@ -45,15 +59,27 @@ struct CheckOptions {
   // On a violation, also compute the smallest failing sub-history and the
   // longest linearizable prefix (more searches, bounded by explain_time_limit).
   bool explain = true;
-  absl::Duration explain_time_limit = absl::Seconds(5);
+  // The explanation's own time budget, on top of the verdict's; unset: the
+  // larger of 100 ms and the time the verdict took. What it found by then is
+  // reported, marked as perhaps not the smallest or longest.
+  std::optional<absl::Duration> explain_time_limit;
+  // Called once the verdict is known, before the explanation starts, e.g. to
+  // print it at once. The result has no explanation yet.
+  std::function<void(const CheckResult&)> on_verdict;
   Reductions reductions;
 };
 
 struct CheckStats {
-  std::uint64_t steps = 0;  // calls of the model's step functions
-  std::uint64_t nodes = 0;  // search nodes entered
-  std::size_t parts = 0;    // independent parts checked
-  absl::Duration elapsed;   // verdict only, explanation excluded
+  std::uint64_t steps = 0;         // calls of the model's step functions
+  std::uint64_t nodes = 0;         // search nodes entered
+  std::size_t parts = 0;           // independent parts checked
+  std::size_t parts_decided = 0;   // of those, parts whose verdict was found
+  absl::Duration elapsed;          // verdict only, explanation excluded
+  absl::Duration explain_elapsed;  // the explanation
+  // Verdict unknown: how far the search got in the undecided parts: the
+  // earliest, over those parts, of the furthest return time up to which it
+  // had linearized every operation that returned before it.
+  Time reached = std::numeric_limits<Time>::min();
 };
 
 // Indices below refer to positions in the checked history.
@@ -78,8 +104,13 @@ struct CheckResult {
   bool has_prefix = false;
   Time prefix_end = 0;
   std::vector<std::size_t> prefix_linearization;
+  // false when the explanation ran out of time before it could tell that no
+  // longer prefix is linearizable: the prefix shown is, but may not be the
+  // longest, and first_failing may be later than the real first failure.
+  bool prefix_is_longest = false;
   // The operations whose return ends the longest linearizable prefix.
   std::vector<std::size_t> first_failing;
+  // An explanation was computed (explain on, verdict not linearizable).
   bool explained = false;
 
   CheckStats stats;

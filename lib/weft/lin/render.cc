@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -59,11 +60,28 @@ std::string render_summary(const HistoryView& view, const CheckResult& result) {
   }
   absl::StrAppend(&out, " (", absl::StrJoin(facts, ", "), ")");
   if (!result.message.empty()) absl::StrAppend(&out, ": ", result.message);
+  if (result.verdict == Verdict::kUnknown && result.stats.parts > 0) {
+    // How far the search got, so a user can judge whether more time helps.
+    std::vector<std::string> progress;
+    if (result.stats.parts > 1) {
+      progress.push_back(absl::StrCat(result.stats.parts_decided, " of ", result.stats.parts, " parts decided"));
+    }
+    if (result.stats.reached != std::numeric_limits<Time>::min()) {
+      progress.push_back(absl::StrCat("operations returning before ", view.time_label, " ",
+                                      show_time(result.stats.reached), " linearized"));
+    }
+    progress.push_back(absl::StrCat(result.stats.nodes, " search nodes"));
+    absl::StrAppend(&out, " (", absl::StrJoin(progress, "; "), ")");
+  }
   return out;
 }
 
 std::string render_text(const HistoryView& view, const CheckResult& result) {
-  std::string out = render_summary(view, result) + "\n";
+  return render_summary(view, result) + "\n" + render_explanation(view, result);
+}
+
+std::string render_explanation(const HistoryView& view, const CheckResult& result) {
+  std::string out;
   if (result.verdict != Verdict::kNotLinearizable) return out;
   const std::string& tl = view.time_label;
   auto row = [&](std::size_t i) {
@@ -71,7 +89,7 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
     return std::vector<std::string>{absl::StrCat(op.client), show_time(op.call), show_time(op.ret), op.text};
   };
   if (!result.explained) {
-    absl::StrAppend(&out, "\n(no explanation: it was turned off or ran out of time)\n");
+    absl::StrAppend(&out, "\n(no explanation: it was turned off)\n");
     return out;
   }
   // A core of hundreds of operations (a long history whose explanation ran
@@ -86,8 +104,8 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
                       ? std::string("This operation cannot be linearized")
                       : absl::StrCat("These ", result.core.size(), " operations cannot be linearized together"),
                   ", whatever any other operation did",
-                  result.core_is_minimal ? "" : " (perhaps not minimal: the explanation reached its search budget)",
-                  ":\n", skipped > 0 ? absl::StrCat("  (", skipped, " earlier ones not shown)\n") : "",
+                  result.core_is_minimal ? "" : " (perhaps not minimal: the explanation reached its budget)", ":\n",
+                  skipped > 0 ? absl::StrCat("  (", skipped, " earlier ones not shown)\n") : "",
                   table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl), "operation"}, rows));
   if (result.has_prefix) {
     rows.clear();
@@ -101,16 +119,25 @@ std::string render_text(const HistoryView& view, const CheckResult& result) {
     }
     absl::StrAppend(
         &out, "\nThe history is linearizable up to ", tl, " ", result.prefix_end,
+        result.prefix_is_longest ? "" : " (perhaps further: the explanation reached its budget)",
         "; one linearization of that prefix:\n",
         table({"#", "client", absl::StrCat("call ", tl), absl::StrCat("return ", tl), "operation", "state after"},
               rows));
   } else {
-    absl::StrAppend(&out, "\nNo prefix of the history is linearizable.\n");
+    absl::StrAppend(&out, result.prefix_is_longest
+                              ? "\nNo prefix of the history is linearizable.\n"
+                              : "\nNo linearizable prefix was found before the explanation reached its budget.\n");
   }
   rows.clear();
   for (std::size_t i : result.first_failing) rows.push_back(row(i));
-  absl::StrAppend(&out, "\nIt stops being linearizable when this returns:\n",
+  absl::StrAppend(&out,
+                  result.prefix_is_longest ? "\nIt stops being linearizable when this returns:\n"
+                                           : "\nIt stops being linearizable when this returns, or earlier:\n",
                   table({"client", absl::StrCat("call ", tl), absl::StrCat("return ", tl), "operation"}, rows));
+  if (view.show_elapsed) {
+    absl::StrAppend(
+        &out, absl::StrFormat("\nExplained in %.3f ms.\n", absl::ToDoubleMilliseconds(result.stats.explain_elapsed)));
+  }
   return out;
 }
 

@@ -69,6 +69,8 @@ std::string render_summary(const HistoryView& view, const CheckResult& result);
 // The summary, and for a violation the smallest failing sub-history and the
 // longest linearizable prefix as tables.
 std::string render_text(const HistoryView& view, const CheckResult& result);
+// render_text() without the summary line: empty unless not linearizable.
+std::string render_explanation(const HistoryView& view, const CheckResult& result);
 std::string render_html(const HistoryView& view, const CheckResult& result);
 
 }  // namespace weft::lin

@@ -285,6 +285,7 @@ std::vector<std::string> details_of(const NotLinearizable& n) {
   result.prefix_end = n.prefix_end;
   result.prefix_linearization = n.prefix;
   result.first_failing = n.first_failing;
+  result.prefix_is_longest = n.prefix_is_longest;
   std::vector<std::string> lines = absl::StrSplit(lin::render_text(view, result), '\n');
   while (!lines.empty() && lines.back().empty()) lines.pop_back();
   if (!lines.empty()) lines.erase(lines.begin());  // the summary line

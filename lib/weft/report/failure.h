@@ -227,7 +227,7 @@ struct HistoryOperation {
 struct NotLinearizable {
   std::vector<HistoryOperation> history;  // everything the execution recorded
   // The explanation (indices into `history`), when the checker computed one
-  // (it may be off or out of time): the others are empty then.
+  // (it may be off: the others are empty then).
   bool explained = false;
   std::vector<size_t> core;  // a smallest set of operations that cannot be linearized together
   bool core_is_minimal = false;
@@ -236,6 +236,7 @@ struct NotLinearizable {
   std::vector<size_t> prefix;              // in this order,
   std::vector<std::string> prefix_states;  // the model's state after each (when it can describe states);
   std::vector<size_t> first_failing;       // and the operations whose return ends it
+  bool prefix_is_longest = false;          // false: the explanation's budget ran out before it could tell
   bool operator==(const NotLinearizable&) const = default;
 };
 

@@ -137,7 +137,8 @@ value evidence(const NotLinearizable& n) {
                 {"prefix_end", n.prefix_end},
                 {"prefix", numbers(n.prefix)},
                 {"prefix_states", std::move(states)},
-                {"first_failing", numbers(n.first_failing)}};
+                {"first_failing", numbers(n.first_failing)},
+                {"prefix_is_longest", n.prefix_is_longest}};
 }
 
 const char* choice_name(ReplayDivergence::Choice choice) {

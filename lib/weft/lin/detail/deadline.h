@@ -21,6 +21,11 @@ class Deadline {
     return expired_;
   }
   bool already_expired() const { return expired_; }
+  // Reads the clock now (between expensive steps that do not poll).
+  bool expired_now() {
+    if (!expired_ && end_ != absl::InfiniteFuture()) expired_ = absl::Now() >= end_;
+    return expired_;
+  }
 
  private:
   absl::Time end_;

@@ -17,7 +17,10 @@
 //    dropping optional operations only removes possibilities.
 // Each trial search gets a node budget; a trial that runs out counts as
 // "not shown unlinearizable", which keeps every claim proven (the core may
-// then be larger than necessary, and says so).
+// then be larger than necessary, and says so). The whole explanation has a
+// time budget: when it runs out, what was proven by then is reported (at
+// worst the failing part's required operations as the core, and the longest
+// prefix shown linearizable so far), flagged as not minimal / not longest.
 #pragma once
 
 #include <algorithm>
@@ -45,6 +48,7 @@ class Explainer {
 
   void explain(CheckResult& result) {
     result.failing_part = part_;
+    result.explained = true;
     std::vector<Time> returns;
     for (std::size_t i : part_) {
       if (history_[i].output) returns.push_back(history_[i].ret);
@@ -53,47 +57,53 @@ class Explainer {
     returns.erase(std::unique(returns.begin(), returns.end()), returns.end());
     if (returns.empty()) return;  // cannot fail: nothing is required
 
-    // Smallest k such that prefix(returns[k]) fails; the last one does.
-    // Prefixes are monotone, so a binary search finds it; inconclusive
-    // trials move right, so `lo` stays proven (or is the whole part).
+    // Smallest k such that prefix(returns[k]) fails; the last one does (it is
+    // the whole part: what is called later is optional and can only follow
+    // everything else). Prefixes are monotone, so a binary search finds it.
+    // Inconclusive trials (node budget) move right, so `hi` stays proven;
+    // the prefix is the longest only if every trial was conclusive.
     std::size_t lo = 0, hi = returns.size() - 1;
     std::vector<std::size_t> best_prefix;
-    bool have_prefix = false;
+    bool have_prefix = false, conclusive = true;
     std::size_t prefix_index = 0;
+    auto linearizable_prefix = [&](std::size_t k, const SearchResult& r) {
+      if (r.outcome == Outcome::kLinearizable && (!have_prefix || k > prefix_index)) {
+        have_prefix = true;
+        prefix_index = k;
+        best_prefix = map_back(r.linearization);
+      }
+    };
+    bool out_of_time = false;
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      SearchResult r = search_of(prefix(returns[mid], {}));
-      if (r.outcome == Outcome::kTimedOut) return;
+      SearchResult r = trial(prefix(returns[mid], {}));
+      if (r.outcome == Outcome::kTimedOut) {
+        out_of_time = true;
+        break;
+      }
       if (r.outcome == Outcome::kNotLinearizable) {
         hi = mid;
       } else {
-        if (r.outcome == Outcome::kLinearizable && (!have_prefix || mid > prefix_index)) {
-          have_prefix = true;
-          prefix_index = mid;
-          best_prefix = map_back(r.linearization);
-        }
+        conclusive &= r.outcome == Outcome::kLinearizable;
+        linearizable_prefix(mid, r);
         lo = mid + 1;
       }
     }
-    const Time failing_end = returns[lo];
-    if (lo > 0 && !(have_prefix && prefix_index == lo - 1)) {
-      SearchResult r = search_of(prefix(returns[lo - 1], {}));
-      if (r.outcome == Outcome::kTimedOut) return;
-      if (r.outcome == Outcome::kLinearizable) {
-        have_prefix = true;
-        prefix_index = lo - 1;
-        best_prefix = map_back(r.linearization);
-      }
+    if (!out_of_time && hi > 0 && !(have_prefix && prefix_index == hi - 1)) {
+      SearchResult r = trial(prefix(returns[hi - 1], {}));
+      out_of_time = r.outcome == Outcome::kTimedOut;
+      linearizable_prefix(hi - 1, r);
     }
     if (have_prefix) {
       result.has_prefix = true;
       result.prefix_end = returns[prefix_index];
       result.prefix_linearization = std::move(best_prefix);
     }
+    result.prefix_is_longest = !out_of_time && conclusive && (hi == 0 || (have_prefix && prefix_index == hi - 1));
+    const Time failing_end = returns[hi];
     for (std::size_t i : part_) {
       if (history_[i].output && history_[i].ret == failing_end) result.first_failing.push_back(i);
     }
-    result.explained = true;
 
     // Shrink: make chunks of required operations optional, halving the chunk
     // size, as long as the prefix stays unlinearizable.
@@ -102,8 +112,9 @@ class Explainer {
     for (std::size_t i : part_) {
       if (history_[i].output && history_[i].ret <= failing_end) required.push_back(i);
     }
-    result.core = required;
+    result.core = required;  // a witness already: the failing prefix itself
     result.core_is_minimal = false;
+    if (out_of_time) return;
     bool minimal = true;
 
     // First the oldest operations, all at once: the largest m such that the
@@ -146,20 +157,20 @@ class Explainer {
     // expensive (many optional operations) and rarely succeeds.
     for (std::size_t chunk = std::clamp<std::size_t>(required.size() / 2, 1, 4);; chunk /= 2) {
       for (std::size_t start = 0; start < required.size(); start += chunk) {
-        std::vector<std::size_t> trial;
+        std::vector<std::size_t> chunk_ops;
         for (std::size_t k = start; k < std::min(required.size(), start + chunk); ++k) {
-          if (!relaxed[required[k]]) trial.push_back(required[k]);
+          if (!relaxed[required[k]]) chunk_ops.push_back(required[k]);
         }
-        if (trial.empty()) continue;
-        for (std::size_t i : trial) relaxed[i] = 1;
+        if (chunk_ops.empty()) continue;
+        for (std::size_t i : chunk_ops) relaxed[i] = 1;
         const Outcome o = run(prefix(failing_end, relaxed));
         if (o == Outcome::kTimedOut) {
-          for (std::size_t i : trial) relaxed[i] = 0;
+          for (std::size_t i : chunk_ops) relaxed[i] = 0;
           finish_core(result, required, relaxed);
           return;
         }
         if (o != Outcome::kNotLinearizable) {
-          for (std::size_t i : trial) relaxed[i] = 0;
+          for (std::size_t i : chunk_ops) relaxed[i] = 0;
           if (o == Outcome::kPaused) minimal = false;
         }
       }
@@ -200,13 +211,16 @@ class Explainer {
     return h;
   }
 
-  SearchResult search_of(const HistoryOf<M>& h) {
+  // One search within the trial node budget; kTimedOut once the explanation's
+  // time is up (checked before preparing, which is linear in the history).
+  SearchResult trial(const HistoryOf<M>& h) {
+    if (deadline_.expired_now()) return {Outcome::kTimedOut, {}};
     std::vector<std::size_t> all(h.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
     return make_search(model_, h, all, reductions_, deadline_, stats_)->resume(trial_nodes_);
   }
 
-  Outcome run(const HistoryOf<M>& h) { return search_of(h).outcome; }
+  Outcome run(const HistoryOf<M>& h) { return trial(h).outcome; }
 
   std::vector<std::size_t> map_back(const std::vector<std::size_t>& positions) const {
     std::vector<std::size_t> out;

@@ -35,6 +35,7 @@ inline NotLinearizable evidence_of(const HistoryView& view, const CheckResult& r
   evidence.prefix = result.prefix_linearization;
   evidence.prefix_states = view.prefix_states;
   evidence.first_failing = result.first_failing;
+  evidence.prefix_is_longest = result.prefix_is_longest;
   return evidence;
 }
 

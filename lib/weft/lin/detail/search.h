@@ -26,10 +26,11 @@
 #include <optional>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "weft/lin/check_result.h"
 #include "weft/lin/detail/bits.h"
 #include "weft/lin/detail/deadline.h"
+#include "weft/lin/detail/failed_nodes.h"
+#include "weft/lin/detail/prepared.h"
 #include "weft/lin/history.h"
 #include "weft/lin/model.h"
 
@@ -42,152 +43,6 @@ struct SearchResult {
   std::vector<std::size_t> linearization;  // history indices, when linearizable
 };
 
-// One part of a history, sorted by call time and cut into segments.
-template <class Input, class Output>
-struct Prepared {
-  std::vector<std::size_t> original;  // position -> index in the history
-  std::vector<const Input*> input;
-  std::vector<const Output*> output;  // nullptr: outcome unknown (optional)
-  std::vector<Time> call;
-  std::vector<Time> ret;
-  // The model says the operation never changes a state it is legal in.
-  std::vector<char> read_only;
-  // Per position: its bit in the node's required set (required operations,
-  // counted from the segment's start) or in its optional set (optional ones,
-  // counted over the whole part).
-  std::vector<std::uint32_t> bit;
-  // Segment s holds positions [segment_begin[s], segment_begin[s + 1]).
-  std::vector<std::uint32_t> segment_begin;
-  // Per segment, by call: its required operations.
-  std::vector<std::vector<std::uint32_t>> required;
-  // All optional operations: first those that never return, then those
-  // that do, each by call. They are not bound to segments: one called before
-  // a cut may still take effect after it, until its return.
-  std::vector<std::uint32_t> optional;
-  std::size_t forever = 0;  // optional[0, forever) never return
-  // Per segment: its required operations by return time.
-  std::vector<std::vector<std::uint32_t>> by_return;
-  // Per position: identical operations in its segment whose interval starts
-  // and ends no later (see canonical_identical). While one of them is not
-  // linearized, this one is not tried.
-  std::vector<std::vector<std::uint32_t>> dominators;
-  std::size_t max_bits = 1;
-
-  std::size_t segments() const { return segment_begin.size() - 1; }
-};
-
-template <Model M>
-Prepared<typename M::Input, typename M::Output> prepare(const M& model, const HistoryOf<M>& history,
-                                                        std::vector<std::size_t> subset, const Reductions& reductions) {
-  Prepared<typename M::Input, typename M::Output> p;
-  auto is_read_only = [&](std::size_t i) {
-    if constexpr (HasReadOnly<M>) {
-      return reductions.greedy_read_only && static_cast<bool>(model.read_only(history[i].input, history[i].output));
-    } else {
-      return false;
-    }
-  };
-  // An optional operation that changes nothing can always be left out.
-  std::erase_if(subset, [&](std::size_t i) { return !history[i].output && is_read_only(i); });
-  std::stable_sort(subset.begin(), subset.end(), [&](std::size_t a, std::size_t b) {
-    const auto& x = history[a];
-    const auto& y = history[b];
-    if (x.call != y.call) return x.call < y.call;
-    return x.ret < y.ret;
-  });
-  p.original = subset;
-  const std::size_t n = subset.size();
-  for (std::size_t i : subset) {
-    const auto& op = history[i];
-    p.input.push_back(&op.input);
-    p.output.push_back(op.output ? &*op.output : nullptr);
-    p.call.push_back(op.call);
-    p.ret.push_back(op.ret);
-    p.read_only.push_back(is_read_only(i));
-  }
-
-  // A cut before position i is sound when every earlier required operation
-  // returned strictly before i was called: they all precede every later
-  // operation in any linearization, so nodes of later segments need not
-  // remember them. Optional operations do not stop cuts (a timed-out call
-  // would otherwise stop all cuts after it); they stay candidates across
-  // cuts, tracked over the whole part.
-  p.segment_begin.push_back(0);
-  Time max_return = std::numeric_limits<Time>::min();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (reductions.cut_quiescent && i > 0 && max_return < p.call[i]) {
-      p.segment_begin.push_back(static_cast<std::uint32_t>(i));
-    }
-    if (p.output[i] != nullptr) max_return = std::max(max_return, p.ret[i]);
-  }
-  p.segment_begin.push_back(static_cast<std::uint32_t>(n));
-
-  const std::size_t segments = p.segments();
-  p.required.resize(segments);
-  p.by_return.resize(segments);
-  p.dominators.resize(n);
-  p.bit.resize(n);
-  for (std::size_t s = 0; s < segments; ++s) {
-    const std::uint32_t begin = p.segment_begin[s];
-    const std::uint32_t end = p.segment_begin[s + 1];
-    for (std::uint32_t i = begin; i < end; ++i) {
-      if (p.output[i] != nullptr) {
-        p.bit[i] = static_cast<std::uint32_t>(p.required[s].size());
-        p.required[s].push_back(i);
-      } else {
-        p.optional.push_back(i);
-      }
-    }
-    p.max_bits = std::max(p.max_bits, p.required[s].size());
-    auto& order = p.by_return[s];
-    order = p.required[s];
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
-  }
-  // Optional operations that never return first: they stay candidates to
-  // the end, so the cursor over the others (Frame::first_optional) can skip
-  // those that are used or too late without being held up by them.
-  std::stable_partition(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; });
-  p.forever = static_cast<std::size_t>(
-      std::count_if(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; }));
-  for (std::size_t k = 0; k < p.optional.size(); ++k) p.bit[p.optional[k]] = static_cast<std::uint32_t>(k);
-  p.max_bits = std::max(p.max_bits, p.optional.size());
-  if (reductions.canonical_identical) {
-    // j dominates i when both are identical, j's interval starts and ends no
-    // later than i's, and they overlap (if j returned before i was called, j
-    // is linearized first anyway). Exchanging the two in any linearization
-    // keeps it valid (the model sees the same operations; j's earlier call
-    // and return only relax real time), so trying j first loses nothing.
-    // An optional operation may be left out, and putting an earlier-returning
-    // one in its place could break real time: optional operations are only
-    // exchanged with optional ones of the same return. Only the last
-    // kWindow candidates are compared, which keeps this linear on long
-    // histories (a missed pair costs pruning, never exactness).
-    constexpr std::size_t kWindow = 64;
-    auto identical = [&](std::uint32_t i, std::uint32_t j) {
-      if (!(*p.input[i] == *p.input[j])) return false;
-      return p.output[i] == nullptr || *p.output[i] == *p.output[j];
-    };
-    for (std::size_t s = 0; s < segments; ++s) {
-      const auto& list = p.required[s];
-      for (std::size_t a = 0; a < list.size(); ++a) {
-        for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
-          const std::uint32_t i = list[a], j = list[b];
-          if (p.ret[j] < p.call[i] || p.ret[j] > p.ret[i] || !identical(i, j)) continue;
-          p.dominators[i].push_back(j);
-        }
-      }
-    }
-    for (std::size_t a = 0; a < p.optional.size(); ++a) {
-      for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
-        const std::uint32_t i = p.optional[a], j = p.optional[b];
-        if (p.ret[j] != p.ret[i] || !identical(i, j)) continue;
-        p.dominators[i].push_back(j);
-      }
-    }
-  }
-  return p;
-}
-
 // A search that can be paused and resumed, so that check() can interleave
 // the parts of a history and stop at the first one that fails (a failing
 // part is often far quicker to refute than its siblings are to confirm).
@@ -196,21 +51,58 @@ class PartSearch {
   virtual ~PartSearch() = default;
   // Searches until a verdict, the deadline, or `node_budget` more nodes.
   virtual SearchResult resume(std::uint64_t node_budget) = 0;
+  // How far it got: the latest time such that some node had linearized every
+  // operation that returned before it.
+  virtual Time reached() const = 0;
 };
 
+// The order in which a node's candidates are tried. It never changes the
+// verdict, only how soon a linearization is found, and neither order is
+// always the better one:
+//  - kRequiredFirst tries operations with known outcomes before optional
+//    ones. Where unknown outcomes mostly did not matter (a timed-out write
+//    that never took effect), a linearization needs few optional operations
+//    and this finds it at once; it also fails nodes with many optional
+//    operations still available, whose failure prunes the most.
+//  - kCallOrder tries all candidates by call, as plain Wing-Gong and
+//    porcupine do. Where a timed-out write did take effect and later reads
+//    return its value, the required-first order tries every arrangement of
+//    the concurrent required operations before the one optional operation
+//    the next read needs: exponential in the number of clients, where call
+//    order, which meets the write before the reads that follow it, walks
+//    straight to a linearization.
+// The optional-where-it-matters reduction applies to kRequiredFirst only. It
+// is what makes that order fast on many unknown outcomes, but the nodes it
+// cuts short are not recorded as failed, and in call order, which meets
+// optional operations early and often, re-searching them cost far more than
+// the cuts saved (10-40x on histories with hundreds of clients).
+enum class Order { kRequiredFirst, kCallOrder };
+
 template <Model M, class Bits>
-class Searcher final : public PartSearch {
+class Searcher {
  public:
   using State = typename M::State;
   using P = Prepared<typename M::Input, typename M::Output>;
+  using Memo = FailedNodes<State, Bits>;
 
-  Searcher(const M& model, P prepared, const Reductions& reductions, Deadline& deadline, CheckStats& stats)
-      : model_(model), p_(std::move(prepared)), reductions_(reductions), deadline_(deadline), stats_(stats) {}
+  Searcher(const M& model, const P& prepared, Memo& memo, Order order, const Reductions& reductions, Deadline& deadline,
+           CheckStats& stats)
+      : model_(model),
+        p_(prepared),
+        memo_(memo),
+        order_(order),
+        reductions_(reductions),
+        optional_where_it_matters_(reductions.optional_where_it_matters && order == Order::kRequiredFirst),
+        deadline_(deadline),
+        stats_(stats) {}
 
-  SearchResult resume(std::uint64_t node_budget) override {
+  Time reached() const { return reached_; }
+
+  // Searches until a verdict, the deadline, or `node_budget` more nodes.
+  SearchResult resume(std::uint64_t node_budget) {
     if (!started_) {
       started_ = true;
-      Frame root{model_.initial(), {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0, 0, kNoEntry};
+      Frame root{model_.initial(), {}, {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0, 0, 0, 0, kNoGroup};
       root.required.clear(p_.max_bits);
       root.used.clear(p_.max_bits);
       if (settle(root) == Settled::kDone) return success();
@@ -226,7 +118,7 @@ class Searcher final : public PartSearch {
         if (done_) return success();
       } else {
         Frame& done = stack_.back();
-        if (done.entry != kNoEntry) entries_[done.entry].failed = true;
+        if (done.group != kNoGroup && !done.partial) memo_.fail(done.group, done.available);
         trail_.resize(done.trail_size);
         stack_.pop_back();
       }
@@ -235,37 +127,39 @@ class Searcher final : public PartSearch {
   }
 
  private:
-  static constexpr std::uint32_t kNoEntry = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+  // The optional operation a node was reached by, while nothing after it
+  // has depended on it (only greedy reads that were legal without it too).
+  struct Pending {
+    std::uint32_t op = kNone;    // the optional operation; kNone: nothing pending
+    bool may_move_later = true;  // real time lets it follow the reads since
+    State without;               // the state had it not been linearized
+  };
 
   struct Frame {
     State state;
-    Bits required;  // required operations of the segment linearized
-    Bits used;      // optional operations linearized
-    Time max_call;  // latest call among linearized operations
+    Bits required;   // required operations of the segment linearized
+    Bits used;       // optional operations linearized
+    Bits available;  // optional operations it could still use (see available())
+    Time max_call;   // latest call among linearized operations
     std::uint32_t segment;
     std::uint32_t first_open;      // index into required[segment]: first not linearized
     std::uint32_t return_cursor;   // index into by_return[segment]: first not linearized
     std::uint32_t first_optional;  // index into optional: none before it is still usable
-    std::uint32_t next;            // next candidate: required[next], then optional[next - R]
-    std::uint32_t trail_size;      // trail_ length before this node's operations
-    std::uint32_t entry;           // this node's memo entry
-  };
-
-  struct Key {
-    Bits required;
-    State state;
-    std::uint32_t segment;
-    bool operator==(const Key&) const = default;
-    template <class H>
-    friend H AbslHashValue(H h, const Key& k) {
-      return H::combine(std::move(h), k.required, k.state, k.segment);
-    }
-  };
-  // The available optional sets seen with one Key, as a linked list in entries_.
-  struct Entry {
-    Bits available;
-    std::uint32_t next;
-    bool failed;
+    // The next candidate of each of the three lists a node's candidates come
+    // from: required[segment], optional[0, forever) (never return) and
+    // optional[forever, end) (return).
+    std::uint32_t next_required;
+    std::uint32_t next_forever;
+    std::uint32_t next_returning;
+    std::uint32_t trail_size;  // trail_ length before this node's operations
+    std::uint32_t group;       // its memo group (kNoGroup: not memoized)
+    // A candidate was skipped because a sibling order covers it
+    // (needless_after()): the node's own failure is then no proof.
+    bool partial = false;
+    Pending pending;
   };
 
   enum class Settled { kOpen, kSeen, kDone };
@@ -296,42 +190,37 @@ class Searcher final : public PartSearch {
     return f.return_cursor < order.size() ? p_.ret[order[f.return_cursor]] : kEndOfTime;
   }
 
-  // Tries the frame's next candidates until one leads to a new node, which
-  // it pushes. Required candidates go first: optional operations can always
-  // be linearized later (they never return, so real time never forces them
-  // early), and trying them late finds linearizations sooner and lets the
-  // failed sets with fewer optional operations prune more.
-  bool descend(Frame& f) {
+  // The frame's next candidate in this searcher's order (advancing past it),
+  // or none. Candidates come from three lists, each by call: required[segment],
+  // optional[0, forever) (never return) and optional[first_optional, end)
+  // (return). A list is done at its first operation called after `bound`.
+  std::optional<std::uint32_t> next_candidate(Frame& f, Time bound) const {
     const auto& required = p_.required[f.segment];
-    const auto& optional = p_.optional;
-    const auto n_required = static_cast<std::uint32_t>(required.size());
+    std::uint32_t* cursors[3] = {&f.next_required, &f.next_forever, &f.next_returning};
+    const std::size_t ends[3] = {required.size(), p_.forever, p_.optional.size()};
+    int pick = -1;
+    std::uint32_t picked = 0;
+    for (int k = 0; k < 3; ++k) {
+      if (*cursors[k] >= ends[k]) continue;
+      const std::uint32_t i = k == 0 ? required[*cursors[k]] : p_.optional[*cursors[k]];
+      if (p_.call[i] > bound) continue;
+      if (pick < 0 || (order_ == Order::kCallOrder && p_.call[i] < p_.call[picked])) {
+        pick = k;
+        picked = i;
+      }
+      if (order_ == Order::kRequiredFirst) break;
+    }
+    if (pick < 0) return std::nullopt;
+    ++*cursors[pick];
+    return picked;
+  }
+
+  // Tries the frame's next candidates until one leads to a new node, which
+  // it pushes.
+  bool descend(Frame& f) {
     const Time bound = min_return(f);
-    for (;;) {
-      std::uint32_t i;
-      // Order: required operations, optional ones that never return, then
-      // the other optional ones from the cursor (earlier ones are used or
-      // too late for good).
-      const auto forever_end = static_cast<std::uint32_t>(n_required + p_.forever);
-      if (f.next == forever_end && f.first_optional > p_.forever) {
-        f.next = static_cast<std::uint32_t>(n_required + f.first_optional);
-      }
-      if (f.next < n_required) {
-        i = required[f.next];
-        if (p_.call[i] > bound) {
-          f.next = n_required;
-          continue;
-        }
-      } else if (f.next - n_required < optional.size()) {
-        i = optional[f.next - n_required];
-        if (p_.call[i] > bound) {
-          if (f.next >= forever_end) return false;
-          f.next = forever_end;  // the other list may still have candidates
-          continue;
-        }
-      } else {
-        return false;
-      }
-      ++f.next;
+    while (std::optional<std::uint32_t> candidate = next_candidate(f, bound)) {
+      const std::uint32_t i = *candidate;
       if (is_linearized(f, i) || dominated(f, i)) continue;
       if (p_.output[i] == nullptr && p_.ret[i] < f.max_call) continue;  // too late for it
       std::optional<State> next = apply(f.state, i);
@@ -340,17 +229,28 @@ class Searcher final : public PartSearch {
       // linearizing here: any completion after it is also a completion
       // without it, and a shorter one.
       if (p_.output[i] == nullptr && *next == f.state) continue;
+      if (f.pending.op != kNone && needless_after(f.pending, i, *next)) {
+        f.partial = true;
+        continue;
+      }
+      Pending pending;
+      if (optional_where_it_matters_ && p_.output[i] == nullptr) pending = {i, true, f.state};
       Frame child{std::move(*next),
                   f.required,
                   f.used,
+                  {},
                   std::max(f.max_call, p_.call[i]),
                   f.segment,
                   f.first_open,
                   f.return_cursor,
                   f.first_optional,
                   0,
+                  0,
+                  0,
                   static_cast<std::uint32_t>(trail_.size()),
-                  kNoEntry};
+                  kNoGroup,
+                  false,
+                  std::move(pending)};
       if (p_.output[i] != nullptr) {
         child.required.set(p_.bit[i]);
       } else {
@@ -369,6 +269,35 @@ class Searcher final : public PartSearch {
       stack_.push_back(std::move(child));  // invalidates f
       return true;
     }
+    return false;
+  }
+
+  // Whether linearizing i next is needless because the node was reached by
+  // the optional operation o (pending.op) and an order without o there
+  // reaches as much:
+  //  - i masks o: i (after the reads since o) gives the same state without
+  //    o, as a write overwriting o's does. Dropping o from a completion that
+  //    does this keeps it valid and makes it shorter.
+  //  - o may move after i: i then o gives the same state, and real time lets
+  //    o go that late. Of two optional operations only the lower-ranked one
+  //    goes first, so one order of each pair stays. The completion with o
+  //    moved is as short and has its optional operation later.
+  // So a completion that is shortest, and then has its optional operations
+  // as late and as low-ranked as they can be, is never cut here; the order it
+  // takes instead leaves the parent, which is why the node's own failure is
+  // not recorded (Frame::partial). Only the first step after o is checked:
+  // following o further would leave long chains of nodes unrecorded, and
+  // searching those again costs far more than the pruning saves.
+  bool needless_after(const Pending& pending, std::uint32_t i, const State& next) {
+    const std::uint32_t o = pending.op;
+    std::optional<State> without = apply(pending.without, i);
+    if (!without) return false;  // i depends on o
+    if (*without == next) return true;
+    const bool may_move =
+        pending.may_move_later && (p_.output[i] != nullptr || p_.bit[i] < p_.bit[o]) && p_.ret[o] >= p_.call[i];
+    if (!may_move) return false;
+    std::optional<State> moved = apply(*without, o);
+    return moved && *moved == next;
   }
 
   // Brings a new node to the point where it must branch: skips linearized
@@ -403,8 +332,16 @@ class Searcher final : public PartSearch {
       if (!f.used.test(p_.bit[o]) && p_.ret[o] >= f.max_call) break;
       ++f.first_optional;
     }
-    f.next = f.first_open;
-    return reductions_.memoize ? remember(f) : Settled::kOpen;
+    reached_ = std::max(reached_, min_return(f));
+    f.next_required = f.first_open;
+    f.next_forever = 0;
+    f.next_returning = f.first_optional;
+    if (!reductions_.memoize) return Settled::kOpen;
+    f.available = available(f);
+    const std::optional<std::uint32_t> group = memo_.lookup(f.required, f.state, f.segment, f.available);
+    if (!group) return Settled::kSeen;
+    f.group = *group;
+    return Settled::kOpen;
   }
 
   // The optional operations this node could still use, among those called
@@ -427,20 +364,6 @@ class Searcher final : public PartSearch {
     add(0, p_.forever);
     add(std::max<std::size_t>(f.first_optional, p_.forever), p_.optional.size());
     return a;
-  }
-
-  Settled remember(Frame& f) {
-    Bits avail = available(f);
-    auto [it, added] = memo_.try_emplace(Key{f.required, f.state, f.segment}, kNoEntry);
-    if (!added) {
-      for (std::uint32_t e = it->second; e != kNoEntry; e = entries_[e].next) {
-        if (entries_[e].failed && avail.subset_of(entries_[e].available)) return Settled::kSeen;
-      }
-    }
-    f.entry = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back(Entry{std::move(avail), it->second, false});
-    it->second = f.entry;
-    return Settled::kOpen;
   }
 
   // Linearizes one read-only candidate that is legal now, if there is one.
@@ -466,6 +389,15 @@ class Searcher final : public PartSearch {
         f.required.set(p_.bit[i]);
         f.max_call = std::max(f.max_call, p_.call[i]);
         trail_.push_back(i);
+        // A read that would not be legal without the pending operation has
+        // seen it; one that would leaves `without` as it is.
+        if (f.pending.op != kNone) {
+          if (!apply(f.pending.without, i)) {
+            f.pending.op = kNone;
+          } else if (p_.ret[f.pending.op] < p_.call[i]) {
+            f.pending.may_move_later = false;
+          }
+        }
         return true;
       }
     }
@@ -493,16 +425,63 @@ class Searcher final : public PartSearch {
   }
 
   const M& model_;
-  const P p_;
+  const P& p_;
+  Memo& memo_;
+  const Order order_;
   const Reductions& reductions_;
+  // Only in the required-first order (see Order): there it keeps optional
+  // operations from being tried at every step; the call order stays plain
+  // Wing-Gong, whose every failed node is recorded.
+  const bool optional_where_it_matters_;
   Deadline& deadline_;
   CheckStats& stats_;
   std::vector<Frame> stack_;
   std::vector<std::uint32_t> trail_;  // positions linearized on the current path
-  absl::flat_hash_map<Key, std::uint32_t> memo_;
-  std::vector<Entry> entries_;
-  bool done_ = false;  // descend() reached a node where all required are done
+  bool done_ = false;                 // descend() reached a node where all required are done
+  Time reached_ = std::numeric_limits<Time>::min();
   bool started_ = false;
+};
+
+// The searches of one part: one per candidate order (Order), sharing the
+// memo of failed nodes and taking turns with equal node budgets. The first
+// verdict wins, so the part costs at most about twice its faster order (plus
+// what the other order's failed nodes save it), and no order's bad case is
+// the part's: each is at worst plain Wing-Gong with memoization over a space
+// the reductions only shrink.
+template <Model M, class Bits>
+class PortfolioSearch final : public PartSearch {
+ public:
+  using P = Prepared<typename M::Input, typename M::Output>;
+
+  PortfolioSearch(const M& model, P prepared, const Reductions& reductions, Deadline& deadline, CheckStats& stats)
+      : p_(std::move(prepared)) {
+    searchers_.reserve(2);  // they hold references to p_ and memo_, not to each other
+    if (reductions.search_required_first || !reductions.search_in_call_order) {
+      searchers_.emplace_back(model, p_, memo_, Order::kRequiredFirst, reductions, deadline, stats);
+    }
+    if (reductions.search_in_call_order) {
+      searchers_.emplace_back(model, p_, memo_, Order::kCallOrder, reductions, deadline, stats);
+    }
+  }
+
+  SearchResult resume(std::uint64_t node_budget) override {
+    for (auto& searcher : searchers_) {
+      SearchResult r = searcher.resume(node_budget);
+      if (r.outcome != Outcome::kPaused) return r;
+    }
+    return {Outcome::kPaused, {}};
+  }
+
+  Time reached() const override {
+    Time t = std::numeric_limits<Time>::min();
+    for (const auto& searcher : searchers_) t = std::max(t, searcher.reached());
+    return t;
+  }
+
+ private:
+  const P p_;
+  FailedNodes<typename M::State, Bits> memo_;
+  std::vector<Searcher<M, Bits>> searchers_;
 };
 
 template <Model M>
@@ -512,7 +491,7 @@ std::unique_ptr<PartSearch> make_search(const M& model, const HistoryOf<M>& hist
   auto prepared = prepare(model, history, subset, reductions);
   const std::size_t size = prepared.max_bits;
   auto make = [&]<class Bits>() -> std::unique_ptr<PartSearch> {
-    return std::make_unique<Searcher<M, Bits>>(model, std::move(prepared), reductions, deadline, stats);
+    return std::make_unique<PortfolioSearch<M, Bits>>(model, std::move(prepared), reductions, deadline, stats);
   };
   if (size <= 64) return make.template operator()<FixedBits<1>>();
   if (size <= 128) return make.template operator()<FixedBits<2>>();

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# weft_lin_corpus and weft_lin_compare on bad arguments: each exits 2 with a
+# message that names the problem.
+#   bad_arguments_test.sh WEFT_LIN_CORPUS WEFT_LIN_COMPARE
+set -uo pipefail
+corpus=$1
+compare=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# expect_bad "what it should say" command...
+expect_bad() {
+  local want=$1
+  shift
+  local out code
+  out=$("$@" 2>&1)
+  code=$?
+  if [ "$code" -ne 2 ] || ! grep -qF -- "$want" <<<"$out"; then
+    echo "FAIL: $* exited $code (want 2) with: $out (want: $want)"
+    failures=$((failures + 1))
+  fi
+}
+
+expect_bad "expected one output folder" "$corpus"
+expect_bad "expected one output folder" "$corpus" "$work/a" "$work/b"
+expect_bad "--per_kind must be at least 1" "$corpus" "$work/c" --per_kind=0
+expect_bad 'bad value "many" for --per_kind' "$corpus" "$work/c" --per_kind=many
+expect_bad 'bad value "-1" for --seed' "$corpus" "$work/c" --seed=-1
+expect_bad "unknown option --seeds" "$corpus" "$work/c" --seeds=3
+touch "$work/file"
+expect_bad "cannot create" "$corpus" "$work/file/sub"
+
+expect_bad "no folder given" "$compare"
+expect_bad "is neither porcupine's data" "$compare" "$work/missing"
+mkdir "$work/empty"
+expect_bad "is neither porcupine's data" "$compare" "$work/empty"
+expect_bad "--time_limit must be a positive finite duration" "$compare" --time_limit=0s "$work/empty"
+expect_bad "--porcupine_timeout must be a positive finite duration" "$compare" --porcupine_timeout=-1s "$work/empty"
+expect_bad 'bad value "soon" for --time_limit' "$compare" --time_limit=soon "$work/empty"
+expect_bad "no such program" "$compare" --porcupine="$work/nothing" "$work/empty"
+
+# And the corpus they make is read back.
+if ! "$corpus" "$work/corpus" --per_kind=1 >/dev/null; then
+  echo "FAIL: $corpus $work/corpus --per_kind=1"
+  failures=$((failures + 1))
+fi
+[ "$(wc -l <"$work/corpus/manifest.tsv")" -eq 4 ] || { echo "FAIL: manifest of 3 files"; failures=$((failures + 1)); }
+exit $((failures > 0))

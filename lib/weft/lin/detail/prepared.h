@@ -1,0 +1,165 @@
+// A history part prepared for the search (search.h): its operations sorted by
+// call, split into required ones (known outcome) and optional ones (unknown
+// outcome), cut into segments at quiescent points, with the identical
+// operations that may be tried in a canonical order.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "weft/lin/check_result.h"
+#include "weft/lin/history.h"
+#include "weft/lin/model.h"
+
+namespace weft::lin::detail {
+
+// One part of a history, sorted by call time and cut into segments.
+template <class Input, class Output>
+struct Prepared {
+  std::vector<std::size_t> original;  // position -> index in the history
+  std::vector<const Input*> input;
+  std::vector<const Output*> output;  // nullptr: outcome unknown (optional)
+  std::vector<Time> call;
+  std::vector<Time> ret;
+  // The model says the operation never changes a state it is legal in.
+  std::vector<char> read_only;
+  // Per position: its bit in the node's required set (required operations,
+  // counted from the segment's start) or in its optional set (optional ones,
+  // counted over the whole part).
+  std::vector<std::uint32_t> bit;
+  // Segment s holds positions [segment_begin[s], segment_begin[s + 1]).
+  std::vector<std::uint32_t> segment_begin;
+  // Per segment, by call: its required operations.
+  std::vector<std::vector<std::uint32_t>> required;
+  // All optional operations: first those that never return, then those
+  // that do, each by call. They are not bound to segments: one called before
+  // a cut may still take effect after it, until its return.
+  std::vector<std::uint32_t> optional;
+  std::size_t forever = 0;  // optional[0, forever) never return
+  // Per segment: its required operations by return time.
+  std::vector<std::vector<std::uint32_t>> by_return;
+  // Per position: identical operations in its segment whose interval starts
+  // and ends no later (see canonical_identical). While one of them is not
+  // linearized, this one is not tried.
+  std::vector<std::vector<std::uint32_t>> dominators;
+  std::size_t max_bits = 1;
+
+  std::size_t segments() const { return segment_begin.size() - 1; }
+};
+
+template <Model M>
+Prepared<typename M::Input, typename M::Output> prepare(const M& model, const HistoryOf<M>& history,
+                                                        std::vector<std::size_t> subset, const Reductions& reductions) {
+  Prepared<typename M::Input, typename M::Output> p;
+  auto is_read_only = [&](std::size_t i) {
+    if constexpr (HasReadOnly<M>) {
+      return reductions.greedy_read_only && static_cast<bool>(model.read_only(history[i].input, history[i].output));
+    } else {
+      return false;
+    }
+  };
+  // An optional operation that changes nothing can always be left out.
+  std::erase_if(subset, [&](std::size_t i) { return !history[i].output && is_read_only(i); });
+  std::stable_sort(subset.begin(), subset.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = history[a];
+    const auto& y = history[b];
+    if (x.call != y.call) return x.call < y.call;
+    return x.ret < y.ret;
+  });
+  p.original = subset;
+  const std::size_t n = subset.size();
+  for (std::size_t i : subset) {
+    const auto& op = history[i];
+    p.input.push_back(&op.input);
+    p.output.push_back(op.output ? &*op.output : nullptr);
+    p.call.push_back(op.call);
+    p.ret.push_back(op.ret);
+    p.read_only.push_back(is_read_only(i));
+  }
+
+  // A cut before position i is sound when every earlier required operation
+  // returned strictly before i was called: they all precede every later
+  // operation in any linearization, so nodes of later segments need not
+  // remember them. Optional operations do not stop cuts (a timed-out call
+  // would otherwise stop all cuts after it); they stay candidates across
+  // cuts, tracked over the whole part.
+  p.segment_begin.push_back(0);
+  Time max_return = std::numeric_limits<Time>::min();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (reductions.cut_quiescent && i > 0 && max_return < p.call[i]) {
+      p.segment_begin.push_back(static_cast<std::uint32_t>(i));
+    }
+    if (p.output[i] != nullptr) max_return = std::max(max_return, p.ret[i]);
+  }
+  p.segment_begin.push_back(static_cast<std::uint32_t>(n));
+
+  const std::size_t segments = p.segments();
+  p.required.resize(segments);
+  p.by_return.resize(segments);
+  p.dominators.resize(n);
+  p.bit.resize(n);
+  for (std::size_t s = 0; s < segments; ++s) {
+    const std::uint32_t begin = p.segment_begin[s];
+    const std::uint32_t end = p.segment_begin[s + 1];
+    for (std::uint32_t i = begin; i < end; ++i) {
+      if (p.output[i] != nullptr) {
+        p.bit[i] = static_cast<std::uint32_t>(p.required[s].size());
+        p.required[s].push_back(i);
+      } else {
+        p.optional.push_back(i);
+      }
+    }
+    p.max_bits = std::max(p.max_bits, p.required[s].size());
+    auto& order = p.by_return[s];
+    order = p.required[s];
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
+  }
+  // Optional operations that never return first: they stay candidates to
+  // the end, so the cursor over the others (Frame::first_optional) can skip
+  // those that are used or too late without being held up by them.
+  std::stable_partition(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; });
+  p.forever = static_cast<std::size_t>(
+      std::count_if(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; }));
+  for (std::size_t k = 0; k < p.optional.size(); ++k) p.bit[p.optional[k]] = static_cast<std::uint32_t>(k);
+  p.max_bits = std::max(p.max_bits, p.optional.size());
+  if (reductions.canonical_identical) {
+    // j dominates i when both are identical, j's interval starts and ends no
+    // later than i's, and they overlap (if j returned before i was called, j
+    // is linearized first anyway). Exchanging the two in any linearization
+    // keeps it valid (the model sees the same operations; j's earlier call
+    // and return only relax real time), so trying j first loses nothing.
+    // An optional operation may be left out, and putting an earlier-returning
+    // one in its place could break real time: optional operations are only
+    // exchanged with optional ones of the same return. Only the last
+    // kWindow candidates are compared, which keeps this linear on long
+    // histories (a missed pair costs pruning, never exactness).
+    constexpr std::size_t kWindow = 64;
+    auto identical = [&](std::uint32_t i, std::uint32_t j) {
+      if (!(*p.input[i] == *p.input[j])) return false;
+      return p.output[i] == nullptr || *p.output[i] == *p.output[j];
+    };
+    for (std::size_t s = 0; s < segments; ++s) {
+      const auto& list = p.required[s];
+      for (std::size_t a = 0; a < list.size(); ++a) {
+        for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
+          const std::uint32_t i = list[a], j = list[b];
+          if (p.ret[j] < p.call[i] || p.ret[j] > p.ret[i] || !identical(i, j)) continue;
+          p.dominators[i].push_back(j);
+        }
+      }
+    }
+    for (std::size_t a = 0; a < p.optional.size(); ++a) {
+      for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
+        const std::uint32_t i = p.optional[a], j = p.optional[b];
+        if (p.ret[j] != p.ret[i] || !identical(i, j)) continue;
+        p.dominators[i].push_back(j);
+      }
+    }
+  }
+  return p;
+}
+
+}  // namespace weft::lin::detail
