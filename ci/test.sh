@@ -14,7 +14,34 @@ root=$PWD
 ci/setup.sh
 
 jobs=$(nproc)
-stage() { printf '\n=== %s ===\n' "$*"; }
+
+# Each stage's wall time and the CPU time (user + sys) of the processes it
+# ran, summed up at the end. The machine may be shared, so CPU time is the
+# figure to compare between runs. cutime + cstime of this shell count every
+# waited-for descendant (compilers under ninja, tests under ctest).
+ticks_per_second=$(getconf CLK_TCK)
+child_cpu_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
+timings=()
+stage_name=
+end_stage() {
+  [ -n "$stage_name" ] || return 0
+  timings+=("$(printf '%6ds %7ds  %s' $((SECONDS - stage_start)) \
+    $((($(child_cpu_ticks) - stage_cpu) / ticks_per_second)) "$stage_name")")
+}
+stage() {
+  end_stage
+  stage_name=$*
+  stage_start=$SECONDS
+  stage_cpu=$(child_cpu_ticks)
+  printf '\n=== %s ===\n' "$*"
+}
+print_timings() {
+  end_stage
+  stage_name=
+  printf '\n  wall      cpu  stage\n'
+  printf '%s\n' "${timings[@]}"
+  printf '%6ds %7ds  total\n' "$SECONDS" $(($(child_cpu_ticks) / ticks_per_second))
+}
 
 stage "build (g++, -Werror)"
 cmake -S . -B build -G Ninja -DWEFT_WERROR=ON -DWEFT_BUILD_BENCH=ON >/dev/null
@@ -61,4 +88,5 @@ if [ "${WEFT_SKIP_SANITIZERS:-0}" != 1 ]; then
     rm -f fuzz.log
   fi
 fi
+print_timings
 stage "all tests passed"
