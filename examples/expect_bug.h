@@ -11,7 +11,7 @@
 // The executions weft needed are printed, so the numbers quoted in the
 // examples' comments can be checked with one run. WEFT_REPORT_FOUND_BUGS=1
 // prints each found bug's full report; WEFT_EXAMPLES_COMPARE=1 also prints
-// what random, pct:1, pct:2 and pct:3 each need on their own.
+// what each strategy of the portfolio (weft::kPortfolioStrategies) needs on its own.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -38,7 +38,7 @@ inline weft::Options budget(uint64_t iterations, std::string strategy = "portfol
 // on its own (same budget and seed), for the numbers in docs/examples.md.
 inline void compare_strategies(const weft::Options& options, const std::function<void()>& body) {
   if (std::getenv("WEFT_EXAMPLES_COMPARE") == nullptr) return;
-  for (const char* strategy : {"random", "pct:1", "pct:2", "pct:3"}) {
+  for (const char* strategy : weft::kPortfolioStrategies) {
     weft::Options o = options;
     o.strategy = strategy;
     const weft::Result r = weft::explore(o, body);

@@ -133,3 +133,9 @@ WEFT_TEST_WITH(ProducerConsumer, WhileWithSpuriousWakeupsIsCorrect,
   one_consumer<Recheck::kWhile>();
   two_consumers<Recheck::kWhile>();
 }
+
+// The stolen wakeup as a WEFT_TEST, for its report (tests/golden/ holds it).
+// Disabled: it fails, as intended; run it with --gtest_also_run_disabled_tests.
+WEFT_TEST_WITH(ProducerConsumer, DISABLED_IfWithTwoConsumers, weft::Options{.iterations = 3000}) {
+  two_consumers<Recheck::kIf>();
+}

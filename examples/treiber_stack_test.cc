@@ -202,3 +202,9 @@ WEFT_TEST_WITH(TreiberStack, TaggedHeadSurvivesAbaScripts, weft::Options{.iterat
 WEFT_TEST_WITH(TreiberStack, TaggedHeadSurvivesChosenOperations, weft::Options{.iterations = 5000}) {
   chosen_operations<TaggedTreiberStack>();
 }
+
+// The ABA as a WEFT_TEST, for its report (tests/golden/ holds it). Disabled:
+// it fails, as intended; run it with --gtest_also_run_disabled_tests.
+WEFT_TEST_WITH(TreiberStack, DISABLED_AbaWithRecycledNodes, weft::Options{.iterations = 5000}) {
+  aba_scripts<TreiberStack>();
+}

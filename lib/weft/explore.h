@@ -24,13 +24,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "weft/base/strategy_names.h"
 #include "weft/report/failure.h"
 
 namespace weft {
 
 struct Options {
-  // "portfolio" (rotates random, pct:1, pct:2, pct:3 across executions),
-  // "random", or "pct:<depth>" (depth >= 1).
+  // One of kStrategyForms: "portfolio" (executions rotate through
+  // kPortfolioStrategies), "random", or "pct:<depth>" (depth >= 1).
   std::string strategy = "portfolio";
   uint64_t iterations = 1000;
   uint64_t seed = 0x5eed;

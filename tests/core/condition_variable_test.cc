@@ -328,8 +328,8 @@ TEST(ConditionVariableAny, ALostNotifyIsADeadlockOnTheConditionVariable) {
   };
   std::optional<weft::Failure> f = weft::expect_bug(options_with(3000), body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
-  EXPECT_TRUE(weft_test::any_contains(f->details, "thread 1 is blocked in wait on ready")) << f->report;
-  EXPECT_TRUE(weft_test::any_contains(f->details, "waiting for a notify that can no longer come"));
+  EXPECT_TRUE(weft_test::blocked_in(*f, 1, "wait", "ready", {}));
+  EXPECT_TRUE(weft_test::contains(f->report, "waiting for a notify that can no longer come"));
 }
 
 // The waiter counts as waiting from before it releases its lock: in every

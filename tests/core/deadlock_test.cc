@@ -15,7 +15,7 @@
 namespace {
 
 using weft::FailureKind;
-using weft_test::any_contains;
+using weft_test::blocked_in;
 using weft_test::contains;
 using weft_test::options_with;
 
@@ -49,14 +49,12 @@ TEST(Deadlock, LockOrderDeadlockNamesBothThreadsTheirHoldersAndTheCycle) {
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "deadlock: 3 threads are blocked and none can make progress");
   EXPECT_EQ(f->thread, -1);  // no single thread failed
-  EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in join of thread 1"));
-  EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in lock on b"));
-  EXPECT_TRUE(any_contains(f->details, "thread 2 is blocked in lock on a"));
-  EXPECT_TRUE(any_contains(f->details, "deadlock_test.cc:"));
-  EXPECT_TRUE(any_contains(f->details, "held by thread 2"));
-  EXPECT_TRUE(any_contains(f->details, "held by thread 1"));
-  EXPECT_TRUE(any_contains(f->details, "wait-for cycle: thread 1 -> thread 2 -> thread 1"));
-  EXPECT_TRUE(contains(f->report, "wait-for cycle"));
+  EXPECT_TRUE(blocked_in(*f, 0, "join", "", {1}, "deadlock_test.cc"));
+  EXPECT_TRUE(blocked_in(*f, 1, "lock", "b", {2}, "deadlock_test.cc"));
+  EXPECT_TRUE(blocked_in(*f, 2, "lock", "a", {1}, "deadlock_test.cc"));
+  EXPECT_EQ(f->evidence_if<weft::Deadlock>()->blocked.size(), 3u);
+  EXPECT_EQ(f->evidence_if<weft::Deadlock>()->cycle, (std::vector<int>{1, 2, 1}));
+  EXPECT_TRUE(contains(f->report, "wait-for cycle: thread 1 -> thread 2 -> thread 1"));
 }
 
 TEST(Deadlock, ConsistentLockOrderNeverDeadlocks) {
@@ -85,7 +83,9 @@ TEST(Deadlock, LockOrderInversionIsReportedWithoutADeadlock) {
   EXPECT_TRUE(contains(f->message, "lock-order inversion"));
   EXPECT_TRUE(contains(f->message, "'a'"));
   EXPECT_TRUE(contains(f->message, "'b'"));
-  EXPECT_TRUE(any_contains(f->details, "deadlock_test.cc:"));
+  const weft::LockOrderInversion* inversion = f->evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  EXPECT_TRUE(contains(inversion->edges[0].taken_at.file, "deadlock_test.cc"));
 }
 
 // The waiter does not check a predicate: if the notify comes before it
@@ -116,9 +116,10 @@ TEST(Deadlock, LostNotifyIsADeadlockThatSaysNoNotifyCanCome) {
   std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "deadlock: 2 threads are blocked and none can make progress");
-  EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in wait on ready_cv"));
-  EXPECT_TRUE(any_contains(f->details, "waiting for a notify that can no longer come"));
-  EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in join of thread 1"));
+  EXPECT_TRUE(blocked_in(*f, 1, "wait", "ready_cv", {}, "deadlock_test.cc"));
+  EXPECT_TRUE(blocked_in(*f, 0, "join", "", {1}, "deadlock_test.cc"));
+  EXPECT_TRUE(f->evidence_if<weft::Deadlock>()->cycle.empty());
+  EXPECT_TRUE(contains(f->report, "waiting for a notify that can no longer come"));
 }
 
 TEST(Deadlock, WaitingWithAPredicateLosesNoNotify) {
@@ -150,10 +151,9 @@ TEST(Deadlock, AWokenWaiterBlockedReacquiringTheMutexIsBlockedOnTheMutex) {
   };
   std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
-  EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in join of thread 1"));
-  EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in lock on m")) << f->report;
-  EXPECT_TRUE(any_contains(f->details, "held by thread 0"));
-  EXPECT_TRUE(any_contains(f->details, "wait-for cycle"));
+  EXPECT_TRUE(blocked_in(*f, 0, "join", "", {1}));
+  EXPECT_TRUE(blocked_in(*f, 1, "lock", "m", {0}));
+  EXPECT_EQ(f->evidence_if<weft::Deadlock>()->cycle, (std::vector<int>{0, 1, 0}));
 }
 
 TEST(Deadlock, JoiningWhileHoldingTheLockTheThreadNeeds) {
@@ -166,10 +166,9 @@ TEST(Deadlock, JoiningWhileHoldingTheLockTheThreadNeeds) {
   };
   std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
-  EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in join of thread 1"));
-  EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in lock on m"));
-  EXPECT_TRUE(any_contains(f->details, "held by thread 0"));
-  EXPECT_TRUE(any_contains(f->details, "wait-for cycle: thread 0 -> thread 1 -> thread 0"));
+  EXPECT_TRUE(blocked_in(*f, 0, "join", "", {1}));
+  EXPECT_TRUE(blocked_in(*f, 1, "lock", "m", {0}));
+  EXPECT_EQ(f->evidence_if<weft::Deadlock>()->cycle, (std::vector<int>{0, 1, 0}));
 }
 
 TEST(Deadlock, ReceivingFromAChannelNobodySendsOn) {
@@ -181,7 +180,7 @@ TEST(Deadlock, ReceivingFromAChannelNobodySendsOn) {
   };
   std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
-  EXPECT_TRUE(any_contains(f->details, "thread 1 is blocked in recv on jobs"));
+  EXPECT_TRUE(blocked_in(*f, 1, "recv", "jobs", {}));
 }
 
 TEST(Deadlock, AcquiringASemaphoreNobodyReleases) {
@@ -193,7 +192,7 @@ TEST(Deadlock, AcquiringASemaphoreNobodyReleases) {
   std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kDeadlock});
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->message, "deadlock: 1 thread is blocked and none can make progress");
-  EXPECT_TRUE(any_contains(f->details, "thread 0 is blocked in acquire on sem"));
+  EXPECT_TRUE(blocked_in(*f, 0, "acquire", "sem", {}));
 }
 
 // Several threads fight over `a`. A thread woken by an unlock that then
@@ -228,12 +227,11 @@ TEST(Deadlock, AThreadThatLostTheRaceForALockIsReportedAsLocking) {
     });
     ASSERT_TRUE(r.failure.has_value());
     ASSERT_EQ(r.failure->kind, FailureKind::kDeadlock) << r.failure->report;
-    for (int thread = 1; thread <= 4; ++thread) {
-      const std::string prefix = "thread " + std::to_string(thread) + " is blocked in ";
-      const auto line = std::find_if(r.failure->details.begin(), r.failure->details.end(),
-                                     [&](const std::string& d) { return d.starts_with(prefix); });
-      if (line == r.failure->details.end()) continue;
-      EXPECT_TRUE(contains(*line, prefix + "lock on ")) << r.failure->report;
+    for (const weft::BlockedThread& b : r.failure->evidence_if<weft::Deadlock>()->blocked) {
+      const int thread = b.thread;
+      if (thread == 0) continue;  // in a join
+      EXPECT_EQ(b.operation, "lock") << r.failure->report;
+      EXPECT_FALSE(b.object.label.empty()) << r.failure->report;
       const auto last = std::find_if(r.failure->trace.rbegin(), r.failure->trace.rend(),
                                      [&](const weft::TraceStep& s) { return s.thread == thread; });
       if (last != r.failure->trace.rend() && last->op == "wakeup") ++reblocked;

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
+#include <algorithm>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "support/test_support.h"
 
@@ -37,11 +40,32 @@ TEST(Livelock, SpinningForeverIsReportedWithTheSpinningThreads) {
     ASSERT_TRUE(f.has_value());
     EXPECT_EQ(f->execution, 0u);  // every execution spins
     EXPECT_TRUE(contains(f->message, "exceeded max_steps (2000)"));
-    EXPECT_TRUE(any_contains(f->details, "thread 1 repeats: "));
-    EXPECT_TRUE(any_contains(f->details, "thread 2 repeats: "));
-    EXPECT_TRUE(any_contains(f->details, "yield at livelock_test.cc:"));
-    EXPECT_TRUE(any_contains(f->details, "load go"));
-    EXPECT_TRUE(any_contains(f->details, "thread 0 (blocked)"));
+    const weft::Livelock* livelock = f->evidence_if<weft::Livelock>();
+    ASSERT_NE(livelock, nullptr);
+    EXPECT_EQ(livelock->max_steps, 2000u);
+    ASSERT_EQ(livelock->threads.size(), 3u);
+    EXPECT_EQ(livelock->threads[0].thread, 0);
+    EXPECT_TRUE(livelock->threads[0].blocked);  // in a join
+    for (int spinner : {1, 2}) {
+      const weft::LivelockThread& t = livelock->threads[spinner];
+      EXPECT_EQ(t.thread, spinner);
+      EXPECT_FALSE(t.blocked);
+      // What it repeats: its yield, and the load of `go`, about as often.
+      ASSERT_GE(t.repeats.size(), 2u);
+      std::vector<std::string> what;
+      for (const weft::RepeatedStep& r : t.repeats) {
+        what.push_back(r.object.label.empty() ? r.operation : r.operation + " " + r.object.label);
+        EXPECT_GT(r.count, 0);
+      }
+      const auto yield_at = std::find(what.begin(), what.end(), "yield");
+      ASSERT_NE(yield_at, what.end());
+      EXPECT_NE(std::find(what.begin(), what.end(), "load go"), what.end());
+      const weft::RepeatedStep& yield = t.repeats[yield_at - what.begin()];
+      EXPECT_TRUE(contains(yield.where.file, "livelock_test.cc"));
+      EXPECT_GT(yield.count, 100);
+    }
+    EXPECT_TRUE(contains(f->report, "thread 1 repeats: "));
+    EXPECT_TRUE(contains(f->report, "thread 0 (blocked)"));
     // The token carries max_steps: replaying with default options (100000
     // steps) still stops at 2000.
     const weft::Result again = weft::replay(f->token, endless_spin_body);

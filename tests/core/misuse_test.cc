@@ -15,11 +15,12 @@
 namespace {
 
 using weft::FailureKind;
+using weft::MisuseRule;
 using weft_test::contains;
 using weft_test::options_with;
 
-// Finds the misuse in `body`, checks the message and thread, and replays it.
-void expect_misuse(const weft_test::Body& body, const std::string& message_part, int thread,
+// Finds the misuse in `body`, checks the rule broken, the message and the thread, and replays it.
+void expect_misuse(const weft_test::Body& body, MisuseRule rule, const std::string& message_part, int thread,
                    uint64_t iterations = 200) {
   const weft::Options options = options_with(iterations);
   std::optional<weft::Failure> f = weft::expect_bug(options, body, {FailureKind::kMisuse});
@@ -27,6 +28,10 @@ void expect_misuse(const weft_test::Body& body, const std::string& message_part,
   EXPECT_TRUE(contains(f->message, "misuse: "));
   EXPECT_TRUE(contains(f->message, message_part));
   EXPECT_EQ(f->thread, thread) << f->report;
+  const weft::Misuse* misuse = f->evidence_if<weft::Misuse>();
+  ASSERT_NE(misuse, nullptr);
+  EXPECT_EQ(misuse->rule, rule) << weft::misuse_rule_name(misuse->rule) << "\n" << f->report;
+  EXPECT_EQ(misuse->thread, thread);
 }
 
 TEST(Misuse, UnlockingAMutexNobodyHolds) {
@@ -35,7 +40,7 @@ TEST(Misuse, UnlockingAMutexNobodyHolds) {
         weft::mutex m{"m"};
         m.unlock();
       },
-      "thread 0 unlocks mutex 'm', which is not locked", 0);
+      MisuseRule::kUnlockNotHeld, "thread 0 unlocks mutex 'm', which is not locked", 0);
 }
 
 TEST(Misuse, UnlockingAMutexAnotherThreadHolds) {
@@ -46,7 +51,7 @@ TEST(Misuse, UnlockingAMutexAnotherThreadHolds) {
         weft::thread t([&] { m.unlock(); });
         t.join();
       },
-      "thread 1 unlocks mutex 'm', which thread 0 holds", 1);
+      MisuseRule::kUnlockNotHeld, "thread 1 unlocks mutex 'm', which thread 0 holds", 1);
 }
 
 TEST(Misuse, UnlockingARecursiveMutexMoreTimesThanLocked) {
@@ -59,7 +64,7 @@ TEST(Misuse, UnlockingARecursiveMutexMoreTimesThanLocked) {
         m.unlock();
         m.unlock();
       },
-      "which is not locked", 0);
+      MisuseRule::kUnlockNotHeld, "which is not locked", 0);
 }
 
 int relock_line = 0;
@@ -71,7 +76,7 @@ TEST(Misuse, RelockingANonRecursiveMutexIsASelfDeadlock) {
     relock_line = __LINE__ + 1;
     m.lock();  // BUG
   };
-  expect_misuse(body, "thread 0 locks mutex 'm' that it already holds (self-deadlock", 0);
+  expect_misuse(body, MisuseRule::kRelock, "thread 0 locks mutex 'm' that it already holds (self-deadlock", 0);
   // The report points at the second lock.
   const weft::Result r = weft::explore(options_with(10), body);
   ASSERT_TRUE(r.failure.has_value());
@@ -86,7 +91,7 @@ TEST(Misuse, RelockingThroughLockGuards) {
         std::lock_guard outer(m);
         std::lock_guard inner(m);  // BUG
       },
-      "self-deadlock", 0);
+      MisuseRule::kRelock, "self-deadlock", 0);
 }
 
 TEST(Misuse, RelockingATimedMutexWithATimeout) {
@@ -97,7 +102,7 @@ TEST(Misuse, RelockingATimedMutexWithATimeout) {
         (void)m.try_lock_for(std::chrono::milliseconds(1));
         m.unlock();
       },
-      "already holds", 0);
+      MisuseRule::kRelock, "already holds", 0);
 }
 
 TEST(Misuse, RelockingASharedMutex) {
@@ -107,14 +112,14 @@ TEST(Misuse, RelockingASharedMutex) {
         m.lock_shared();
         m.lock();
       },
-      "thread 0 locks shared_mutex 'rw' that it already holds", 0);
+      MisuseRule::kRelock, "thread 0 locks shared_mutex 'rw' that it already holds", 0);
   expect_misuse(
       [] {
         weft::shared_mutex m{"rw"};
         m.lock();
         m.lock_shared();
       },
-      "shared while holding it exclusively", 0);
+      MisuseRule::kLockSharedWhileExclusive, "shared while holding it exclusively", 0);
 }
 
 TEST(Misuse, UnlockingASharedMutexInTheWrongMode) {
@@ -125,13 +130,13 @@ TEST(Misuse, UnlockingASharedMutexInTheWrongMode) {
         m.unlock();
         m.unlock_shared();
       },
-      "unlocks shared_mutex 'rw' without holding it exclusively", 0);
+      MisuseRule::kUnlockNotHeld, "unlocks shared_mutex 'rw' without holding it exclusively", 0);
   expect_misuse(
       [] {
         weft::shared_mutex m{"rw"};
         m.unlock_shared();
       },
-      "without a shared hold on it", 0);
+      MisuseRule::kUnlockSharedNotHeld, "without a shared hold on it", 0);
 }
 
 TEST(Misuse, DestroyingAHeldMutex) {
@@ -140,13 +145,13 @@ TEST(Misuse, DestroyingAHeldMutex) {
         weft::mutex m{"m"};
         m.lock();
       },
-      "mutex 'm' was destroyed while thread 0 still held it", 0);
+      MisuseRule::kDestroyedWhileHeld, "mutex 'm' was destroyed while thread 0 still held it", 0);
   expect_misuse(
       [] {
         weft::shared_mutex m{"rw"};
         m.lock_shared();
       },
-      "shared_mutex 'rw' was destroyed while held", 0);
+      MisuseRule::kDestroyedWhileHeld, "shared_mutex 'rw' was destroyed while held", 0);
 }
 
 TEST(Misuse, JoiningTwice) {
@@ -156,7 +161,7 @@ TEST(Misuse, JoiningTwice) {
         t.join();
         t.join();
       },
-      "join of a weft::thread that is not joinable", 0);
+      MisuseRule::kJoinNotJoinable, "join of a weft::thread that is not joinable", 0);
 }
 
 TEST(Misuse, JoiningADetachedThread) {
@@ -166,7 +171,7 @@ TEST(Misuse, JoiningADetachedThread) {
         t.detach();
         t.join();
       },
-      "not joinable", 0);
+      MisuseRule::kJoinNotJoinable, "not joinable", 0);
 }
 
 TEST(Misuse, DetachingTwice) {
@@ -176,18 +181,34 @@ TEST(Misuse, DetachingTwice) {
         t.detach();
         t.detach();
       },
-      "detach of a weft::thread that is not joinable", 0);
+      MisuseRule::kDetachNotJoinable, "detach of a weft::thread that is not joinable", 0);
+}
+
+TEST(Misuse, AThreadJoiningItself) {
+  expect_misuse(
+      [] {
+        weft::atomic<weft::thread*> handle{nullptr};
+        weft::thread t([&] {
+          weft::thread* self = nullptr;
+          while ((self = handle.load()) == nullptr) weft::this_thread::yield();
+          self->join();  // BUG
+        });
+        handle.store(&t);
+        t.join();
+      },
+      MisuseRule::kJoinSelf, "thread 1 joins itself (this would deadlock)", 1);
 }
 
 TEST(Misuse, DestroyingAJoinableThread) {
-  expect_misuse([] { weft::thread t([] {}); }, "the weft::thread handle of thread 1 was destroyed while joinable", 0);
+  expect_misuse([] { weft::thread t([] {}); }, MisuseRule::kThreadDestroyedWhileJoinable,
+                "the weft::thread handle of thread 1 was destroyed while joinable", 0);
   expect_misuse(
       [] {
         weft::thread t([] {});
         t = weft::thread([] {});  // overwrites a joinable thread
         t.join();
       },
-      "handle of thread 1 was destroyed while joinable", 0);
+      MisuseRule::kThreadDestroyedWhileJoinable, "handle of thread 1 was destroyed while joinable", 0);
 }
 
 TEST(Misuse, WaitingOnAConditionVariableWithoutTheMutex) {
@@ -198,7 +219,7 @@ TEST(Misuse, WaitingOnAConditionVariableWithoutTheMutex) {
         std::unique_lock lock(m, std::defer_lock);
         cv.wait(lock);
       },
-      "waits on a condition_variable without holding the mutex", 0);
+      MisuseRule::kWaitWithoutLock, "waits on a condition_variable without holding the mutex", 0);
 }
 
 TEST(Misuse, OverReleasingASemaphore) {
@@ -207,7 +228,7 @@ TEST(Misuse, OverReleasingASemaphore) {
         weft::binary_semaphore s{1, "s"};
         s.release();
       },
-      "semaphore 's' released by 1 with count 1 and maximum 1", 0);
+      MisuseRule::kReleaseOutOfRange, "semaphore 's' released by 1 with count 1 and maximum 1", 0);
 }
 
 TEST(Misuse, CountingALatchDownTooFar) {
@@ -216,7 +237,7 @@ TEST(Misuse, CountingALatchDownTooFar) {
         weft::latch l{1};
         l.count_down(2);
       },
-      "latch counted down by 2 with only 1 left", 0);
+      MisuseRule::kCountDownOutOfRange, "latch counted down by 2 with only 1 left", 0);
 }
 
 TEST(Misuse, ArrivingAtABarrierTooOften) {
@@ -225,7 +246,7 @@ TEST(Misuse, ArrivingAtABarrierTooOften) {
         weft::barrier b{2};
         (void)b.arrive(3);
       },
-      "barrier arrival of 3 with only 2 expected", 0);
+      MisuseRule::kArrivalOutOfRange, "barrier arrival of 3 with only 2 expected", 0);
 }
 
 TEST(Misuse, ChannelClosedTwiceOrSentOnAfterClose) {
@@ -235,7 +256,7 @@ TEST(Misuse, ChannelClosedTwiceOrSentOnAfterClose) {
         ch.close();
         ch.close();
       },
-      "channel 'ch' closed twice", 0);
+      MisuseRule::kChannelClosedTwice, "channel 'ch' closed twice", 0);
   expect_misuse(
       [] {
         weft::channel<int> ch{1, "ch"};
@@ -243,7 +264,7 @@ TEST(Misuse, ChannelClosedTwiceOrSentOnAfterClose) {
         ch.send(1);  // BUG in the schedules where the close comes first
         closer.join();
       },
-      "send on channel 'ch', which is closed", 0, 2000);
+      MisuseRule::kSendOnClosedChannel, "send on channel 'ch', which is closed", 0, 2000);
 }
 
 TEST(Misuse, TheCorrectedProgramsAreClean) {

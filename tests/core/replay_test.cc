@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
+#include <algorithm>
 #include <regex>
 #include <string>
 
 #include "support/test_support.h"
+#include "weft/report/describe.h"
 
 namespace {
 
@@ -59,6 +61,23 @@ void expect_diverged(const weft::Result& r) {
   EXPECT_EQ(std::stoull(match[1].str()), r.failure->step);
   EXPECT_GT(r.failure->step, 0u);
   EXPECT_TRUE(contains(r.failure->report, r.failure->message));
+  // The evidence: where, and the token's decision that no longer fits.
+  const weft::ReplayDivergence* d = r.failure->evidence_if<weft::ReplayDivergence>();
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->step, r.failure->step);
+  EXPECT_GT(d->recorded, 0u);
+  if (d->choice == weft::ReplayDivergence::Choice::kNone) {
+    EXPECT_LT(d->decision, d->recorded);  // decisions left over
+  } else {
+    EXPECT_LE(d->decision, d->recorded);
+    EXPECT_EQ(d->expected.has_value(), d->decision < d->recorded);
+  }
+  if (d->choice == weft::ReplayDivergence::Choice::kThread) {
+    EXPECT_GE(d->enabled.size(), 2u);
+    if (d->expected) {
+      EXPECT_EQ(std::count(d->enabled.begin(), d->enabled.end(), static_cast<int>(*d->expected)), 0);
+    }
+  }
 }
 
 TEST(Replay, ReplayingTwiceGivesByteIdenticalReports) {
@@ -131,6 +150,8 @@ TEST(Replay, FewerStepsThanTheTokenRecordsDiverges) {
       f->token, [] { counter_body(1, 0, false); }, without_races({}));
   expect_diverged(r);
   EXPECT_TRUE(contains(r.failure->message, "the program finished, but the token records more decisions"));
+  EXPECT_EQ(r.failure->evidence_if<weft::ReplayDivergence>()->choice, weft::ReplayDivergence::Choice::kNone);
+  EXPECT_EQ(r.failure->evidence_if<weft::ReplayDivergence>()->decision, 0u);  // no choice to make
 }
 
 TEST(Replay, AChoiceAmongFewerValuesDiverges) {
@@ -141,6 +162,16 @@ TEST(Replay, AChoiceAmongFewerValuesDiverges) {
   const weft::Result r = weft::replay(f->token, [] { WEFT_ASSERT(weft::choose(3) != 5); });
   expect_diverged(r);
   EXPECT_TRUE(contains(r.failure->message, "the program chooses among 3"));
+  const weft::ReplayDivergence* d = r.failure->evidence_if<weft::ReplayDivergence>();
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->choice, weft::ReplayDivergence::Choice::kValue);
+  EXPECT_EQ(d->choices, 3u);
+  EXPECT_EQ(d->expected, 5u);
+  EXPECT_EQ(d->decision, 0u);
+  EXPECT_EQ(d->recorded, 1u);
+  // The same words as every other divergence, once.
+  EXPECT_EQ(weft::detail::failure_details(r.failure->evidence).size(), 1u);
+  EXPECT_TRUE(contains(r.failure->report, "the program no longer makes the choices recorded in the token"));
 }
 
 TEST(Replay, ABodyThatReadsUncontrolledStateDiverges) {

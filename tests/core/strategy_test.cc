@@ -5,10 +5,17 @@
 #include <weft/weft.h>
 
 #include <chrono>
+#include <fstream>
 #include <limits>
+#include <sstream>
 #include <string>
 
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "support/test_support.h"
+#include "weft/gtest/flags.h"
 
 namespace {
 
@@ -108,6 +115,54 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
     EXPECT_EQ(r.executions, 0u);
     EXPECT_EQ(runs, 0);  // the body never ran
   }
+}
+
+// kPortfolioStrategies and kStrategyForms are the one definition: the
+// explorer runs the first, the flag's help and the error for a bad name list
+// the second, and the docs say what they hold.
+TEST(Strategy, ThePortfolioRunsItsListInTurn) {
+  for (size_t k = 0; k < 2 * weft::kPortfolioStrategies.size(); ++k) {
+    size_t runs = 0;
+    // Fails in execution k, whose report names its strategy.
+    const weft::Result r = weft::explore(options_with(100), [&runs, k] { WEFT_ASSERT(runs++ != k); });
+    ASSERT_TRUE(r.failure.has_value());
+    EXPECT_EQ(r.failure->execution, k);
+    const char* expected = weft::kPortfolioStrategies[k % weft::kPortfolioStrategies.size()];
+    EXPECT_TRUE(contains(r.failure->report, absl::StrCat("(strategy ", expected, ", seed")));
+  }
+}
+
+std::string strategy_forms() {
+  const auto last = weft::kStrategyForms.end() - 1;
+  return absl::StrCat(absl::StrJoin(weft::kStrategyForms.begin(), last, ", "), " or ", *last);
+}
+
+TEST(Strategy, TheFlagHelpAndTheErrorListTheForms) {
+  EXPECT_EQ(absl::GetFlagReflectionHandle(FLAGS_weft_strategy).Help(), strategy_forms() + " (env WEFT_STRATEGY)");
+  EXPECT_TRUE(contains(weft::explore(options_with(1, "fastest"), [] {}).error.message(),
+                       "expected " + strategy_forms() + " (e.g. pct:3)"));
+}
+
+// The text of a file of the source tree, its whitespace runs made single spaces.
+std::string source_text(const std::string& path) {
+  std::ifstream in(std::string(WEFT_SOURCE_DIR) + "/" + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return absl::StrJoin(absl::StrSplit(text.str(), absl::ByAnyChar(" \n"), absl::SkipEmpty()), " ");
+}
+
+TEST(Strategy, TheDocsNameThePortfolioAndTheForms) {
+  std::vector<std::string> quoted;
+  for (const char* s : weft::kPortfolioStrategies) quoted.push_back(absl::StrCat("`", s, "`"));
+  EXPECT_TRUE(contains(source_text("docs/guide.md"),
+                       absl::StrCat("execution *i* uses ", absl::StrJoin(quoted, ", "), " in rotation")));
+  const auto last = weft::kPortfolioStrategies.end() - 1;
+  EXPECT_TRUE(contains(source_text("docs/examples.md"),
+                       absl::StrCat("rotates ", absl::StrJoin(weft::kPortfolioStrategies.begin(), last, ", "), " and ",
+                                    *last, " over executions")));
+  quoted.clear();
+  for (const char* s : weft::kStrategyForms) quoted.push_back(absl::StrCat("`", s, "`"));
+  EXPECT_TRUE(contains(source_text("README.md"), absl::StrCat("`WEFT_STRATEGY` (", absl::StrJoin(quoted, ", "), ")")));
 }
 
 TEST(Strategy, BadOptionsAreErrors) {

@@ -103,7 +103,7 @@ weft::Failure expect_inversion(const std::function<void()>& body) {
   EXPECT_TRUE(again.bug_found()) << "the token " << r.failure->token << " did not replay";
   if (again.bug_found()) {
     EXPECT_EQ(again.failure->message, r.failure->message);
-    EXPECT_EQ(again.failure->details, r.failure->details);
+    EXPECT_EQ(again.failure->evidence, r.failure->evidence);
   }
   return *r.failure;
 }
@@ -129,10 +129,14 @@ TEST(LockOrderShared, WritersInOppositeOrdersAreAnInversion) {
   // the compiler inlines unique_lock's lock() into its caller (g++ -O2
   // does). clang with ASan keeps it out of line, and a return address
   // inside it leads no further than unique_lock.h.
-  ASSERT_GE(f.details.size(), 2u);
+  const weft::LockOrderInversion* inversion = f.evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  ASSERT_EQ(inversion->edges.size(), 2u);
   if (kStdLockWrappersInlined) {
-    EXPECT_TRUE(contains(f.details[0], "lock_order_shared_test.cc:")) << f.details[0];
-    EXPECT_TRUE(contains(f.details[1], "lock_order_shared_test.cc:")) << f.details[1];
+    for (const weft::LockOrderEdge& e : inversion->edges) {
+      EXPECT_TRUE(contains(e.held_at.file, "lock_order_shared_test.cc")) << f.report;
+      EXPECT_TRUE(contains(e.taken_at.file, "lock_order_shared_test.cc")) << f.report;
+    }
   }
   EXPECT_FALSE(contains(f.report, "shared_mutex.h:")) << f.report;
 }
@@ -143,6 +147,16 @@ TEST(LockOrderShared, AReaderAgainstAWriterIsAnInversionAndSaysWhichModes) {
   const auto body = abba(S, X, X, X);
   ASSERT_TRUE(can_deadlock(body));
   const weft::Failure f = expect_inversion(body);
+  // The edge that holds a holds it shared; the one that takes a takes it exclusively.
+  const weft::LockOrderInversion* inversion = f.evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  int held_shared = 0, taken_exclusive = 0;
+  for (const weft::LockOrderEdge& e : inversion->edges) {
+    if (e.held.name == "a") held_shared += e.held_shared;
+    if (e.taken.name == "a") taken_exclusive += !e.taken_shared;
+  }
+  EXPECT_EQ(held_shared, 1) << f.report;
+  EXPECT_EQ(taken_exclusive, 1) << f.report;
   EXPECT_TRUE(contains(f.report, "'a' shared")) << f.report;
 }
 

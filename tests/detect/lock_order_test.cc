@@ -2,15 +2,17 @@
 // threads take locks in, long before a schedule really deadlocks; patterns
 // that cannot deadlock (try_lock, scoped_lock, recursion, a common gate
 // lock, timed locks) are not.
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "support/test_support.h"
 
 namespace {
 
 using weft::FailureKind;
-using weft_test::any_contains;
 using weft_test::Body;
 using weft_test::contains;
 using weft_test::expect_clean_under_every_strategy;
@@ -54,12 +56,25 @@ TEST(LockOrder, InversionIsReportedWithinTheFirstExecutionsWhileTheDeadlockIsRar
   EXPECT_TRUE(contains(f.message, "lock-order inversion (potential deadlock)"));
   EXPECT_TRUE(contains(f.message, "'a'"));
   EXPECT_TRUE(contains(f.message, "'b'"));
-  // Both acquisition sites of both orders.
-  ASSERT_GE(f.details.size(), 2u);
-  EXPECT_TRUE(contains(f.details[0], "lock_order_test.cc:"));
-  EXPECT_TRUE(contains(f.details[1], "lock_order_test.cc:"));
-  EXPECT_TRUE(any_contains(f.details, "earlier in this execution"));
-  EXPECT_EQ(highlighted(f).size(), 4u);
+  // Both acquisition sites of both orders, both in this execution, whose
+  // trace highlights the four acquisitions.
+  const weft::LockOrderInversion* inversion = f.evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  ASSERT_EQ(inversion->edges.size(), 2u);
+  std::vector<uint64_t> steps;
+  for (const weft::LockOrderEdge& e : inversion->edges) {
+    EXPECT_TRUE(contains(e.held_at.file, "lock_order_test.cc"));
+    EXPECT_TRUE(contains(e.taken_at.file, "lock_order_test.cc"));
+    EXPECT_LT(e.held_at.line, e.taken_at.line);
+    EXPECT_FALSE(e.earlier_execution.has_value());
+    steps.insert(steps.end(), {e.held_step, e.taken_step});
+  }
+  EXPECT_EQ(inversion->edges[0].held.name, inversion->edges[1].taken.name);
+  EXPECT_EQ(inversion->edges[0].taken.name, inversion->edges[1].held.name);
+  EXPECT_NE(inversion->edges[0].thread, inversion->edges[1].thread);
+  std::sort(steps.begin(), steps.end());
+  EXPECT_EQ(highlighted(f), steps);
+  EXPECT_TRUE(contains(f.report, "earlier in this execution"));
   weft::expect_replays(f, rare_abba);
 }
 
@@ -83,7 +98,13 @@ TEST(LockOrder, InversionAcrossExecutionsNamesTheEarlierOne) {
   ASSERT_EQ(r.failure->kind, FailureKind::kLockOrderInversion) << r.failure->report;
   EXPECT_LE(r.executions, 10u);
   EXPECT_TRUE(contains(r.failure->message, "of this exploration"));
-  EXPECT_TRUE(any_contains(r.failure->details, "a replay of this token runs this execution alone"));
+  const weft::LockOrderInversion* inversion = r.failure->evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  ASSERT_EQ(inversion->edges.size(), 2u);
+  EXPECT_FALSE(inversion->edges[0].earlier_execution.has_value());
+  ASSERT_TRUE(inversion->edges[1].earlier_execution.has_value());
+  EXPECT_LT(*inversion->edges[1].earlier_execution, r.failure->execution);
+  EXPECT_TRUE(contains(r.failure->report, "a replay of this token runs this execution alone"));
 }
 
 TEST(LockOrder, ThreeLockCycle) {
@@ -103,7 +124,15 @@ TEST(LockOrder, ThreeLockCycle) {
   std::optional<weft::Failure> f = weft::expect_bug(options_with(20), body, {FailureKind::kLockOrderInversion});
   ASSERT_TRUE(f.has_value());
   EXPECT_TRUE(contains(f->message, "closing the cycle"));
-  EXPECT_EQ(f->details.size(), 4u);  // this thread, two earlier edges, advice
+  const weft::LockOrderInversion* inversion = f->evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  // c -> a now, then a -> b and b -> c: each edge's taken lock is the next one's held lock.
+  ASSERT_EQ(inversion->edges.size(), 3u);
+  const std::vector<std::string> held{"c", "a", "b"};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(inversion->edges[i].held.name, held[i]);
+    EXPECT_EQ(inversion->edges[i].taken.name, inversion->edges[(i + 1) % 3].held.name);
+  }
 }
 
 // Locks are nodes by creation, not by name: two accounts both named
@@ -122,9 +151,12 @@ TEST(LockOrder, SameNamedLocksAreDistinct) {
   };
   std::optional<weft::Failure> f = weft::expect_bug(options_with(20), body, {FailureKind::kLockOrderInversion});
   ASSERT_TRUE(f.has_value());
-  ASSERT_GE(f->details.size(), 2u);
-  EXPECT_TRUE(contains(f->details[0], "lock_order_test.cc:"));
-  EXPECT_TRUE(contains(f->details[1], "lock_order_test.cc:"));
+  const weft::LockOrderInversion* inversion = f->evidence_if<weft::LockOrderInversion>();
+  ASSERT_NE(inversion, nullptr);
+  for (const weft::LockOrderEdge& e : inversion->edges) {
+    EXPECT_TRUE(contains(e.held_at.file, "lock_order_test.cc"));
+    EXPECT_TRUE(contains(e.taken_at.file, "lock_order_test.cc"));
+  }
   EXPECT_FALSE(contains(f->report, "std_mutex.h")) << f->report;
 }
 

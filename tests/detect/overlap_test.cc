@@ -2,6 +2,7 @@
 // starts and sizes. First through weft::annotate_read/annotate_write in
 // explorations, then on the detector directly, where each access and its
 // result can be pinned down.
+#include <algorithm>
 #include <cstring>
 
 #include "support/test_support.h"
@@ -10,7 +11,6 @@
 namespace {
 
 using weft::FailureKind;
-using weft_test::any_contains;
 using weft_test::Body;
 using weft_test::contains;
 using weft_test::expect_clean_under_every_strategy;
@@ -59,7 +59,13 @@ TEST(Overlap, OneSharedByteRaces) {
   std::optional<weft::Failure> f =
       weft::expect_bug(options_with(200), two_ranges(0, 8, 7, 8, false), {FailureKind::kDataRace});
   ASSERT_TRUE(f.has_value());
-  EXPECT_TRUE(any_contains(f->details, "overlap in 1 bytes"));
+  const weft::DataRace* race = f->evidence_if<weft::DataRace>();
+  ASSERT_NE(race, nullptr);
+  EXPECT_EQ(race->end - race->begin, 1u);  // the shared byte
+  EXPECT_EQ(race->earlier.end - race->earlier.begin, 8u);
+  EXPECT_EQ(race->later.end - race->later.begin, 8u);
+  EXPECT_EQ(std::max(race->earlier.begin, race->later.begin), race->begin);
+  EXPECT_TRUE(contains(f->report, "overlap in 1 bytes"));
 }
 
 TEST(Overlap, AdjacentRangesDoNotRace) {

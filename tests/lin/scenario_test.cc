@@ -51,11 +51,28 @@ TEST(Scenario, FindsAndShrinksALostUpdate) {
   EXPECT_NE(r.report.find("has no legal sequential order"), std::string::npos) << r.report;
   EXPECT_NE(r.report.find("cannot be linearized"), std::string::npos) << r.report;
   EXPECT_NE(r.report.find("thread 1:"), std::string::npos);
+  // The evidence: every operation of the history, and a smallest set of
+  // them that cannot be linearized, which holds the get that saw too little.
+  const NotLinearizable* evidence = r.failure->evidence_if<NotLinearizable>();
+  ASSERT_NE(evidence, nullptr);
+  EXPECT_EQ(evidence->history.size(), r.scenario->size());
+  ASSERT_TRUE(evidence->explained);
+  ASSERT_FALSE(evidence->core.empty());
+  bool core_has_get = false;
+  for (size_t i : evidence->core) {
+    ASSERT_LT(i, evidence->history.size());
+    const HistoryOperation& op = evidence->history[i];
+    EXPECT_TRUE(op.ret.has_value());
+    EXPECT_LT(op.call, *op.ret);
+    core_has_get |= op.operation.starts_with("get");
+  }
+  EXPECT_TRUE(core_has_get) << r.report;
 
   // The token replays the same failure on the same scenario.
   Result again = t.replay_scenario(*r.scenario, r.failure->token);
   ASSERT_TRUE(again.failure.has_value());
   EXPECT_EQ(again.failure->message, r.failure->message);
+  EXPECT_EQ(again.failure->evidence, r.failure->evidence);
 }
 
 TEST(Scenario, AtomicCounterPasses) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "weft/report/describe.h"
 #include "weft/weft.h"
 
 namespace {
@@ -38,7 +39,7 @@ TEST(FailureHtml, ShowsTheFailureAndEveryStepInItsThreadsColumn) {
   EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
   EXPECT_NE(html.find("<title>weft: data race</title>"), std::string::npos);
   EXPECT_EQ(count(html, "<th>thread "), static_cast<size_t>(f.thread_count));
-  for (const std::string& d : f.details) {
+  for (const std::string& d : weft::detail::failure_details(f.evidence)) {
     EXPECT_NE(html.find(d.substr(0, d.find_first_of("<>&'\""))), std::string::npos) << d;
   }
   // One row per step, each with one cell per thread.
@@ -60,9 +61,9 @@ TEST(FailureHtml, ShowsTheFailureAndEveryStepInItsThreadsColumn) {
 
 TEST(FailureHtml, EscapesUserText) {
   weft::Failure f;
-  f.kind = weft::FailureKind::kAssertion;
+  f.kind = weft::FailureKind::kDataRace;
   f.message = "assertion failed: <script>alert('x')</script> && a > b";
-  f.details = {"value was \"<b>\""};
+  f.evidence = weft::DataRace{.object = {.name = "value was \"<b>\""}};
   f.thread_count = 1;
   f.trace.push_back(weft::TraceStep{.step = 1, .thread = 0, .op = "read", .object = "map<int, int>"});
   const std::string html = weft::failure_to_html(f);

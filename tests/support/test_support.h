@@ -12,7 +12,9 @@
 //     std::optional<weft::Failure> f =
 //         weft::expect_bug(weft_test::options_with(1), counter_racy, {weft::FailureKind::kDataRace});
 //     ASSERT_TRUE(f.has_value());
-//     EXPECT_TRUE(weft_test::any_contains(f->details, "race_test.cc:"));
+//     const weft::DataRace* race = f->evidence_if<weft::DataRace>();
+//     ASSERT_NE(race, nullptr);
+//     EXPECT_TRUE(weft_test::contains(race->later.where.file, "race_test.cc"));
 //   }
 #pragma once
 
@@ -66,10 +68,30 @@ inline std::vector<uint64_t> highlighted(const weft::Failure& f) {
   return steps;
 }
 
+// Whether deadlock `f` reports `thread` blocked in `operation` on the object
+// the trace labels `object` ("" for a join), waiting for `holders` (for a
+// join: the thread it joins), at a line of `file`.
+inline testing::AssertionResult blocked_in(const weft::Failure& f, int thread, std::string_view operation,
+                                           std::string_view object, const std::vector<int>& holders,
+                                           std::string_view file = {}) {
+  const weft::Deadlock* deadlock = f.evidence_if<weft::Deadlock>();
+  if (deadlock == nullptr) return testing::AssertionFailure() << "not a deadlock:\n" << f.report;
+  for (const weft::BlockedThread& b : deadlock->blocked) {
+    if (b.thread != thread) continue;
+    if (b.operation != operation || b.object.label != object || b.holders != holders ||
+        b.site.file.find(file) == std::string::npos || !b.site.known()) {
+      return testing::AssertionFailure() << "thread " << thread << " is blocked differently:\n" << f.report;
+    }
+    return testing::AssertionSuccess();
+  }
+  return testing::AssertionFailure() << "thread " << thread << " is not blocked:\n" << f.report;
+}
+
 // The strategies every "fixed" program must survive on its own (the
 // portfolio only mixes them).
 inline const std::vector<std::string>& all_strategies() {
-  static const std::vector<std::string> strategies{"random", "pct:1", "pct:2", "pct:3"};
+  static const std::vector<std::string> strategies(weft::kPortfolioStrategies.begin(),
+                                                   weft::kPortfolioStrategies.end());
   return strategies;
 }
 

@@ -1,7 +1,7 @@
 // The subcommands of the `weft` tool. Each is a name, a one-line summary, a
 // usage text and a function from its arguments (after the subcommand name) to
 // an exit code: 0 no bug found, 1 a bug was found, 2 bad usage or bad input,
-// 3 weft's own internal error (see DESIGN.md).
+// 3 weft's own internal error (docs/guide.md, "Exit codes").
 #pragma once
 
 #include <span>

@@ -2,12 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "weft/report/symbolize.h"
-#include "weft/report/trace.h"
-#include "weft/runtime/execution.h"
-
 namespace weft::detail {
 namespace {
 
@@ -23,8 +17,6 @@ constexpr uint64_t edge_key(uint32_t from, uint32_t to, Hold from_mode, Hold to_
 
 // Two holds of one lock exclude each other unless both are shared.
 constexpr bool conflict(Hold a, Hold b) { return a == Hold::kExclusive || b == Hold::kExclusive; }
-
-const char* mode_suffix(Hold mode) { return mode == Hold::kShared ? " shared" : ""; }
 
 template <typename A, typename B>
 bool disjoint(const A& a, const B& b) {
@@ -62,12 +54,6 @@ uint32_t LockOrder::created(ThreadId thread) {
   return it->second;
 }
 
-uint32_t LockOrder::node_for_new_lock() {
-  Execution* ex = Execution::get_if_any();
-  LockOrder* order = ex != nullptr ? ex->lock_order() : nullptr;
-  return order != nullptr ? order->created(ex->current()) : kUnregistered;
-}
-
 uint32_t LockOrder::node_of(const void* lock, uint32_t node, const char* name) {
   if (node == kUnregistered || node >= nodes_.size()) {
     auto [it, inserted] = by_address_.try_emplace(lock, 0);
@@ -89,10 +75,10 @@ void LockOrder::acquired(ThreadId thread, const void* lock, uint32_t node, const
   std::vector<Held>& held = held_[thread];
   if (blocking) {
     for (size_t i = 0; i < held.size(); ++i) {
-      if (held[i].node != node) add_edge(thread, held[i], node, mode, Site{where, pc}, step, held);
+      if (held[i].node != node) add_edge(thread, held[i], node, mode, LockSite{where, pc}, step, held);
     }
   }
-  held.push_back(Held{lock, node, mode, Site{where, pc}, step});
+  held.push_back(Held{lock, node, mode, LockSite{where, pc}, step});
 }
 
 void LockOrder::released(ThreadId thread, const void* lock) {
@@ -106,7 +92,7 @@ void LockOrder::released(ThreadId thread, const void* lock) {
   }
 }
 
-void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mode, Site where, uint64_t step,
+void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mode, LockSite where, uint64_t step,
                          const std::vector<Held>& held) {
   const uint64_t key = edge_key(from.node, to, from.mode, mode);
   const auto it = edge_of_.find(key);
@@ -146,7 +132,7 @@ void LockOrder::add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mo
 }
 
 bool LockOrder::find_cycle(uint32_t edge) {
-  if (inversion_) return false;  // one report at a time
+  if (cycle_) return false;  // one report at a time
   const Edge& e = edges_[edge];
   Gates used = e.gates;
   path_.clear();
@@ -178,97 +164,29 @@ bool LockOrder::search(uint32_t at, Hold entered, const Edge& closing, Gates& us
   return false;
 }
 
-std::string LockOrder::label(uint32_t node) const {
+CycleLock LockOrder::cycle_lock(uint32_t node) const {
   const Node& n = nodes_[node];
-  if (!n.name.empty()) return absl::StrCat("'", n.name, "'");
-  if (n.seen_in == execution_) {
-    // The label the interleaving uses for it ("mutex#2").
-    if (const Execution* ex = Execution::get_if_any()) {
-      std::string l = ex->object_label(n.address);
-      if (!l.empty()) return l;
-    }
-  }
-  return "an unnamed mutex";
+  return CycleLock{node, n.name, n.seen_in == execution_ ? n.address : nullptr};
 }
 
 void LockOrder::report(uint32_t edge) {
-  const Edge& e = edges_[edge];
-  const auto when = [&](const Edge& x) {
-    return x.execution == execution_
-               ? absl::StrCat("earlier in this execution, steps ", x.held_step, " and ", x.acquired_step)
-               : absl::StrCat("in execution ", x.execution - 1, " of this exploration");
+  LockCycle cycle;
+  const auto add = [&](const Edge& x) {
+    cycle.edges.push_back(CycleEdge{.thread = x.thread,
+                                    .held = cycle_lock(x.from),
+                                    .taken = cycle_lock(x.to),
+                                    .held_mode = x.from_mode,
+                                    .taken_mode = x.to_mode,
+                                    .held_at = x.held_at,
+                                    .taken_at = x.acquired_at,
+                                    .held_step = x.held_step,
+                                    .taken_step = x.acquired_step});
+    // execution_ counts begin_execution() calls: the first execution is index 0.
+    if (x.execution != execution_) cycle.edges.back().earlier_execution = x.execution - 1;
   };
-  // Sites given by return address are resolved in one batch.
-  std::vector<const void*> pcs;
-  const auto want = [&](const Site& s) {
-    if (prefer_pc(s.where, s.pc)) pcs.push_back(s.pc);
-  };
-  want(e.held_at);
-  want(e.acquired_at);
-  for (uint32_t p : path_) {
-    want(edges_[p].held_at);
-    want(edges_[p].acquired_at);
-  }
-  const std::vector<SourcePosition> resolved = symbolize(pcs);
-  const auto site = [&](const Site& s) {
-    if (prefer_pc(s.where, s.pc)) {
-      const size_t i = std::find(pcs.begin(), pcs.end(), s.pc) - pcs.begin();
-      if (resolved[i].known()) return format_position(resolved[i]);
-    }
-    return s.where.line() != 0 ? format_position(to_position(s.where)) : std::string("?");
-  };
-  // "'rw' shared": the mode matters when a shared_mutex is in the cycle.
-  const auto held = [&](const Edge& x) { return absl::StrCat(label(x.from), mode_suffix(x.from_mode)); };
-  const auto taken = [&](const Edge& x) { return absl::StrCat(label(x.to), mode_suffix(x.to_mode)); };
-  LockInversion inv;
-  if (path_.size() == 1) {
-    const Edge& back = edges_[path_[0]];
-    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ", taken(e),
-                               " while holding ", held(e), ", but thread ", back.thread, " locked ", taken(back),
-                               " while holding ", held(back), " (", when(back), ")");
-  } else {
-    std::vector<std::string> cycle{label(e.from), label(e.to)};
-    for (uint32_t p : path_) cycle.push_back(label(edges_[p].to));
-    inv.message = absl::StrCat("lock-order inversion (potential deadlock): thread ", e.thread, " locks ", taken(e),
-                               " while holding ", held(e), ", closing the cycle ", absl::StrJoin(cycle, " -> "));
-  }
-  inv.details.push_back(absl::StrCat("thread ", e.thread, " holds ", held(e), " (locked at ", site(e.held_at),
-                                     ", step ", e.held_step, ") and locks ", taken(e), " at ", site(e.acquired_at),
-                                     " (step ", e.acquired_step, ")"));
-  inv.highlight_steps = {e.held_step, e.acquired_step};
-  for (uint32_t p : path_) {
-    const Edge& x = edges_[p];
-    inv.details.push_back(absl::StrCat("thread ", x.thread, " held ", held(x), " (locked at ", site(x.held_at),
-                                       ") and locked ", taken(x), " at ", site(x.acquired_at), " (", when(x), ")"));
-    if (x.execution == execution_) {
-      inv.highlight_steps.push_back(x.held_step);
-      inv.highlight_steps.push_back(x.acquired_step);
-    }
-  }
-  for (uint32_t p : path_) {
-    if (edges_[p].execution != execution_) {
-      inv.details.push_back(
-          "a replay of this token runs this execution alone, where the locks are taken in one order only: it shows "
-          "no inversion. Explore again (same seed) to see this report, or turn Options::detect_lock_order off to "
-          "look for the deadlock itself");
-      break;
-    }
-  }
-  inv.details.push_back(
-      "threads taking these locks in these orders can each hold one and wait forever for the next: this schedule "
-      "did not deadlock, another can. Take the locks in one global order, or together with std::scoped_lock");
-  inversion_ = std::move(inv);
-}
-
-void report_acquired(LockOrder& order, Execution& ex, const void* lock, uint32_t node, const char* name,
-                     weft::source_location where, const void* pc, bool blocking, Hold mode) {
-  order.acquired(ex.current(), lock, node, name, where, pc, ex.step(), blocking, mode);
-  if (std::optional<LockInversion> inversion = order.take_inversion()) {
-    // A site in a system header (std::lock_guard) says nothing: the details name the user's lines.
-    ex.fail_highlighting(FailureKind::kLockOrderInversion, std::move(inversion->message),
-                         prefer_pc(where, pc) ? weft::source_location{} : where, std::move(inversion->details),
-                         std::move(inversion->highlight_steps));
-  }
+  add(edges_[edge]);
+  for (uint32_t p : path_) add(edges_[p]);
+  cycle_ = std::move(cycle);
 }
 
 }  // namespace weft::detail

@@ -5,8 +5,8 @@
 // thread acquired B, blocking, while holding A. When a new edge closes a
 // cycle (this thread takes B holding A; a thread took A holding B, in this
 // execution or an earlier one, or a longer chain), two threads can deadlock
-// even though this schedule did not, and the inversion is reported with both
-// acquisition sites.
+// even though this schedule did not, and the cycle is handed out with both
+// acquisition sites of every edge.
 //
 // What adds no edge: try_lock (and timed try_lock_for/until, which give up),
 // recursive re-acquisition: they cannot wait forever.
@@ -29,12 +29,17 @@
 // The cost on the lock path: one hash lookup per lock already held (usually
 // none or one); the cycle search runs only when an edge is new.
 //
-// Locks report to it through two calls, which do nothing when the detector
-// is off:
+// The detector knows nothing of the runtime: its callers pass the thread,
+// the step and the site (sync/lock_order_hooks.h does it for the lock
+// types, and turns a cycle into a failure):
 //
-//   uint32_t node_ = LockOrder::node_for_new_lock();      // in the constructor
-//   note_acquired(ex, this, node_, name, where, pc, /*blocking=*/true, Hold::kExclusive);
-//   note_released(ex, this);
+//   LockOrder order;
+//   order.begin_execution();
+//   const uint32_t a = order.created(0), b = order.created(0);   // two locks thread 0 constructs
+//   order.acquired(1, &ma, a, "a", where, nullptr, /*step=*/3, /*blocking=*/true);
+//   order.acquired(1, &mb, b, "b", where, nullptr, 4, true);        // edge a -> b
+//   ...
+//   if (std::optional<LockCycle> cycle = order.take_cycle()) report(*cycle);
 #pragma once
 
 #include <cstdint>
@@ -45,17 +50,44 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "weft/base/ids.h"
 #include "weft/base/source_location.h"
-#include "weft/runtime/execution.h"
 
 namespace weft::detail {
 
 enum class Hold : uint8_t { kExclusive, kShared };
 
-struct LockInversion {
-  std::string message;
-  std::vector<std::string> details;
-  std::vector<uint64_t> highlight_steps;  // the acquisitions of this execution
+// Where a lock was taken: `where`, and the caller's address, which names the
+// site when `where` is in a system header (std::lock_guard).
+struct LockSite {
+  weft::source_location where;
+  const void* pc = nullptr;
+};
+
+// A lock of a cycle.
+struct CycleLock {
+  uint32_t node = 0;              // its identity in the graph
+  std::string name;               // the first name it was given; empty when unnamed
+  const void* address = nullptr;  // where it is in the current execution; null when this execution did not take it
+};
+
+// One edge of a cycle: `thread` took `taken` while holding `held`.
+struct CycleEdge {
+  ThreadId thread = 0;
+  CycleLock held, taken;
+  Hold held_mode = Hold::kExclusive, taken_mode = Hold::kExclusive;
+  LockSite held_at, taken_at;
+  uint64_t held_step = 0, taken_step = 0;
+  // Set when an earlier execution took these locks (its index in the
+  // exploration); unset when the current one did (then the steps are its).
+  std::optional<uint64_t> earlier_execution;
+};
+
+// A potential deadlock: edges[0] is the acquisition that closed the cycle;
+// each edge's `taken` is the next edge's `held`, and the last edge's `taken`
+// is edges[0]'s `held`.
+struct LockCycle {
+  std::vector<CycleEdge> edges;
 };
 
 class LockOrder {
@@ -68,21 +100,18 @@ class LockOrder {
 
   // A lock constructed by `thread` during the execution: its node.
   uint32_t created(ThreadId thread);
-  // The node of a lock being constructed now: created() for the running
-  // thread when an execution with the detector is running, else
-  // kUnregistered.
-  static uint32_t node_for_new_lock();
 
-  // `node` is what created() returned, or kUnregistered (then the lock is
-  // known by its address). `pc` is the caller's address, which names the
-  // site when `where` is in a system header (std::lock_guard). `blocking`:
-  // lock() or a condition variable's reacquisition, not try_lock.
+  // `thread` took `lock` at `step` of the execution. `node` is what
+  // created() returned, or kUnregistered (then the lock is known by its
+  // address). `pc` is the caller's address, which names the site when
+  // `where` is in a system header (std::lock_guard). `blocking`: lock() or a
+  // condition variable's reacquisition, not try_lock.
   void acquired(ThreadId thread, const void* lock, uint32_t node, const char* name, weft::source_location where,
                 const void* pc, uint64_t step, bool blocking, Hold mode = Hold::kExclusive);
   void released(ThreadId thread, const void* lock);
 
-  // The first inversion seen since the last call, if any.
-  std::optional<LockInversion> take_inversion() { return std::exchange(inversion_, std::nullopt); }
+  // The first cycle closed since the last call, if any.
+  std::optional<LockCycle> take_cycle() { return std::exchange(cycle_, std::nullopt); }
 
  private:
   using Gates = absl::InlinedVector<uint32_t, 2>;  // sorted nodes
@@ -92,16 +121,11 @@ class LockOrder {
     const void* address = nullptr;  // in the current execution, when acquired in it
     uint64_t seen_in = 0;           // the execution `address` belongs to
   };
-  // Where a lock was taken.
-  struct Site {
-    weft::source_location where;
-    const void* pc = nullptr;
-  };
   struct Edge {
     uint32_t from = 0, to = 0;
     Hold from_mode = Hold::kExclusive, to_mode = Hold::kExclusive;
     ThreadId thread = 0;
-    Site held_at, acquired_at;
+    LockSite held_at, acquired_at;
     uint64_t held_step = 0, acquired_step = 0;
     uint64_t execution = 0;
     Gates gates;  // other locks held at every acquisition seen so far
@@ -110,13 +134,13 @@ class LockOrder {
     const void* lock;
     uint32_t node;
     Hold mode;
-    Site where;
+    LockSite where;
     uint64_t step;
   };
 
   uint32_t node_of(const void* lock, uint32_t node, const char* name);
   uint32_t new_node();
-  void add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mode, Site where, uint64_t step,
+  void add_edge(ThreadId thread, const Held& from, uint32_t to, Hold mode, LockSite where, uint64_t step,
                 const std::vector<Held>& held);
   // A path to -> ... -> from whose gates are disjoint from each other and
   // from `gates`: with the edge from -> to, a feasible cycle.
@@ -124,7 +148,7 @@ class LockOrder {
   // `entered`: the mode in which the path acquired `at`.
   bool search(uint32_t at, Hold entered, const Edge& closing, Gates& used, int& budget);
   void report(uint32_t edge);
-  std::string label(uint32_t node) const;
+  CycleLock cycle_lock(uint32_t node) const;
 
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
@@ -137,21 +161,7 @@ class LockOrder {
   std::vector<uint8_t> on_path_;                           // per node, during search()
   std::vector<uint32_t> path_;                             // edges, during search()
   uint64_t execution_ = 0;
-  std::optional<LockInversion> inversion_;
+  std::optional<LockCycle> cycle_;
 };
-
-// The detector's side of a lock operation, for the lock types: records the
-// acquisition and, when it closes a cycle, fails the execution with the
-// inversion; or records the release. No-ops when detection is off.
-// The checks are inline: with the detector off, a lock pays one load.
-void report_acquired(LockOrder& order, Execution& ex, const void* lock, uint32_t node, const char* name,
-                     weft::source_location where, const void* pc, bool blocking, Hold mode);
-inline void note_acquired(Execution& ex, const void* lock, uint32_t node, const char* name, weft::source_location where,
-                          const void* pc, bool blocking, Hold mode) {
-  if (LockOrder* order = ex.lock_order()) report_acquired(*order, ex, lock, node, name, where, pc, blocking, mode);
-}
-inline void note_released(Execution& ex, const void* lock) {
-  if (LockOrder* order = ex.lock_order()) order->released(ex.current(), lock);
-}
 
 }  // namespace weft::detail

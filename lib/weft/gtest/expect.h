@@ -48,7 +48,7 @@ std::optional<Failure> expect_bug(const Options& options, const std::function<vo
                                   source_location where = source_location::current());
 
 // `failure` is reproduced exactly: its decision token, replayed twice, gives
-// the same kind, message, details, thread, step, source line and trace
+// the same kind, message, evidence, thread, step, source line and trace
 // (highlighted steps included), two byte-identical reports and the same
 // token; its seed token gives the same failure once more. `options` are the
 // ones it was found with: detectors are options, and the token cannot say

@@ -36,7 +36,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "weft/explore.h"
 #include "weft/lin/check.h"
@@ -152,6 +151,10 @@ class ScenarioTester {
         token, [&] { body(scenario); }, options_.explore);
   }
 
+  // One execution of `scenario`, its history checked: the body of a
+  // WEFT_TEST (or of weft::explore) that keeps a known scenario as a test.
+  void run_scenario(const Scenario<M>& scenario) const { body(scenario); }
+
  private:
   Scenario<M> random_scenario(std::mt19937_64& rng) const {
     Scenario<M> s;
@@ -193,13 +196,7 @@ class ScenarioTester {
       HistoryView view = view_of(model_, history, r);
       view.title = "the history of this execution";
       view.show_elapsed = false;
-      // The explanation tables become the report's detail lines.
-      std::vector<std::string> details = absl::StrSplit(render_text(view, r), '\n');
-      while (!details.empty() && details.back().empty()) details.pop_back();
-      if (!details.empty()) details.erase(details.begin());  // the summary line
-      if (!detail::fail_not_linearizable(
-              absl::StrCat("the history of ", history.size(), " operations has no legal sequential order"),
-              std::move(details))) {
+      if (!detail::fail_not_linearizable(detail::evidence_of(view, r))) {
         WEFT_ASSERT_MSG(false, render_text(view, r));  // not inside an execution
       }
     }

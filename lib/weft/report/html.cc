@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "weft/report/describe.h"
 #include "weft/report/html_escape.h"
 #include "weft/report/trace.h"
 
@@ -80,9 +81,10 @@ std::string failure_to_html(const Failure& f) {
   if (f.thread >= 0) absl::StrAppend(&out, "<dt>thread</dt><dd>", f.thread, "</dd>\n");
   absl::StrAppend(&out, "<dt>execution</dt><dd>", f.execution, ", failed at step <a href='#step-", f.step, "'>", f.step,
                   "</a></dd>\n</dl>\n");
-  if (!f.details.empty()) {
+  const std::vector<std::string> details = detail::failure_details(f.evidence);
+  if (!details.empty()) {
     out += "<ul class='details'>\n";
-    for (const std::string& d : f.details) absl::StrAppend(&out, "<li>", html_escape(d), "</li>\n");
+    for (const std::string& d : details) absl::StrAppend(&out, "<li>", html_escape(d), "</li>\n");
     out += "</ul>\n";
   }
   absl::StrAppend(&out, "<h2>Interleaving</h2>\n<p>", f.trace.size(), " steps, ", std::max(f.thread_count, 1),

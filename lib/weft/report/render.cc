@@ -4,37 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "weft/report/describe.h"
 #include "weft/report/trace.h"
-
-namespace weft {
-
-std::string_view failure_kind_name(FailureKind kind) {
-  switch (kind) {
-    case FailureKind::kAssertion:
-      return "assertion failed";
-    case FailureKind::kUncaughtException:
-      return "uncaught exception";
-    case FailureKind::kDeadlock:
-      return "deadlock";
-    case FailureKind::kLivelock:
-      return "livelock";
-    case FailureKind::kMisuse:
-      return "misuse";
-    case FailureKind::kStackOverflow:
-      return "stack overflow";
-    case FailureKind::kDataRace:
-      return "data race";
-    case FailureKind::kLockOrderInversion:
-      return "lock-order inversion";
-    case FailureKind::kNotLinearizable:
-      return "not linearizable";
-    case FailureKind::kReplayDiverged:
-      return "replay diverged";
-  }
-  return "failure";
-}
-
-}  // namespace weft
 
 namespace weft::detail {
 namespace {
@@ -65,7 +36,9 @@ std::string render_text_report(const Failure& f, const ReportContext& context) {
   if (f.thread >= 0) absl::StrAppend(&out, "  thread:    ", f.thread, "\n");
   absl::StrAppend(&out, "  execution: ", f.execution, " (strategy ", context.strategy, ", seed 0x",
                   absl::Hex(context.seed), "), failed at step ", f.step, "\n");
-  for (const std::string& d : f.details) absl::StrAppend(&out, "  ", d, "\n");
+  for (const std::string& d : failure_details(f.evidence)) {
+    absl::StrAppend(&out, "  ", d, "\n");
+  }
 
   const int threads = std::max(f.thread_count, 1);
   absl::StrAppend(&out, "\nInterleaving (", f.trace.size(), " steps, ", threads, threads == 1 ? " thread" : " threads",
@@ -106,6 +79,13 @@ std::string render_text_report(const Failure& f, const ReportContext& context) {
   absl::StrAppend(&out, "  from code: weft::replay(\"", f.token, "\", body)\n");
   absl::StrAppend(&out, "  token:      ", f.token, "\n");
   if (!f.seed_token.empty()) absl::StrAppend(&out, "  seed token: ", f.seed_token, "\n");
+  return out;
+}
+
+std::string render_brief_report(const Failure& f) {
+  std::string out = absl::StrCat("weft: ", f.message, "\n");
+  for (const std::string& d : failure_details(f.evidence)) absl::StrAppend(&out, "  ", d, "\n");
+  absl::StrAppend(&out, "  token: ", f.token, "\n");
   return out;
 }
 

@@ -15,4 +15,8 @@ struct ReportContext {
 
 std::string render_text_report(const Failure& failure, const ReportContext& context);
 
+// The short report of a failure found once its execution was over (a replay
+// that finished with decisions left): the message, the details, the token.
+std::string render_brief_report(const Failure& failure);
+
 }  // namespace weft::detail

@@ -109,10 +109,10 @@ bool is_system_header(std::string_view file) {
          file.starts_with("/usr/local/include/") || file.find("/include/c++/") != std::string_view::npos;
 }
 
-std::string describe_site(const weft::source_location& where, const void* pc) {
-  if (!prefer_pc(where, pc)) return where.line() != 0 ? format_position(to_position(where)) : "?";
+SourcePosition resolve_site(const weft::source_location& where, const void* pc) {
+  if (!prefer_pc(where, pc)) return to_position(where);
   const void* one[] = {pc};
-  return format_position(symbolize(one)[0]);
+  return symbolize(one)[0];
 }
 
 }  // namespace weft::detail

@@ -17,10 +17,11 @@ namespace weft::detail {
 // Resolves each address; unknown ones stay !known().
 std::vector<SourcePosition> symbolize(std::span<const void* const> pcs);
 
-// "file.cc:12" from `where` when it is known, else from `pc`, else "?".
-// A `where` inside a system header (std::lock_guard calling lock()) yields
-// to `pc`, whose inlined frames lead back to the user's line.
-std::string describe_site(const weft::source_location& where, const void* pc);
+// Where a step recorded at `where` and `pc` was: `where` when it is known,
+// else `pc` resolved, else unknown. A `where` inside a system header
+// (std::lock_guard calling lock()) yields to `pc`, whose inlined frames lead
+// back to the user's line.
+SourcePosition resolve_site(const weft::source_location& where, const void* pc);
 
 // True for the standard library's and other installed headers.
 bool is_system_header(std::string_view file);

@@ -1,14 +1,18 @@
 #include "weft/runtime/execution.h"
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <boost/core/demangle.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <tuple>
+#include <typeinfo>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "weft/detect/happens_before.h"
+#include "weft/report/describe.h"
 #include "weft/report/symbolize.h"
 #include "weft/report/trace.h"
 #include "weft/runtime/sanitizer_fibers.h"
@@ -176,15 +180,20 @@ void Execution::run_thread(Thread& self, ThreadId id) {
     } catch (const AbortExecution&) {
     } catch (const std::exception& e) {
       if (!aborting_) {
-        record_failure(FailureKind::kUncaughtException,
-                       absl::StrCat("uncaught exception in thread ", id, ": ", e.what()), nullptr, {}, {});
+        record_failure(UncaughtException{.thread = id,
+                                         .type = boost::core::demangle(typeid(e).name()),
+                                         .is_std_exception = true,
+                                         .what = e.what()},
+                       nullptr, {});
       }
     } catch (...) {
       // Boost.Context unwinds fibers it destroys with forced_unwind; weft
       // never destroys a suspended fiber, but never swallow it either.
       if (!aborting_) {
-        record_failure(FailureKind::kUncaughtException,
-                       absl::StrCat("uncaught exception of unknown type in thread ", id), nullptr, {}, {});
+        const std::type_info* type = abi::__cxa_current_exception_type();
+        record_failure(
+            UncaughtException{.thread = id, .type = type != nullptr ? boost::core::demangle(type->name()) : ""},
+            nullptr, {});
       }
     }
   }
@@ -269,13 +278,17 @@ Execution::Thread* Execution::finish_or_deadlock() {
   return &main_;  // every thread finished: the execution is complete
 }
 
+ReplayDivergence Execution::divergence(ReplayDivergence::Choice choice) const {
+  ReplayDivergence d{.step = steps_, .choice = choice, .decision = decisions_.size(), .recorded = replayed_.size()};
+  if (d.decision < replayed_.size()) d.expected = replayed_[d.decision];
+  return d;
+}
+
 Execution::Thread* Execution::replay_diverged() {
-  record_failure(FailureKind::kReplayDiverged,
-                 absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), nullptr,
-                 {"the program no longer makes the choices recorded in the token: the code changed, or the "
-                  "body depends on something weft does not control (real time, real randomness, hash "
-                  "order of pointers, an uncontrolled std::thread)"},
-                 {});
+  ReplayDivergence d = divergence(ReplayDivergence::Choice::kThread);
+  const std::span<const ThreadId> enabled = collect_enabled();
+  d.enabled.assign(enabled.begin(), enabled.end());
+  record_failure(std::move(d), nullptr, {});
   return &main_;
 }
 
@@ -406,8 +419,9 @@ uint32_t Execution::choose(uint32_t n, weft::source_location where) {
   if (aborting_ || n <= 1) return 0;
   const uint32_t value = strategy_->pick_value(n);
   if (value >= n) [[unlikely]] {
-    record_failure(FailureKind::kReplayDiverged,
-                   absl::StrCat("schedule diverged at step ", steps_, ": ", strategy_->failure()), &where, {}, {});
+    ReplayDivergence d = divergence(ReplayDivergence::Choice::kValue);
+    d.choices = n;
+    record_failure(std::move(d), &where, {});
     abort_point(Cancel::kCancellable);
     return 0;
   }
@@ -417,30 +431,41 @@ uint32_t Execution::choose(uint32_t n, weft::source_location where) {
   return value;
 }
 
-void Execution::fail(FailureKind kind, std::string message, weft::source_location where,
-                     std::vector<std::string> details, Cancel cancel) {
-  if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), {});
+void Execution::fail(Evidence evidence, weft::source_location where, Cancel cancel) {
+  if (!aborting_) record_failure(std::move(evidence), &where, {});
   abort_point(cancel);
 }
 
-void Execution::fail_highlighting(FailureKind kind, std::string message, weft::source_location where,
-                                  std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
+void Execution::fail_highlighting(Evidence evidence, weft::source_location where, std::vector<uint64_t> highlight_steps,
                                   Cancel cancel) {
-  if (!aborting_) record_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
+  if (!aborting_) record_failure(std::move(evidence), &where, std::move(highlight_steps));
   abort_point(cancel);
 }
 
-void Execution::record_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                               std::vector<std::string> details, std::vector<uint64_t> highlight_steps) {
+void Execution::record_failure(Evidence evidence, const weft::source_location* where,
+                               std::vector<uint64_t> highlight_steps) {
   aborting_ = true;
-  failure_ = make_failure(kind, std::move(message), where, std::move(details), std::move(highlight_steps));
+  failure_ = make_failure(std::move(evidence), where, std::move(highlight_steps));
   // Token and report now, before anything unwinds.
   if (finish_failure) finish_failure(*failure_);
 }
 
-Failure Execution::describe_failure(FailureKind kind, std::string message, weft::source_location where,
-                                    std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
-  return make_failure(kind, std::move(message), &where, std::move(details), std::move(highlight_steps));
+Failure Execution::describe_failure(Evidence evidence, weft::source_location where,
+                                    std::vector<uint64_t> highlight_steps) const {
+  return make_failure(std::move(evidence), &where, std::move(highlight_steps));
+}
+
+Failure Execution::make_failure(Evidence evidence, const weft::source_location* where,
+                                std::vector<uint64_t> highlight_steps) const {
+  Failure f;
+  set_evidence(f, std::move(evidence));
+  f.thread = current_;
+  if (where != nullptr) f.where = to_position(*where);
+  f.execution = index_;
+  f.step = steps_;
+  f.thread_count = thread_count_;
+  f.trace = to_trace_steps(trace_, highlight_steps);
+  return f;
 }
 
 std::string Execution::object_label(const void* object) const {
@@ -452,94 +477,62 @@ std::string Execution::object_label(const void* object) const {
   return {};
 }
 
-Failure Execution::make_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                                std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const {
-  Failure f;
-  f.kind = kind;
-  f.message = std::move(message);
-  f.details = std::move(details);
-  f.thread = current_;
-  if (where != nullptr) f.where = to_position(*where);
-  f.execution = index_;
-  f.step = steps_;
-  f.thread_count = thread_count_;
-  f.trace = to_trace_steps(trace_, highlight_steps);
-  return f;
-}
-
 void Execution::record_deadlock() {
   ObjectLabels labels;
   // Label objects the way the trace does, so the report reads as one text.
   for (const RawEvent& e : trace_) labels.label(e);
-  std::vector<std::string> details;
+  Deadlock deadlock;
   absl::flat_hash_map<ThreadId, std::vector<ThreadId>> waits_for;
   for (int i = 0; i < thread_count_; ++i) {
     const Thread& t = *threads_[i];
     if (t.status != Status::kBlocked) continue;
-    std::vector<ThreadId> holders;
-    if (t.waiting_on != nullptr) t.waiting_on->holders(holders);
-    std::string line =
-        absl::StrCat("thread ", i, " is blocked in ", op_name(t.pending.op == Op::kWakeup ? Op::kWait : t.pending.op));
-    if (t.pending.op == Op::kJoin) {
-      absl::StrAppend(&line, " of thread ", t.pending.value);
-    } else if (t.pending.object != nullptr) {
-      absl::StrAppend(&line, " on ", labels.label(t.pending));
+    BlockedThread& b = deadlock.blocked.emplace_back();
+    b.thread = i;
+    b.operation = op_name(t.pending.op == Op::kWakeup ? Op::kWait : t.pending.op);
+    if (t.pending.op != Op::kJoin && t.pending.object != nullptr) {
+      b.object = {t.pending.name != nullptr ? t.pending.name : "", labels.label(t.pending)};
     }
-    absl::StrAppend(&line, " at ", describe_site(t.pending.where, t.pending.pc));
-    if (!holders.empty()) {
-      absl::StrAppend(
-          &line, t.pending.op == Op::kJoin
-                     ? ""
-                     : absl::StrCat(", held by thread", holders.size() > 1 ? "s " : " ", absl::StrJoin(holders, ", ")));
-    } else if (t.pending.op == Op::kWait) {
-      absl::StrAppend(&line, ", waiting for a notify that can no longer come");
-    }
-    details.push_back(std::move(line));
-    waits_for[i] = std::move(holders);
+    b.site = resolve_site(t.pending.where, t.pending.pc);
+    if (t.waiting_on != nullptr) t.waiting_on->holders(b.holders);
+    waits_for[i] = b.holders;
   }
-  const std::vector<ThreadId> cycle = find_wait_cycle(waits_for);
-  if (!cycle.empty()) details.push_back(absl::StrCat("wait-for cycle: thread ", absl::StrJoin(cycle, " -> thread ")));
-  int blocked = 0;
-  for (int i = 0; i < thread_count_; ++i) blocked += threads_[i]->status == Status::kBlocked;
+  deadlock.cycle = find_wait_cycle(waits_for);
   const ThreadId keep = current_;
   current_ = kNoThread;  // no single thread failed
-  record_failure(FailureKind::kDeadlock,
-                 absl::StrCat("deadlock: ", blocked, blocked == 1 ? " thread is" : " threads are",
-                              " blocked and none can make progress"),
-                 nullptr, std::move(details), {});
+  record_failure(std::move(deadlock), nullptr, {});
   current_ = keep;
 }
 
 void Execution::record_livelock() {
-  // Name what each unfinished thread kept doing in the last steps.
+  // What each unfinished thread kept doing in the last steps.
   constexpr size_t kWindow = 2000;
   ObjectLabels labels;
   for (const RawEvent& e : trace_) labels.label(e);
   const size_t from = trace_.size() > kWindow ? trace_.size() - kWindow : 0;
-  std::vector<std::string> details;
+  Livelock livelock{.max_steps = config_.max_steps, .window = trace_.size() - from};
   for (int i = 0; i < thread_count_; ++i) {
     if (threads_[i]->status == Status::kFinished) continue;
-    absl::flat_hash_map<std::string, int> counts;
+    LivelockThread& thread = livelock.threads.emplace_back();
+    thread.thread = i;
+    thread.blocked = threads_[i]->status == Status::kBlocked;
+    // Steps count as the same when the report would name them the same: operation, object, line.
+    absl::flat_hash_map<std::tuple<Op, std::string, std::string, int>, size_t> index;
     for (size_t k = from; k < trace_.size(); ++k) {
       const RawEvent& e = trace_[k];
       if (e.thread != i) continue;
-      std::string what = op_name(e.op);
-      if (e.object != nullptr) absl::StrAppend(&what, " ", labels.label(e));
-      absl::StrAppend(&what, " at ", format_position(to_position(e.where)));
-      ++counts[what];
+      RepeatedStep step{.operation = op_name(e.op), .where = to_position(e.where)};
+      if (e.object != nullptr) step.object = {e.name != nullptr ? e.name : "", labels.label(e)};
+      auto [it, added] = index.try_emplace({e.op, step.object.label, step.where.file, step.where.line}, 0);
+      if (added) {
+        it->second = thread.repeats.size();
+        thread.repeats.push_back(std::move(step));
+      }
+      ++thread.repeats[it->second].count;
     }
-    std::vector<std::pair<int, std::string>> top;
-    for (auto& [what, n] : counts) top.emplace_back(-n, what);
-    std::sort(top.begin(), top.end());
-    if (top.size() > 3) top.resize(3);
-    std::vector<std::string> parts;
-    for (auto& [n, what] : top) parts.push_back(absl::StrCat(what, " (", -n, "x)"));
-    details.push_back(absl::StrCat("thread ", i, threads_[i]->status == Status::kBlocked ? " (blocked)" : "",
-                                   parts.empty() ? " made no step lately" : " repeats: ", absl::StrJoin(parts, ", ")));
+    std::stable_sort(thread.repeats.begin(), thread.repeats.end(),
+                     [](const RepeatedStep& a, const RepeatedStep& b) { return a.count > b.count; });
   }
-  record_failure(FailureKind::kLivelock,
-                 absl::StrCat("livelock: the execution exceeded max_steps (", config_.max_steps, ") without finishing"),
-                 nullptr, std::move(details), {});
+  record_failure(std::move(livelock), nullptr, {});
 }
 
 void Execution::resume_aborted_threads() {
@@ -576,12 +569,8 @@ void Execution::handle_stack_overflow() {
   std::erase(runnable_, lost_thread_);
   if (!aborting_) {
     current_ = lost_thread_;
-    record_failure(FailureKind::kStackOverflow,
-                   absl::StrCat("stack overflow in thread ", lost_thread_, ": it used more than its ",
-                                stacks_.usable_bytes() / 1024,
-                                " KiB stack (deep or unbounded recursion?); raise Options::stack_size if the "
-                                "depth is intended"),
-                   &lost.pending.where, {}, {});
+    record_failure(StackOverflow{.thread = lost_thread_, .stack_size = stacks_.usable_bytes()}, &lost.pending.where,
+                   {});
   }
 }
 

@@ -130,6 +130,10 @@ class Execution {
   // Blocks the current thread until `thread` exits (join).
   void wait_for_exit(ThreadId thread);
 
+  // The decisions of the token being replayed, when one is: a divergence
+  // report names the one that no longer fits. Must outlive run().
+  void set_replayed_decisions(std::span<const uint32_t> decisions) { replayed_ = decisions; }
+
   // A controlled nondeterministic choice in [0, n), recorded like a switch.
   uint32_t choose(uint32_t n, weft::source_location where);
 
@@ -143,21 +147,18 @@ class Execution {
   LockOrder* lock_order() { return lock_order_; }
   void set_lock_order_detector(LockOrder* detector) { lock_order_ = detector; }
 
-  // Reports a failure of the current thread and unwinds the execution.
-  // Returns only in non-cancellable contexts (destructors): then the thread
-  // goes on until its next cancellable point.
-  void fail(FailureKind kind, std::string message, weft::source_location where, std::vector<std::string> details = {},
-            Cancel cancel = Cancel::kCancellable);
+  // Reports a failure of the current thread, with its evidence, and unwinds
+  // the execution. Returns only in non-cancellable contexts (destructors):
+  // then the thread goes on until its next cancellable point.
+  void fail(Evidence evidence, weft::source_location where, Cancel cancel = Cancel::kCancellable);
   // Like fail(), with extra steps to highlight in the trace.
-  void fail_highlighting(FailureKind kind, std::string message, weft::source_location where,
-                         std::vector<std::string> details, std::vector<uint64_t> highlight_steps,
+  void fail_highlighting(Evidence evidence, weft::source_location where, std::vector<uint64_t> highlight_steps,
                          Cancel cancel = Cancel::kCancellable);
-
-  // Builds the report of a failure of the current thread at this step, as
-  // fail() would, but lets the execution go on: data races recorded when
+  // Builds the failure of the current thread at this step, as fail() would,
+  // but lets the execution go on: data races recorded when
   // Options::stop_on_race is false. finish_failure fills in the token later.
-  Failure describe_failure(FailureKind kind, std::string message, weft::source_location where,
-                           std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
+  Failure describe_failure(Evidence evidence, weft::source_location where, std::vector<uint64_t> highlight_steps) const;
+
   // The label the interleaving gives `object` ("balance", "var#2"), or "".
   std::string object_label(const void* object) const;
 
@@ -223,6 +224,8 @@ class Execution {
   [[gnu::noinline]] std::span<const ThreadId> collect_enabled_with_wakeable();
   [[gnu::noinline]] Thread* finish_or_deadlock();
   [[gnu::noinline, gnu::cold]] Thread* replay_diverged();
+  // The evidence of a replay that no longer fits, at this step.
+  ReplayDivergence divergence(ReplayDivergence::Choice choice) const;
   [[gnu::noinline]] void wake_by_scheduler(ThreadId chosen);
   [[gnu::noinline, gnu::cold]] Thread* livelock();
   void switch_to(Thread& next);
@@ -240,10 +243,9 @@ class Execution {
   void thread_main();
   // One thread's life on its fiber: the body, its exit step, waking joiners.
   void run_thread(Thread& self, ThreadId id);
-  void record_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                      std::vector<std::string> details, std::vector<uint64_t> highlight_steps);
-  Failure make_failure(FailureKind kind, std::string message, const weft::source_location* where,
-                       std::vector<std::string> details, std::vector<uint64_t> highlight_steps) const;
+  void record_failure(Evidence evidence, const weft::source_location* where, std::vector<uint64_t> highlight_steps);
+  Failure make_failure(Evidence evidence, const weft::source_location* where,
+                       std::vector<uint64_t> highlight_steps) const;
   void record_deadlock();
   void record_livelock();
 
@@ -270,6 +272,7 @@ class Execution {
   uint64_t choice_points_ = 0;
   int64_t now_ = 0;
   std::vector<uint32_t> decisions_;
+  std::span<const uint32_t> replayed_;
   std::vector<RawEvent> trace_;
 
   bool aborting_ = false;

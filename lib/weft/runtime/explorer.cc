@@ -11,6 +11,7 @@
 #include "weft/detect/happens_before.h"
 #include "weft/detect/lock_order.h"
 #include "weft/explore.h"
+#include "weft/report/describe.h"
 #include "weft/report/render.h"
 #include "weft/report/token.h"
 #include "weft/runtime/execution.h"
@@ -25,12 +26,9 @@ using Clock = std::chrono::steady_clock;
 
 absl::StatusOr<std::vector<std::unique_ptr<detail::Strategy>>> make_strategies(absl::string_view spec) {
   std::vector<std::unique_ptr<detail::Strategy>> out;
-  // The default portfolio: random finds shallow bugs fast, PCT at depths
-  // 1-3 finds the ones that need a long run of one thread or a few
-  // well-placed preemptions.
-  const std::vector<absl::string_view> specs = spec == "portfolio"
-                                                   ? std::vector<absl::string_view>{"random", "pct:1", "pct:2", "pct:3"}
-                                                   : std::vector<absl::string_view>{spec};
+  const std::vector<absl::string_view> specs =
+      spec == "portfolio" ? std::vector<absl::string_view>(kPortfolioStrategies.begin(), kPortfolioStrategies.end())
+                          : std::vector<absl::string_view>{spec};
   for (absl::string_view s : specs) {
     absl::StatusOr<std::unique_ptr<detail::Strategy>> strategy = detail::make_strategy(s);
     if (!strategy.ok()) return strategy.status();
@@ -221,22 +219,21 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
   effective.detect_races = parsed->detect_races;
   effective.detect_lock_order = parsed->detect_lock_order;
   Session session(effective, parsed->spurious_wakeups, parsed->max_steps);
+  session.execution().set_replayed_decisions(parsed->decisions);
   result.executions = 1;
   const bool failed = session.run(body, *strategy, parsed->seed, parsed->execution, absl::StripAsciiWhitespace(token));
   if (failed) {
     result.failure = session.execution().take_failure();
   } else if (!strategy->exhausted()) {
+    const detail::Execution& execution = session.execution();
     Failure f;
-    f.kind = FailureKind::kReplayDiverged;
-    f.message = absl::StrCat("schedule diverged at step ", session.execution().step(),
-                             ": the program finished, but the token records more decisions");
-    f.details = {
-        "the program no longer makes the choices recorded in the token: the code changed, or the body "
-        "depends on something weft does not control (real time, real randomness, an uncontrolled "
-        "std::thread)"};
-    f.step = session.execution().step();
+    detail::set_evidence(f, ReplayDivergence{.step = execution.step(),
+                                             .choice = ReplayDivergence::Choice::kNone,
+                                             .decision = execution.decisions().size(),
+                                             .recorded = parsed->decisions.size()});
+    f.step = execution.step();
     f.token = std::string(absl::StripAsciiWhitespace(token));
-    f.report = absl::StrCat("weft: ", f.message, "\n  ", f.details[0], "\n  token: ", f.token, "\n");
+    f.report = detail::render_brief_report(f);
     result.failure = std::move(f);
   }
   result.races = session.take_races();

@@ -1,10 +1,11 @@
 // Guarded fiber stacks, allocated once and reused across executions.
 //
-// Allocating a stack per fiber dominates short executions (12.7 us vs 1.0 us
-// for a 3-fiber execution, DESIGN.md), so stacks come from a pool. Each stack
-// has PROT_NONE guard pages below it: a test body that overflows its stack
-// faults on the guard, and the signal handler (failure_signals.h) reports a
-// stack overflow instead of corrupting a neighbour.
+// Allocating a stack per fiber dominates short executions (it cost more than
+// the rest of a 3-fiber execution; docs/design.md), so stacks come from a
+// pool. Each stack has PROT_NONE guard pages below it: a test body that
+// overflows its stack faults on the guard, and the signal handler
+// (failure_signals.h) reports a stack overflow instead of corrupting a
+// neighbour.
 //
 //   StackPool pool(256 * 1024);
 //   boost::context::stack_context stack = pool.allocate();

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
 #include "weft/report/symbolize.h"
 #include "weft/report/trace.h"
@@ -12,46 +11,19 @@
 namespace weft::detail {
 namespace {
 
-const char* verb(const Access& a) {
-  switch (a.kind) {
+AccessKind kind_of(Access::Kind kind) {
+  switch (kind) {
     case Access::Kind::kRead:
-      return "reads";
+      return AccessKind::kRead;
     case Access::Kind::kWrite:
-      return "writes";
+      return AccessKind::kWrite;
     case Access::Kind::kCreate:
-      return "creates";
+      return AccessKind::kConstruction;
   }
-  return "accesses";
+  return AccessKind::kRead;
 }
 
-const char* noun(const Access& a) {
-  switch (a.kind) {
-    case Access::Kind::kRead:
-      return "read";
-    case Access::Kind::kWrite:
-      return "write";
-    case Access::Kind::kCreate:
-      return "construction";
-  }
-  return "access";
-}
-
-std::string hex(uintptr_t x) { return absl::StrCat("0x", absl::Hex(x)); }
-
-// "'balance'", or the label the interleaving uses ("var#2"), or the bytes.
-std::string subject(const Race& race, const Execution& ex, const void* address) {
-  if (race.name != nullptr) return absl::StrCat("'", race.name, "'");
-  std::string label = ex.object_label(address);
-  if (!label.empty()) return label;
-  return absl::StrCat(race.end - race.begin, " bytes at ", hex(race.begin));
-}
-
-struct RaceText {
-  std::string message;
-  std::vector<std::string> details;
-};
-
-RaceText describe(const Race& race, const Execution& ex, const void* address) {
+DataRace evidence_of(const Race& race, const Execution& ex, const void* address) {
   // Operators only know their caller's address: resolve both in one batch.
   std::vector<const void*> pcs;
   for (const Access* a : {&race.earlier, &race.later}) {
@@ -59,32 +31,21 @@ RaceText describe(const Race& race, const Execution& ex, const void* address) {
   }
   const std::vector<SourcePosition> resolved = symbolize(pcs);
   size_t next = 0;
-  const auto site = [&](const Access& a) {
-    if (a.where.line() != 0) return format_position(to_position(a.where));
-    if (a.pc != nullptr) return format_position(resolved[next++]);
-    return std::string("?");
+  const auto access = [&](const Access& a) {
+    MemoryAccess out{.thread = a.thread, .kind = kind_of(a.kind), .step = a.step, .begin = a.begin, .end = a.end};
+    if (a.where.line() != 0) {
+      out.where = to_position(a.where);
+    } else if (a.pc != nullptr) {
+      out.where = resolved[next++];
+    }
+    return out;
   };
-  const std::string what = subject(race, ex, address);
-  const bool same_bytes = race.earlier.begin == race.later.begin && race.earlier.end == race.later.end;
-  const auto line = [&](const Access& a, const std::string& where) {
-    std::string text = absl::StrCat("thread ", a.thread, " ", verb(a), " ", what);
-    if (!same_bytes) absl::StrAppend(&text, " (", a.end - a.begin, " bytes at ", hex(a.begin), ")");
-    absl::StrAppend(&text, " at step ", a.step, ", ", where);
-    return text;
-  };
-  const std::string earlier_site = site(race.earlier);
-  const std::string later_site = site(race.later);
-  RaceText out;
-  out.message = absl::StrCat("data race on ", what, ": thread ", race.later.thread, " ", verb(race.later),
-                             " it at step ", race.later.step, ", and nothing orders this after thread ",
-                             race.earlier.thread, "'s ", noun(race.earlier), " at step ", race.earlier.step);
-  out.details.push_back(absl::StrCat("earlier: ", line(race.earlier, earlier_site)));
-  out.details.push_back(absl::StrCat("later:   ", line(race.later, later_site)));
-  if (!same_bytes) {
-    out.details.push_back(
-        absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes at ", hex(race.begin)));
-  }
-  return out;
+  DataRace evidence{.object = {race.name != nullptr ? race.name : "", ex.object_label(address)},
+                    .begin = race.begin,
+                    .end = race.end};
+  evidence.earlier = access(race.earlier);
+  evidence.later = access(race.later);
+  return evidence;
 }
 
 }  // namespace
@@ -101,19 +62,15 @@ void plain_access(Op op, const void* address, std::size_t size, const char* name
     return;
   if (hb->stop_on_race()) {
     const Race& race = races.front();  // the most recent conflicting access
-    RaceText text = describe(race, ex, address);
-    ex.fail_highlighting(FailureKind::kDataRace, std::move(text.message), where, std::move(text.details),
-                         {race.earlier.step, race.later.step});
+    ex.fail_highlighting(evidence_of(race, ex, address), where, {race.earlier.step, race.later.step});
     return;
   }
-  // Copies: describing may not touch the detector, but keep the span's
+  // Copies: building the evidence may not touch the detector, but keep the span's
   // lifetime out of the question.
   const std::vector<Race> copies(races.begin(), races.end());
   for (const Race& race : copies) {
     if (!hb->first_of_its_sites(race)) continue;
-    RaceText text = describe(race, ex, address);
-    hb->record(ex.describe_failure(FailureKind::kDataRace, std::move(text.message), where, std::move(text.details),
-                                   {race.earlier.step, race.later.step}));
+    hb->record(ex.describe_failure(evidence_of(race, ex, address), where, {race.earlier.step, race.later.step}));
   }
 }
 

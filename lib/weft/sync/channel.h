@@ -23,10 +23,10 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "weft/base/source_location.h"
 #include "weft/detect/happens_before.h"
 #include "weft/runtime/execution.h"
+#include "weft/sync/misuse.h"
 
 namespace weft {
 
@@ -102,8 +102,8 @@ class channel final : private detail::Waitable {
     detail::Execution& ex = detail::Execution::get();
     ex.point(detail::Op::kClose, this, name_, where, detail::Cancel::kNonCancellable);
     if (closed_) {
-      ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: ", describe(), " closed twice"), where, {},
-              detail::Cancel::kNonCancellable);
+      detail::report_misuse(ex, {.rule = MisuseRule::kChannelClosedTwice, .object_type = "channel"}, this, name_, where,
+                            detail::Cancel::kNonCancellable);
       return;
     }
     if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), close_clock_);
@@ -119,14 +119,11 @@ class channel final : private detail::Waitable {
     detail::SyncClock clock;
   };
 
-  std::string describe() const {
-    return name_ != nullptr ? absl::StrCat("channel '", name_, "'") : std::string("a channel");
-  }
   bool has_room() const { return items_.size() < std::max<std::size_t>(capacity_, 1); }
 
   bool check_open(detail::Execution& ex, weft::source_location where) {
     if (!closed_) return true;
-    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: send on ", describe(), ", which is closed"), where);
+    detail::report_misuse(ex, {.rule = MisuseRule::kSendOnClosedChannel, .object_type = "channel"}, this, name_, where);
     return false;
   }
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
+#include "weft/sync/misuse.h"
 
 namespace weft {
 
@@ -27,10 +27,8 @@ cv_status condition_variable::wait_until_ns(std::unique_lock<mutex>& lock, int64
                                             weft::source_location where) {
   Execution& ex = Execution::get();
   if (!lock.owns_lock() || !lock.mutex()->core().held_by_current()) {
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: thread ", ex.current(),
-                         " waits on a condition_variable without holding the mutex of its unique_lock"),
-            where);
+    detail::report_misuse(ex, {.rule = MisuseRule::kWaitWithoutLock, .object_type = "condition_variable"}, this, name_,
+                          where);
     return cv_status::no_timeout;
   }
   ex.point(Op::kWait, this, name_, where);

@@ -1,7 +1,7 @@
 #include "weft/sync/latch.h"
 
-#include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
+#include "weft/sync/misuse.h"
 
 namespace weft {
 
@@ -14,8 +14,9 @@ void latch::count_down(std::ptrdiff_t n, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kCountDown, this, name_, where, Cancel::kNonCancellable, static_cast<uint64_t>(n));
   if (n < 0 || n > count_) {
-    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: latch counted down by ", n, " with only ", count_, " left"),
-            where, {}, Cancel::kNonCancellable);
+    detail::report_misuse(
+        ex, {.rule = MisuseRule::kCountDownOutOfRange, .object_type = "latch", .amount = n, .available = count_}, this,
+        name_, where, Cancel::kNonCancellable);
     return;
   }
   if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);
@@ -51,8 +52,9 @@ barrier::arrival_token barrier::arrive_internal(std::ptrdiff_t n, bool drop, wef
   Execution& ex = Execution::get();
   ex.point(Op::kArriveAndWait, this, name_, where);
   if (n <= 0 || n > pending_) {
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: barrier arrival of ", n, " with only ", pending_, " expected in this phase"), where);
+    detail::report_misuse(
+        ex, {.rule = MisuseRule::kArrivalOutOfRange, .object_type = "barrier", .amount = n, .available = pending_},
+        this, name_, where);
     return phase_;
   }
   if (detail::HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);

@@ -2,26 +2,20 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
-#include "weft/detect/lock_order.h"
+#include "weft/sync/lock_order_hooks.h"
+#include "weft/sync/misuse.h"
 
 namespace weft::detail {
-namespace {
-
-std::string describe(const char* name) { return name != nullptr ? absl::StrCat("mutex '", name, "'") : "a mutex"; }
-
-}  // namespace
 
 MutexCore::MutexCore(const char* name, bool recursive)
-    : name_(name), recursive_(recursive), order_node_(LockOrder::node_for_new_lock()) {}
+    : name_(name), recursive_(recursive), order_node_(lock_order_node_for_new_lock()) {}
 
 MutexCore::~MutexCore() {
   Execution* ex = Execution::get_if_any();
   if (ex == nullptr || owner_ == kNoThread) return;
-  ex->fail(FailureKind::kMisuse,
-           absl::StrCat("misuse: ", describe(name_), " was destroyed while thread ", owner_, " still held it"), {}, {},
-           Cancel::kNonCancellable);
+  report_misuse(*ex, {.rule = MisuseRule::kDestroyedWhileHeld, .object_type = "mutex", .holders = {owner_}}, this,
+                name_, {}, Cancel::kNonCancellable);
 }
 
 bool MutexCore::held_by_current() const {
@@ -53,10 +47,7 @@ bool MutexCore::acquire_or_block(Execution& ex, int64_t deadline, weft::source_l
         ++depth_;
         return true;
       }
-      ex.fail(FailureKind::kMisuse,
-              absl::StrCat("misuse: thread ", self, " locks ", describe(name_),
-                           " that it already holds (self-deadlock; use weft::recursive_mutex if intended)"),
-              where);
+      report_misuse(ex, {.rule = MisuseRule::kRelock, .object_type = "mutex"}, this, name_, where);
       return false;
     }
     waiters_.push_back(self);
@@ -106,12 +97,10 @@ void MutexCore::unlock(weft::source_location where, const void* pc) {
   ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable, 0, pc);
   if (owner_ != ex.current()) {
     if (ex.aborting()) return;
-    ex.fail(FailureKind::kMisuse,
-            owner_ == kNoThread
-                ? absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_), ", which is not locked")
-                : absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_), ", which thread ", owner_,
-                               " holds"),
-            where, {}, Cancel::kNonCancellable);
+    std::vector<int> holders;
+    this->holders(holders);
+    report_misuse(ex, {.rule = MisuseRule::kUnlockNotHeld, .object_type = "mutex", .holders = std::move(holders)}, this,
+                  name_, where, Cancel::kNonCancellable);
     return;
   }
   if (--depth_ > 0) return;

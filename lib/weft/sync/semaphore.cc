@@ -2,16 +2,21 @@
 
 #include <algorithm>
 
+#include "weft/sync/misuse.h"
+
 namespace weft::detail {
 
 void SemaphoreCore::release(std::ptrdiff_t n, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kRelease, this, name_, where, Cancel::kNonCancellable, static_cast<uint64_t>(n));
   if (n < 0 || count_ + n > max_) {
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: semaphore", name_ ? absl::StrCat(" '", name_, "'") : "", " released by ", n,
-                         " with count ", count_, " and maximum ", max_),
-            where, {}, Cancel::kNonCancellable);
+    report_misuse(ex,
+                  {.rule = MisuseRule::kReleaseOutOfRange,
+                   .object_type = "semaphore",
+                   .amount = n,
+                   .available = count_,
+                   .maximum = max_},
+                  this, name_, where, Cancel::kNonCancellable);
     return;
   }
   if (HappensBefore* hb = ex.races()) hb->release(ex.current(), clock_);

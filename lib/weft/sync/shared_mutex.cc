@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
-#include "weft/detect/lock_order.h"
+#include "weft/sync/lock_order_hooks.h"
+#include "weft/sync/misuse.h"
 
 namespace weft {
 
@@ -12,24 +12,19 @@ using detail::Cancel;
 using detail::Execution;
 using detail::kNoThread;
 using detail::Op;
+using detail::report_misuse;
 using detail::WakeReason;
 
-namespace {
-
-std::string describe(const char* name) {
-  return name != nullptr ? absl::StrCat("shared_mutex '", name, "'") : "a shared_mutex";
-}
-
-}  // namespace
-
-shared_mutex::shared_mutex() : order_node_(detail::LockOrder::node_for_new_lock()) {}
-shared_mutex::shared_mutex(const char* name) : name_(name), order_node_(detail::LockOrder::node_for_new_lock()) {}
+shared_mutex::shared_mutex() : order_node_(detail::lock_order_node_for_new_lock()) {}
+shared_mutex::shared_mutex(const char* name) : name_(name), order_node_(detail::lock_order_node_for_new_lock()) {}
 
 shared_mutex::~shared_mutex() {
   Execution* ex = Execution::get_if_any();
   if (ex == nullptr || (writer_ == kNoThread && readers_.empty())) return;
-  ex->fail(FailureKind::kMisuse, absl::StrCat("misuse: ", describe(name_), " was destroyed while held"), {}, {},
-           Cancel::kNonCancellable);
+  std::vector<detail::ThreadId> held_by;
+  holders(held_by);
+  report_misuse(*ex, {.rule = MisuseRule::kDestroyedWhileHeld, .object_type = "shared_mutex", .holders = held_by}, this,
+                name_, {}, Cancel::kNonCancellable);
 }
 
 void shared_mutex::holders(std::vector<detail::ThreadId>& out) const {
@@ -50,9 +45,7 @@ void shared_mutex::lock(weft::source_location where) {
   ex.point(Op::kLock, this, name_, where, Cancel::kCancellable, 0, pc);
   const auto self = ex.current();
   if (writer_ == self || std::find(readers_.begin(), readers_.end(), self) != readers_.end()) {
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: thread ", self, " locks ", describe(name_), " that it already holds (self-deadlock)"),
-            where);
+    report_misuse(ex, {.rule = MisuseRule::kRelock, .object_type = "shared_mutex"}, this, name_, where);
     return;
   }
   while (writer_ != kNoThread || !readers_.empty()) {
@@ -89,10 +82,10 @@ void shared_mutex::unlock(weft::source_location where) {
   ex.point(Op::kUnlock, this, name_, where, Cancel::kNonCancellable, 0, __builtin_return_address(0));
   if (writer_ != ex.current()) {
     if (ex.aborting()) return;
-    ex.fail(
-        FailureKind::kMisuse,
-        absl::StrCat("misuse: thread ", ex.current(), " unlocks ", describe(name_), " without holding it exclusively"),
-        where, {}, Cancel::kNonCancellable);
+    std::vector<detail::ThreadId> held_by;
+    holders(held_by);
+    report_misuse(ex, {.rule = MisuseRule::kUnlockNotHeld, .object_type = "shared_mutex", .holders = held_by}, this,
+                  name_, where, Cancel::kNonCancellable);
     return;
   }
   if (detail::HappensBefore* hb = ex.races()) hb->release(writer_, write_clock_);
@@ -107,10 +100,8 @@ void shared_mutex::lock_shared(weft::source_location where) {
   ex.point(Op::kLockShared, this, name_, where, Cancel::kCancellable, 0, pc);
   const auto self = ex.current();
   if (writer_ == self) {
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: thread ", self, " takes ", describe(name_),
-                         " shared while holding it exclusively (self-deadlock)"),
-            where);
+    report_misuse(ex, {.rule = MisuseRule::kLockSharedWhileExclusive, .object_type = "shared_mutex"}, this, name_,
+                  where);
     return;
   }
   while (writer_ != kNoThread) {
@@ -142,10 +133,10 @@ void shared_mutex::unlock_shared(weft::source_location where) {
   auto it = std::find(readers_.begin(), readers_.end(), ex.current());
   if (it == readers_.end()) {
     if (ex.aborting()) return;
-    ex.fail(FailureKind::kMisuse,
-            absl::StrCat("misuse: thread ", ex.current(), " unlock_shared()s ", describe(name_),
-                         " without a shared hold on it"),
-            where, {}, Cancel::kNonCancellable);
+    std::vector<detail::ThreadId> held_by;
+    holders(held_by);
+    report_misuse(ex, {.rule = MisuseRule::kUnlockSharedNotHeld, .object_type = "shared_mutex", .holders = held_by},
+                  this, name_, where, Cancel::kNonCancellable);
     return;
   }
   readers_.erase(it);

@@ -1,8 +1,8 @@
 #include "weft/sync/thread.h"
 
-#include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
 #include "weft/runtime/execution.h"
+#include "weft/sync/misuse.h"
 
 namespace weft::detail {
 namespace {
@@ -21,15 +21,13 @@ int spawn_thread(ThreadFn&& fn) {
 void join_thread(int id, weft::source_location where) {
   Execution& ex = Execution::get();
   if (id < 0) {
-    ex.fail(FailureKind::kMisuse,
-            "misuse: join of a weft::thread that is not joinable (already joined, detached, "
-            "or never started)",
-            where, {}, Cancel::kNonCancellable);
+    report_misuse(ex, {.rule = MisuseRule::kJoinNotJoinable, .object_type = "thread"}, nullptr, nullptr, where,
+                  Cancel::kNonCancellable);
     return;
   }
   if (id == ex.current()) {
-    ex.fail(FailureKind::kMisuse, absl::StrCat("misuse: thread ", id, " joins itself (this would deadlock)"), where, {},
-            Cancel::kNonCancellable);
+    report_misuse(ex, {.rule = MisuseRule::kJoinSelf, .object_type = "thread", .other_thread = id}, nullptr, nullptr,
+                  where, Cancel::kNonCancellable);
     return;
   }
   // Joins run in destructors of RAII wrappers: never cancellable.
@@ -41,8 +39,8 @@ void join_thread(int id, weft::source_location where) {
 void detach_thread(int id, weft::source_location where) {
   Execution& ex = Execution::get();
   if (id < 0) {
-    ex.fail(FailureKind::kMisuse, "misuse: detach of a weft::thread that is not joinable", where, {},
-            Cancel::kNonCancellable);
+    report_misuse(ex, {.rule = MisuseRule::kDetachNotJoinable, .object_type = "thread"}, nullptr, nullptr, where,
+                  Cancel::kNonCancellable);
     return;
   }
   ex.point(Op::kDetach, nullptr, nullptr, where, Cancel::kNonCancellable, static_cast<uint64_t>(id));
@@ -51,11 +49,8 @@ void detach_thread(int id, weft::source_location where) {
 void destroy_joinable_thread(int id) {
   Execution* ex = Execution::get_if_any();
   if (ex == nullptr) return;
-  ex->fail(FailureKind::kMisuse,
-           absl::StrCat("misuse: the weft::thread handle of thread ", id,
-                        " was destroyed while joinable: join() or detach() it first (std::thread would call "
-                        "std::terminate here)"),
-           {}, {}, Cancel::kNonCancellable);
+  report_misuse(*ex, {.rule = MisuseRule::kThreadDestroyedWhileJoinable, .object_type = "thread", .other_thread = id},
+                nullptr, nullptr, {}, Cancel::kNonCancellable);
 }
 
 int current_thread_id() {
