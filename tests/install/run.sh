@@ -8,11 +8,12 @@
 #     WEFT_REPLAY line, and replaying that token fails the same way;
 #  3. the same consumer with weft's source tree under add_subdirectory.
 #
-#   tests/install/run.sh            # CI runs this (ci/test.sh)
+#   tests/install/run.sh      # ctest runs it as install.consumer (label install)
 #
 # Compiler: $CXX, or CMake's default. Both weft builds are debug-info-free
-# -O1, to keep this quick; CMAKE_CXX_COMPILER_LAUNCHER=ccache in the
-# environment speeds up reruns.
+# -O1, to keep this quick; with CMAKE_CXX_COMPILER_LAUNCHER=ccache in the
+# environment (ctest sets it when ccache is installed) the second build of
+# weft's library is a cache hit of the first.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -29,6 +30,19 @@ cmake -S "$src" -B "$work/weft" "${quick[@]}" -DCMAKE_INSTALL_PREFIX="$work/pref
   -DWEFT_BUILD_EXAMPLES=OFF -DWEFT_BUILD_BENCH=OFF -DWEFT_BUILD_TOOLS=OFF >/dev/null
 cmake --build "$work/weft" -j"$jobs"
 cmake --install "$work/weft" >/dev/null
+
+# What the package must hold, and what it must not: the README's targets;
+# public headers, not the internals only weft's .cc files include; none of
+# weft's own warning flags.
+targets=$(find "$work/prefix" -path '*/cmake/weft/weftTargets*.cmake' -exec cat {} +)
+for target in weft::weft weft::lin weft::gtest weft::gtest_main; do
+  grep -q "add_library($target " <<<"$targets" || fail "the package does not define $target"
+done
+! grep -Eq 'weft_build_flags|weft::weft_|-Wall|-Werror' <<<"$targets" ||
+  fail "the package exports weft's internal targets or warning flags"
+[ -f "$work/prefix/include/weft/weft.h" ] || fail "weft/weft.h is not installed"
+[ ! -e "$work/prefix/include/weft/runtime/failure_signals.h" ] ||
+  fail "an internal header (weft/runtime/failure_signals.h) is installed"
 
 # Runs the consumer's ctest in build dir $1 and checks what it must show.
 check_consumer() {
