@@ -6,17 +6,19 @@
 # ccache cannot cache a compilation that uses a precompiled header (it
 # counts it as "could not use precompiled header" unless configured with
 # extra sloppiness), and a warm cache beats a precompiled header, so a build
-# through a compiler launcher gets none. -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON
-# turns them off everywhere.
+# through a compiler launcher gets none by default.
+# -DWEFT_PRECOMPILE_HEADERS=ON|OFF decides either way.
 #
 # weft's libraries never use one: their files must compile on their own
 # includes.
 
 if(CMAKE_CXX_COMPILER_LAUNCHER)
-  set(WEFT_PRECOMPILE_HEADERS OFF)
+  set(weft_pch_default OFF)
 else()
-  set(WEFT_PRECOMPILE_HEADERS ON)
+  set(weft_pch_default ON)
 endif()
+option(WEFT_PRECOMPILE_HEADERS "Precompiled headers for the tests and examples; default: on without a compiler launcher"
+       ${weft_pch_default})
 
 # weft_precompile_headers(<target> <header>...): a precompiled header of its
 # own for <target>.
