@@ -6,19 +6,17 @@
 # ccache cannot cache a compilation that uses a precompiled header (it
 # counts it as "could not use precompiled header" unless configured with
 # extra sloppiness), and a warm cache beats a precompiled header, so a build
-# through a compiler launcher gets none by default.
-# -DWEFT_PRECOMPILE_HEADERS=ON|OFF decides either way.
+# through a compiler launcher should not ask for one.
 #
 # weft's libraries never use one: their files must compile on their own
 # includes.
-
-if(CMAKE_CXX_COMPILER_LAUNCHER)
-  set(weft_pch_default OFF)
-else()
-  set(weft_pch_default ON)
-endif()
-option(WEFT_PRECOMPILE_HEADERS "Precompiled headers for the tests and examples; default: on without a compiler launcher"
-       ${weft_pch_default})
+#
+# Off by default for now: under g++ 12 a file compiled with the header gets
+# -Warray-bounds false positives from inside libstdc++ (std::string's
+# operator+ in tests/core/strategy_test.cc) that the system-header rule
+# hides without it, so -Werror fails; not every test file has been built with
+# it under both compilers yet.
+option(WEFT_PRECOMPILE_HEADERS "Precompiled headers for the tests and examples (not with a compiler launcher)" OFF)
 
 # weft_precompile_headers(<target> <header>...): a precompiled header of its
 # own for <target>.
