@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ clang libclang-rt-14-dev
+  cmake ninja-build g++ clang libclang-rt-14-dev clang-format-14 clang-tidy-14 ccache
   libboost-context1.81-dev libboost-json1.81-dev
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds weft and runs every test, from a fresh clone on Debian 12:
 #   1. installs missing Debian packages (ci/setup.sh),
-#   2. the regular build (g++, warnings as errors) and its ctest suite,
-#   3. the linearizability verdicts on ../shared/data/porcupine when present,
-#   4. a clang build with AddressSanitizer + UndefinedBehaviorSanitizer and
+#   2. formatting and clang-tidy (ci/lint.sh): any finding fails the run,
+#   3. the regular build (g++, warnings as errors) and its ctest suite, which
+#      includes installing weft and building a consumer project against it
+#      (tests/install),
+#   4. the linearizability verdicts on ../shared/data/porcupine when present,
+#   5. a clang build with AddressSanitizer + UndefinedBehaviorSanitizer and
 #      the libFuzzer targets: the same suite under the sanitizers, then a
 #      short libFuzzer run of every parser.
-# Set WEFT_SKIP_SANITIZERS=1 (stage 4) or WEFT_SKIP_FUZZ=1 (the fuzzing only)
+# Set WEFT_SKIP_SANITIZERS=1 (stage 5) or WEFT_SKIP_FUZZ=1 (the fuzzing only)
 # to leave a stage out locally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +17,43 @@ root=$PWD
 ci/setup.sh
 
 jobs=$(nproc)
-stage() { printf '\n=== %s ===\n' "$*"; }
+
+# Each stage's wall time and the CPU time (user + sys) of the processes it
+# ran, summed up at the end. The machine may be shared, so CPU time is the
+# figure to compare between runs. cutime + cstime of this shell count every
+# waited-for descendant (compilers under ninja, tests under ctest).
+ticks_per_second=$(getconf CLK_TCK)
+child_cpu_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
+timings=()
+stage_name=
+end_stage() {
+  [ -n "$stage_name" ] || return 0
+  timings+=("$(printf '%6ds %7ds  %s' $((SECONDS - stage_start)) \
+    $((($(child_cpu_ticks) - stage_cpu) / ticks_per_second)) "$stage_name")")
+}
+stage() {
+  end_stage
+  stage_name=$*
+  stage_start=$SECONDS
+  stage_cpu=$(child_cpu_ticks)
+  printf '\n=== %s ===\n' "$*"
+}
+print_timings() {
+  end_stage
+  stage_name=
+  printf '\n  wall      cpu  stage\n'
+  printf '%s\n' "${timings[@]}"
+  printf '%6ds %7ds  total\n' "$SECONDS" $(($(child_cpu_ticks) / ticks_per_second))
+}
+
+stage "formatting (clang-format-14)"
+ci/lint.sh format
+
+stage "clang-tidy-14 on lib/ and tools/"
+cmake -S . -B build -G Ninja -DWEFT_WERROR=ON -DWEFT_BUILD_BENCH=ON >/dev/null
+ci/lint.sh tidy build
 
 stage "build (g++, -Werror)"
-cmake -S . -B build -G Ninja -DWEFT_WERROR=ON -DWEFT_BUILD_BENCH=ON >/dev/null
 cmake --build build -j"$jobs"
 
 stage "tests"
@@ -61,4 +97,5 @@ if [ "${WEFT_SKIP_SANITIZERS:-0}" != 1 ]; then
     rm -f fuzz.log
   fi
 fi
+print_timings
 stage "all tests passed"

@@ -23,7 +23,7 @@
 namespace weft::gtest {
 
 // Runs the body of a WEFT_TEST: explores (or replays) it and reports.
-void run_test(const char* suite, const char* name, const Options& options, const std::function<void()>& body);
+void run_test(const char* suite, const char* name, const Options& defaults, const std::function<void()>& body);
 
 // Applies WEFT_* environment variables and --weft_* flags to `options`.
 // Returns an error naming the variable and the accepted values.

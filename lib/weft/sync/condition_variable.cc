@@ -6,7 +6,6 @@
 
 namespace weft {
 
-using detail::Cancel;
 using detail::Execution;
 using detail::Op;
 using detail::WakeReason;

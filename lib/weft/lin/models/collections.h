@@ -198,7 +198,7 @@ struct SetModel {
   }
 
   std::string describe(const Input& in, const std::optional<Output>& out) const {
-    auto result = [&](std::string r) { return out ? r : std::string("?"); };
+    auto result = [&](const std::string& r) { return out ? r : std::string("?"); };
     switch (in.kind) {
       case Kind::kAdd:
         return absl::StrCat("add(", detail::show_value(in.value), ") -> ",

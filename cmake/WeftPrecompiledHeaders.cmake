@@ -1,0 +1,44 @@
+# Precompiled headers for weft's test and example binaries. Most of their
+# compile time is spent parsing GoogleTest, weft and the standard library
+# again for every file; a precompiled header parses them once per binary
+# (measured in docs/performance.md, "CI time").
+#
+# ccache cannot cache a compilation that uses a precompiled header (it
+# counts it as "could not use precompiled header" unless configured with
+# extra sloppiness), and a warm cache beats a precompiled header, so a build
+# through a compiler launcher should not ask for one.
+#
+# weft's libraries never use one: their files must compile on their own
+# includes.
+#
+# Off by default for now: under g++ 12 a file compiled with the header gets
+# -Warray-bounds false positives from inside libstdc++ (std::string's
+# operator+ in tests/core/strategy_test.cc) that the system-header rule
+# hides without it, so -Werror fails; not every test file has been built with
+# it under both compilers yet.
+option(WEFT_PRECOMPILE_HEADERS "Precompiled headers for the tests and examples (not with a compiler launcher)" OFF)
+
+# weft_precompile_headers(<target> <header>...): a precompiled header of its
+# own for <target>.
+function(weft_precompile_headers target)
+  if(WEFT_PRECOMPILE_HEADERS)
+    target_precompile_headers(${target} PRIVATE ${ARGN})
+  endif()
+endfunction()
+
+# weft_use_test_pch(<target>): <target>, a GoogleTest binary of WEFT_TESTs
+# (linked with weft, weft::gtest and weft_build_flags, so compiled with the
+# same flags), reuses the one precompiled header of weft_test_pch.
+function(weft_use_test_pch target)
+  if(WEFT_PRECOMPILE_HEADERS)
+    target_precompile_headers(${target} REUSE_FROM weft_test_pch)
+  endif()
+endfunction()
+
+if(WEFT_PRECOMPILE_HEADERS AND (WEFT_BUILD_TESTS OR WEFT_BUILD_EXAMPLES))
+  # An object library needs a source; this empty one only carries the header.
+  file(CONFIGURE OUTPUT weft_test_pch.cc CONTENT "// The precompiled header's owner (cmake/WeftPrecompiledHeaders.cmake).\n")
+  add_library(weft_test_pch OBJECT ${CMAKE_CURRENT_BINARY_DIR}/weft_test_pch.cc)
+  target_link_libraries(weft_test_pch PRIVATE weft weft::gtest weft_build_flags)
+  target_precompile_headers(weft_test_pch PRIVATE <gtest/gtest.h> <weft/weft.h> <mutex> <string> <vector>)
+endif()
