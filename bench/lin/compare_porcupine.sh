@@ -6,8 +6,8 @@
 #   bench/lin/compare_porcupine.sh DATA_DIR [PEER_DIR [LOG_DIR...]]
 #
 # DATA_DIR  porcupine's test data, with jepsen/ and kv/ (../shared/data/porcupine)
-# PEER_DIR  porcupine's source with cmd/runner (default: ../shared/peers/porcupine
-#           beside the repository). When it is absent only weft is timed.
+# PEER_DIR  porcupine's source with cmd/runner (e.g. ../shared/peers/porcupine).
+#           Without it, or when it is absent, only weft is timed.
 # LOG_DIR   more folders of etcd logs (*.log) to time, e.g. ../shared/data/lin-blowups
 # Environment: BUILD_DIR (default build-rel, configured as a Release build),
 # SEED (1) and PER_KIND (40) for the corpus, CORPUS_DIR to keep it (default: a
@@ -15,7 +15,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 data_dir=${1:?usage: bench/lin/compare_porcupine.sh DATA_DIR [PEER_DIR [LOG_DIR...]]}
-peer_dir=${2:-$root/../shared/peers/porcupine}
+peer_dir=${2:-}
 log_dirs=("${@:3}")
 for d in "${log_dirs[@]}"; do
   if ! ls "$d"/*.log >/dev/null 2>&1; then
