@@ -1,0 +1,165 @@
+#include "weft/runtime/stall_watchdog.h"
+
+#include <execinfo.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "weft/explore.h"
+#include "weft/report/symbolize.h"
+#include "weft/runtime/execution.h"
+
+namespace weft::detail {
+namespace {
+
+// The stuck thread's answer to the watchdog's signal, filled in by the handler
+// on that thread: its native stack and the weft thread it was running.
+constexpr int kMaxFrames = 48;
+constexpr int kStackSignal = SIGURG;  // ignored by default: harmless if it arrives late
+void* captured_frames[kMaxFrames];
+int captured_count = 0;
+int captured_thread = -1;
+const Execution* captured_execution = nullptr;
+std::atomic<bool> captured{false};
+
+void capture_stack(int) {
+  captured_count = backtrace(captured_frames, kMaxFrames);
+  captured_thread = captured_execution != nullptr ? static_cast<int>(captured_execution->current()) : -1;
+  captured.store(true, std::memory_order_release);
+}
+
+// Names in the stack that say what the thread waits for.
+std::string likely_cause(const std::vector<std::string>& frames) {
+  auto any = [&](std::initializer_list<absl::string_view> needles) {
+    for (const std::string& f : frames) {
+      for (absl::string_view n : needles) {
+        if (absl::StrContains(f, n)) return true;
+      }
+    }
+    return false;
+  };
+  if (any({"pthread_mutex_lock", "__lll_lock_wait", "std::mutex", "pthread_rwlock", "std::shared_mutex"})) {
+    return "a real lock (std::mutex or a pthread lock) held by another weft thread, which cannot run while this one "
+           "blocks the only OS thread: use weft::mutex";
+  }
+  if (any({"pthread_cond", "futex", "sem_wait", "std::condition_variable", "std::thread::join"})) {
+    return "a real blocking primitive (std::condition_variable, a semaphore, std::thread::join): use weft's";
+  }
+  if (any({"nanosleep", "sleep", "read", "recv", "poll", "select", "accept", "connect", "epoll_wait"})) {
+    return "blocking I/O or a real sleep: weft cannot run other threads meanwhile; use weft::this_thread::sleep_for "
+           "or move the I/O out of the body";
+  }
+  return "a loop that never reaches a scheduling point, e.g. spinning on a plain std::atomic or variable that "
+         "another weft thread would set: use weft::atomic (or call weft::this_thread::yield() in the loop)";
+}
+
+}  // namespace
+
+StallWatchdog::StallWatchdog(std::chrono::milliseconds timeout, const Execution* execution, ExecutionObserver* observer)
+    : timeout_(timeout),
+      execution_(execution),
+      observer_(observer),
+      watching_(timeout.count() > 0),
+      explorer_thread_(pthread_self()) {
+  if (!watching_) return;
+  thread_ = std::thread([this] { watch(); });
+}
+
+StallWatchdog::~StallWatchdog() {
+  if (!watching_) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void StallWatchdog::update_token(std::string_view prefix, std::string_view suffix, std::string_view given_token) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  prefix_ = prefix;
+  suffix_ = suffix;
+  given_token_ = given_token;
+}
+
+void StallWatchdog::watch() {
+  using Clock = std::chrono::steady_clock;
+  // Checked a few times per timeout: a stall is reported between 1 and 1.25
+  // timeouts after its execution started.
+  const auto period = std::max(timeout_ / 4, std::chrono::milliseconds(1));
+  uint64_t seen = generation_.load(std::memory_order_acquire);
+  Clock::time_point since = Clock::now();
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
+    const uint64_t now = generation_.load(std::memory_order_acquire);
+    if (now != seen) {
+      seen = now;
+      since = Clock::now();
+    } else if (now % 2 == 1 && Clock::now() - since >= timeout_) {
+      lock.unlock();
+      report_stall();
+    }
+  }
+}
+
+void StallWatchdog::report_stall() {
+  // Take the stuck thread's native stack: a signal runs capture_stack on it.
+  backtrace(captured_frames, 1);  // loads the unwinder outside the handler
+  captured_execution = execution_;
+  struct sigaction action {};
+  action.sa_handler = capture_stack;
+  sigemptyset(&action.sa_mask);
+  sigaction(kStackSignal, &action, nullptr);
+  pthread_kill(explorer_thread_, kStackSignal);
+  for (int i = 0; i < 200 && !captured.load(std::memory_order_acquire); ++i) usleep(10 * 1000);
+
+  std::string token;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    token =
+        !given_token_.empty() ? given_token_ : absl::StrCat(prefix_, index_.load(std::memory_order_relaxed), suffix_);
+  }
+  std::vector<std::string> frames;
+  if (captured.load(std::memory_order_acquire)) {
+    char** symbols = backtrace_symbols(captured_frames, captured_count);
+    std::vector<SourcePosition> where =
+        symbolize(std::span<const void* const>(const_cast<const void* const*>(captured_frames), captured_count));
+    // Frame 0 and 1 are the handler and the signal trampoline.
+    for (int i = 2; i < captured_count; ++i) {
+      std::string line = absl::StrCat("    #", i - 2, " ");
+      if (where[i].known()) {
+        absl::StrAppend(&line, where[i].function, " at ", where[i].file, ":", where[i].line);
+      } else {
+        absl::StrAppend(&line, symbols != nullptr ? symbols[i] : "??");
+      }
+      frames.push_back(std::move(line));
+    }
+    std::free(symbols);
+  }
+  std::string report = absl::StrCat(
+      "weft: execution stalled outside weft's control: execution ", index_.load(std::memory_order_relaxed),
+      " has run for ", absl::FormatDuration(absl::FromChrono(timeout_)), " without finishing (Options::stall_timeout)",
+      captured_thread >= 0 ? absl::StrCat(", in weft thread ", captured_thread) : "",
+      ".\n  likely cause: ", likely_cause(frames), "\n");
+  if (frames.empty()) {
+    absl::StrAppend(&report, "  the stuck OS thread did not answer the signal for its stack\n");
+  } else {
+    absl::StrAppend(&report, "  native stack of the stuck thread:\n");
+    for (const std::string& f : frames) absl::StrAppend(&report, f, "\n");
+  }
+  absl::StrAppend(&report, "  token: ", token, " (replays the execution up to the stall)\n");
+  std::fputs(report.c_str(), stderr);
+  std::fflush(stderr);
+  if (observer_ != nullptr) observer_->stalled(report, token);
+  std::fflush(nullptr);
+  _exit(1);
+}
+
+}  // namespace weft::detail
