@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,35 @@ json::value bug(const Failure& f, bool html) {
   return out;
 }
 
+// A bug found while exploring, as `weft replay` will show it: its decision
+// token replayed (`runs` times, to check the body is deterministic), so the
+// report the runner prints is the one the replay command reproduces byte for
+// byte. "failure" stays the found failure (its execution index orders bugs).
+json::value found_bug(const Failure& found, const RegisteredTest& test, const Options& options, bool html, int runs) {
+  Options o = options;
+  o.observer = nullptr;
+  json::object out{{"failure", json::parse(failure_to_json(found))}, {"found_report", found.report}};
+  std::optional<std::string> first;
+  for (int i = 0; i < runs; ++i) {
+    const Result again = replay(found.token, test.body, o);
+    const std::string report = again.failure ? again.failure->report : "";
+    if (!first) {
+      first = report;
+      if (html && again.failure) out["html"] = failure_to_html(*again.failure);
+    } else if (report != *first) {
+      out["divergence"] = absl::StrCat("replay ", i + 1, " of the token rendered a different report than replay 1");
+      break;
+    }
+  }
+  if (first->empty()) {
+    out["divergence"] = "replaying the decision token did not reproduce the failure";
+    out["report"] = found.report;
+  } else {
+    out["report"] = *first;
+  }
+  return out;
+}
+
 uint64_t number(const json::object& request, std::string_view key, uint64_t fallback) {
   const json::value* v = request.if_contains(key);
   if (v == nullptr) return fallback;
@@ -168,7 +198,8 @@ void run_slice(const Channel& channel, const RegisteredTest& test, const json::o
                      {"elapsed_ns", r.elapsed.count()},
                      {"schedules", observer.schedules()}};
   if (!r.error.ok()) reply["error"] = std::string(r.error.message());
-  reply["bug"] = r.failure ? bug(*r.failure, false) : json::value(nullptr);
+  const int runs = request.contains("check_determinism") ? 3 : 1;
+  reply["bug"] = r.failure ? found_bug(*r.failure, test, o, request.contains("html"), runs) : json::value(nullptr);
   json::array races;
   for (const Failure& f : r.races) races.push_back(bug(f, false));
   reply["races"] = std::move(races);
