@@ -188,6 +188,7 @@ class Explorer {
           1, std::chrono::duration_cast<std::chrono::milliseconds>(t->deadline - Clock::now()).count());
     }
     if (settings_.html) request["html"] = true;
+    if (settings_.check_determinism) request["check_determinism"] = true;
     if (!slot.worker->send(request).ok()) {
       // It died between slices; the loop sees its pipe close.
       t->next = first;
@@ -234,7 +235,7 @@ class Explorer {
     const double seconds = static_cast<double>(number(reply, "elapsed_ns")) / 1e9;
     if (seconds > 0 && executions > 0) t.executions_per_second = static_cast<double>(executions) / seconds;
     if (std::string error = text(reply, "error"); !error.empty()) {
-      set_problem(t, TestOutcome::Status::kError, absl::StrCat("weft could not run the test: ", error), "");
+      set_problem(t, TestOutcome::Status::kError, 0, absl::StrCat("weft could not run the test: ", error), "");
     }
     const json::value* bug = reply.if_contains("bug");
     if (bug == nullptr || !bug->is_object()) {
@@ -249,28 +250,31 @@ class Explorer {
     return absl::OkStatus();
   }
 
-  void record_bug(TestState& t, const json::object& bug) {
-    const json::value* f = bug.if_contains("failure");
-    if (f == nullptr || !f->is_object()) return;
-    const uint64_t index = number(f->get_object(), "execution");
-    // Of the bugs slices found, the one with the lowest index: the one a
-    // single process would have stopped at.
-    if (t.outcome.bug && index >= t.outcome.bug_execution) return;
-    if (t.outcome.status != TestOutcome::Status::kPassed && t.outcome.status != TestOutcome::Status::kNotRun &&
-        t.outcome.status != TestOutcome::Status::kBug) {
-      return;  // a crash or hang stays the test's result
-    }
-    t.outcome.status = TestOutcome::Status::kBug;
-    t.outcome.bug = bug;
-    t.outcome.bug_execution = index;
-    t.outcome.token = text(f->get_object(), "token");
-    t.outcome.replay_command = replay_command(settings_, binary_, t.info.name, t.outcome.token);
+  // Of the bugs, crashes and hangs slices found, the one with the lowest
+  // execution index: the one a single process would have stopped at.
+  bool first_finding(TestState& t, uint64_t index) {
     t.stopped = true;
+    const bool found = t.outcome.status == TestOutcome::Status::kBug ||
+                       t.outcome.status == TestOutcome::Status::kCrash ||
+                       t.outcome.status == TestOutcome::Status::kHang;
+    if (t.outcome.status == TestOutcome::Status::kError || (found && index >= t.outcome.bug_execution)) return false;
+    t.outcome.bug_execution = index;
+    return true;
   }
 
-  void set_problem(TestState& t, TestOutcome::Status status, std::string problem, std::string token) {
+  void record_bug(TestState& t, const json::object& bug) {
+    const json::value* f = bug.if_contains("failure");
+    if (f == nullptr || !f->is_object() || !first_finding(t, number(f->get_object(), "execution"))) return;
+    t.outcome.status = TestOutcome::Status::kBug;
+    t.outcome.bug = bug;
+    t.outcome.problem.clear();
+    t.outcome.token = text(f->get_object(), "token");
+    t.outcome.replay_command = replay_command(settings_, binary_, t.info.name, t.outcome.token);
+  }
+
+  void set_problem(TestState& t, TestOutcome::Status status, uint64_t index, std::string problem, std::string token) {
+    if (status != TestOutcome::Status::kError && !first_finding(t, index)) return;
     t.stopped = true;
-    if (t.outcome.status == TestOutcome::Status::kCrash || t.outcome.status == TestOutcome::Status::kHang) return;
     t.outcome.status = status;
     t.outcome.bug.reset();
     t.outcome.problem = std::move(problem);
@@ -316,15 +320,15 @@ class Explorer {
       progress_.add_executions(ran);
       const std::string token = w.token_in_flight();
       if (!slot.stalled_report.empty()) {
-        set_problem(t, TestOutcome::Status::kHang, slot.stalled_report, slot.stalled_token);
+        set_problem(t, TestOutcome::Status::kHang, index, slot.stalled_report, slot.stalled_token);
       } else if (slot.killed_for_stall) {
-        set_problem(t, TestOutcome::Status::kHang,
+        set_problem(t, TestOutcome::Status::kHang, index,
                     absl::StrCat("execution ", index, " stalled outside weft's control: no execution finished for ",
                                  absl::FormatDuration(absl::FromChrono(settings_.stall_timeout * 3 / 2)),
                                  " and the worker's own watchdog did not answer, so weft killed it\n"),
                     token);
       } else {
-        set_problem(t, TestOutcome::Status::kCrash, crash_report(t, index, how, w, token), token);
+        set_problem(t, TestOutcome::Status::kCrash, index, crash_report(t, index, how, w, token), token);
       }
       if (t.in_flight == 0) finish(t);
     }

@@ -38,7 +38,8 @@ struct ExploreSettings {
   Shard shard;
   std::chrono::milliseconds stall_timeout{10000};
   bool keep_going = false;
-  bool html = false;        // ask workers for each bug's HTML page
+  bool html = false;  // ask workers for each bug's HTML page
+  bool check_determinism = false;
   std::string weft_binary;  // how the replay commands name this tool
 };
 
@@ -54,7 +55,7 @@ struct TestOutcome {
   std::chrono::nanoseconds elapsed{0};
   // A bug: {"failure": weft-failure JSON, "report": text, "html"?: page}.
   std::optional<boost::json::object> bug;
-  uint64_t bug_execution = 0;
+  uint64_t bug_execution = 0;  // the execution index of the bug, crash or hang
   // A crash, a hang or an error: what happened, in words.
   std::string problem;
   std::string token;           // replays the bug, crash or hang

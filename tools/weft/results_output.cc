@@ -68,7 +68,16 @@ void print_summary(FILE* out, const std::vector<TestOutcome>& outcomes) {
     if (report.empty()) continue;
     std::fprintf(out, "\n=== %s %s: %s\n%s", base_name(o.binary).c_str(), o.test.c_str(),
                  std::string(status_name(o.status)).c_str(), report.c_str());
-    if (o.status == TestOutcome::Status::kBug) std::fprintf(out, "replay: %s\n", o.replay_command.c_str());
+    if (o.status == TestOutcome::Status::kBug) {
+      std::fprintf(out, "(found at execution %llu of the exploration; seed token %s)\n",
+                   static_cast<unsigned long long>(o.bug_execution), failure_field(o, "seed_token").c_str());
+      if (std::string d = bug_field(o, "divergence"); !d.empty()) {
+        std::fprintf(out,
+                     "weft: the body is not deterministic under weft: %s. It depends on something outside weft's "
+                     "control (real time, real threads, unseeded randomness, addresses).\n",
+                     d.c_str());
+      }
+    }
   }
   size_t width = 4;
   for (const TestOutcome& o : outcomes) width = std::max(width, o.test.size());
@@ -145,9 +154,8 @@ absl::Status write_junit(const std::string& path, const std::vector<TestOutcome>
                       ">\n      <skipped message=\"not run: the run stopped at an earlier bug (use --keep-going)\"/>\n "
                       "   </testcase>\n");
     } else {
-      const std::string message = o.status == TestOutcome::Status::kBug
-                                      ? absl::StrCat(failure_field(o, "kind"), ": ", failure_field(o, "message"))
-                                      : std::string(status_name(o.status));
+      const std::string message =
+          o.status == TestOutcome::Status::kBug ? failure_field(o, "message") : std::string(status_name(o.status));
       absl::StrAppend(&xml, ">\n      <failure message=\"", html_escape(message), "\" type=\"",
                       html_escape(status_name(o.status)), "\">", html_escape(outcome_report(o)),
                       "</failure>\n    </testcase>\n");

@@ -21,6 +21,7 @@
 #include "progress.h"
 #include "results_output.h"
 #include "test_selection.h"
+#include "weft/strategy/strategy.h"
 
 ABSL_FLAG(std::string, strategy, "", "portfolio, random or pct:<depth> (default: each test's own)");
 ABSL_FLAG(uint64_t, iterations, 0, "executions per test (default: each test's own, unless --time is given)");
@@ -37,15 +38,28 @@ ABSL_FLAG(std::string, json, "", "write the results (and each bug's structured f
 ABSL_FLAG(std::string, report_dir, "", "write <test>.json and <test>.html per failing test into this directory");
 ABSL_FLAG(bool, keep_going, false, "run every test even after one found a bug (default: stop at the first)");
 ABSL_FLAG(bool, also_run_disabled, false, "also run DISABLED_ tests");
+ABSL_FLAG(bool, check_determinism, false,
+          "replay every bug found three times and report when the replays differ (a body that depends on "
+          "something outside weft's control)");
 ABSL_FLAG(absl::Duration, stall_timeout, absl::Seconds(10),
           "an execution running this long is stuck outside weft's control: report it and go on (0: never)");
 
 namespace weft::tool {
 namespace {
 
-const std::vector<absl::string_view> kRunFlags = {
-    "strategy",   "iterations",        "time",         "seed", "jobs", "shard", "junit", "json", "report_dir",
-    "keep_going", "also_run_disabled", "stall_timeout"};
+const std::vector<absl::string_view> kRunFlags = {"strategy",
+                                                  "iterations",
+                                                  "time",
+                                                  "seed",
+                                                  "jobs",
+                                                  "shard",
+                                                  "junit",
+                                                  "json",
+                                                  "report_dir",
+                                                  "keep_going",
+                                                  "also_run_disabled",
+                                                  "stall_timeout",
+                                                  "check_determinism"};
 
 std::string run_usage() {
   return absl::StrCat(
@@ -110,7 +124,14 @@ int run_run(const std::vector<std::string>& args) {
 
   ExploreSettings settings;
   settings.weft_binary = weft_invocation();
-  if (std::string s = absl::GetFlag(FLAGS_strategy); !s.empty()) settings.strategy = s;
+  if (std::string s = absl::GetFlag(FLAGS_strategy); !s.empty()) {
+    if (s != "portfolio") {
+      if (auto made = detail::make_strategy(s); !made.ok())
+        return bad_usage("run", absl::StrCat("--strategy: ", made.status().message()));
+    }
+    settings.strategy = s;
+  }
+  settings.check_determinism = absl::GetFlag(FLAGS_check_determinism);
   if (uint64_t n = absl::GetFlag(FLAGS_iterations); n > 0) settings.iterations = n;
   const absl::Duration time = absl::GetFlag(FLAGS_time);
   if (time < absl::ZeroDuration()) return bad_usage("run", "--time must not be negative");

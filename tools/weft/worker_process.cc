@@ -141,7 +141,8 @@ absl::Status WorkerProcess::spawn(const std::string& binary) {
   close(child_page);
   if (error != 0) {
     pid_ = -1;
-    return absl::InvalidArgumentError(absl::StrCat(binary, ": cannot start it: ", std::strerror(error)));
+    return absl::InvalidArgumentError(absl::StrCat(binary, ": cannot start it: ", std::strerror(error),
+                                                   "; give the path of a test binary built with weft"));
   }
   return absl::OkStatus();
 }

@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "weft/explore.h"
 #include "weft/report/symbolize.h"
@@ -35,24 +36,43 @@ void capture_stack(int) {
   captured.store(true, std::memory_order_release);
 }
 
-// Names in the stack that say what the thread waits for.
-std::string likely_cause(const std::vector<std::string>& frames) {
-  auto any = [&](std::initializer_list<absl::string_view> needles) {
-    for (const std::string& f : frames) {
-      for (absl::string_view n : needles) {
-        if (absl::StrContains(f, n)) return true;
+// A frame's function name without glibc's internal prefixes
+// ("__GI___libc_read" -> "read").
+absl::string_view bare(absl::string_view name) {
+  for (;;) {
+    if (absl::ConsumePrefix(&name, "__GI_") || absl::ConsumePrefix(&name, "__libc_") ||
+        absl::ConsumePrefix(&name, "_")) {
+      continue;
+    }
+    return name;
+  }
+}
+
+// What the stuck thread waits for, from the functions on its stack.
+std::string likely_cause(const std::vector<std::string>& functions) {
+  auto any = [&](std::initializer_list<absl::string_view> exact, absl::string_view part = {}) {
+    for (const std::string& f : functions) {
+      const absl::string_view b = bare(f);
+      for (absl::string_view e : exact) {
+        if (b == e) return true;
       }
+      if (!part.empty() && absl::StrContains(f, part)) return true;
     }
     return false;
   };
-  if (any({"pthread_mutex_lock", "__lll_lock_wait", "std::mutex", "pthread_rwlock", "std::shared_mutex"})) {
+  if (any({"pthread_mutex_lock", "lll_mutex_lock_optimized", "lll_lock_wait", "pthread_rwlock_rdlock",
+           "pthread_rwlock_wrlock", "pthread_spin_lock"},
+          "std::mutex::lock")) {
     return "a real lock (std::mutex or a pthread lock) held by another weft thread, which cannot run while this one "
            "blocks the only OS thread: use weft::mutex";
   }
-  if (any({"pthread_cond", "futex", "sem_wait", "std::condition_variable", "std::thread::join"})) {
+  if (any({"pthread_cond_wait", "pthread_cond_timedwait", "pthread_cond_clockwait", "sem_wait", "sem_timedwait",
+           "pthread_join"},
+          "std::condition_variable::wait")) {
     return "a real blocking primitive (std::condition_variable, a semaphore, std::thread::join): use weft's";
   }
-  if (any({"nanosleep", "sleep", "read", "recv", "poll", "select", "accept", "connect", "epoll_wait"})) {
+  if (any({"read", "write", "recv", "recvfrom", "recvmsg", "send", "poll", "ppoll", "select", "pselect", "accept",
+           "accept4", "connect", "epoll_wait", "nanosleep", "clock_nanosleep", "sleep", "usleep"})) {
     return "blocking I/O or a real sleep: weft cannot run other threads meanwhile; use weft::this_thread::sleep_for "
            "or move the I/O out of the body";
   }
@@ -127,6 +147,7 @@ void StallWatchdog::report_stall() {
         !given_token_.empty() ? given_token_ : absl::StrCat(prefix_, index_.load(std::memory_order_relaxed), suffix_);
   }
   std::vector<std::string> frames;
+  std::vector<std::string> functions;
   if (captured.load(std::memory_order_acquire)) {
     char** symbols = backtrace_symbols(captured_frames, captured_count);
     std::vector<SourcePosition> where =
@@ -134,6 +155,15 @@ void StallWatchdog::report_stall() {
     // Frame 0 and 1 are the handler and the signal trampoline.
     for (int i = 2; i < captured_count; ++i) {
       std::string line = absl::StrCat("    #", i - 2, " ");
+      // backtrace_symbols: "object(function+0x1f) [0x...]".
+      if (symbols != nullptr) {
+        const absl::string_view s = symbols[i];
+        const size_t open = s.find('('), plus = s.find('+', open);
+        if (open != absl::string_view::npos && plus != absl::string_view::npos && plus > open + 1) {
+          functions.emplace_back(s.substr(open + 1, plus - open - 1));
+        }
+      }
+      if (!where[i].function.empty()) functions.push_back(where[i].function);
       if (where[i].known()) {
         absl::StrAppend(&line, where[i].function, " at ", where[i].file, ":", where[i].line);
       } else {
@@ -147,7 +177,7 @@ void StallWatchdog::report_stall() {
       "weft: execution stalled outside weft's control: execution ", index_.load(std::memory_order_relaxed),
       " has run for ", absl::FormatDuration(absl::FromChrono(timeout_)), " without finishing (Options::stall_timeout)",
       captured_thread >= 0 ? absl::StrCat(", in weft thread ", captured_thread) : "",
-      ".\n  likely cause: ", likely_cause(frames), "\n");
+      ".\n  likely cause: ", likely_cause(functions), "\n");
   if (frames.empty()) {
     absl::StrAppend(&report, "  the stuck OS thread did not answer the signal for its stack\n");
   } else {
