@@ -219,12 +219,15 @@ class CrashAndHang(unittest.TestCase):
             t = tests[name]
             self.assertEqual(t["result"], "crash", t)
             self.assertIn(signal, t["problem"])
-            self.assertIn("crashed again the same way", t["problem"])
+            self.assertIn("crashed again the same way; the interleaving up to the crash:", t["problem"])
+            self.assertIn("crash in thread 0: signal", t["problem"])
+            self.assertIn("Interleaving", t["problem"])
             self.assertRegex(t["token"], r"^w1s-")
             # The token reproduces the crash, in a worker of `weft replay`.
             again = weft("replay", BODIES, name, t["token"])
             self.assertEqual(again.returncode, 1, again.stdout + again.stderr)
-            self.assertIn("crash: the worker was killed by signal", again.stdout)
+            self.assertIn("weft found a bug: crash in thread 0: signal", again.stdout)
+            self.assertIn(signal, again.stdout)
         for name, cause in (("Hang.AtomicSpin", "a loop that never reaches a scheduling point"),
                             ("Hang.RealMutex", "a real lock")):
             t = tests[name]

@@ -353,15 +353,25 @@ class Explorer {
         ->send(json::object{{"op", "replay"},
                             {"test", t.info.name},
                             {"token", token},
-                            {"stall_timeout_ms", settings_.stall_timeout.count()}})
+                            {"stall_timeout_ms", settings_.stall_timeout.count()},
+                            {"replay_command", replay_command(settings_, binary_, t.info.name, "{token}")}})
         .IgnoreError();
     absl::StatusOr<json::object> reply = (*fresh)->receive(settings_.stall_timeout * 2 + std::chrono::seconds(5));
-    if (!reply.ok()) {
-      const int signal = (*fresh)->exit_signal();
-      absl::StrAppend(&out, "replayed once in a fresh worker: ",
-                      signal != 0 && signal == w.exit_signal() ? "it crashed again the same way (reproducible)"
-                                                               : absl::StrCat("it ", (*fresh)->wait_for_exit()),
-                      "\n");
+    const json::value* bug = reply.ok() ? reply->if_contains("bug") : nullptr;
+    const json::value* failure =
+        bug != nullptr && bug->is_object() ? bug->get_object().if_contains("failure") : nullptr;
+    if (failure != nullptr && failure->is_object() && text(failure->get_object(), "kind") == "crash") {
+      const json::value* evidence = failure->get_object().if_contains("evidence");
+      const bool same = evidence != nullptr && evidence->is_object() &&
+                        number(evidence->get_object(), "signal") == static_cast<uint64_t>(w.exit_signal());
+      absl::StrAppend(&out, "replayed once in a fresh worker, it crashed again",
+                      same ? " the same way" : " (with another signal)", "; the interleaving up to the crash:\n",
+                      text(bug->get_object(), "report"));
+    } else if (!reply.ok()) {
+      absl::StrAppend(&out, "replayed once in a fresh worker: it ", (*fresh)->wait_for_exit(), "\n");
+    } else if (bug != nullptr && bug->is_object()) {
+      absl::StrAppend(&out, "replayed once in a fresh worker, it failed otherwise:\n",
+                      text(bug->get_object(), "report"));
     } else {
       absl::StrAppend(&out,
                       "replayed once in a fresh worker: it did not crash again; the crash depends on something "

@@ -20,6 +20,7 @@
 #include "weft/gtest/worker_protocol.h"
 #include "weft/report/html.h"
 #include "weft/report/json.h"
+#include "weft/runtime/failure_signals.h"
 
 namespace weft::gtest {
 namespace {
@@ -211,12 +212,18 @@ void run_replay(const Channel& channel, const RegisteredTest& test, const json::
   Options o = options_for(test, request);
   o.observer = &observer;
   channel.page->running.store(1, std::memory_order_release);
+  // A replay is how the tool looks at a schedule that crashed a worker: the
+  // signal becomes a failure with the interleaving up to it.
+  detail::FailureSignals::set_crashes_are_failures(true);
   const Result r = replay(text(request, "token"), test.body, o);
+  detail::FailureSignals::set_crashes_are_failures(false);
   channel.page->running.store(0, std::memory_order_release);
   json::object reply{{"type", "replay"}, {"test", test.name}, {"steps", r.total_steps}};
   if (!r.error.ok()) reply["error"] = std::string(r.error.message());
   reply["bug"] = r.failure ? bug(*r.failure, request.contains("html")) : json::value(nullptr);
   channel.send(reply);
+  // After a crash the process's memory may be corrupt: serve nothing more.
+  if (r.failure && r.failure->kind == FailureKind::kCrash) std::_Exit(0);
 }
 
 [[noreturn]] void serve(const Channel& channel) {
