@@ -279,6 +279,36 @@ class Replay(unittest.TestCase):
         self.assertIn("ran to its end without a failure", r.stdout)
 
 
+class Minimize(unittest.TestCase):
+    def test_finds_a_schedule_no_more_complex(self):
+        _, results = run_json(BODIES, "Buggy.*", "--strategy", "random", "--seed", "7")
+        token = by_test(results)["Buggy.LostUpdate"]["token"]
+        r = weft("minimize", BODIES, "Buggy.LostUpdate", token, "--budget", "100")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        counts = re.findall(r"^(before|after): +(\d+) preemptions, (\d+) steps", r.stdout, re.M)
+        self.assertEqual([c[0] for c in counts], ["before", "after"])
+        before, after = [(int(c[1]), int(c[2])) for c in counts]
+        self.assertLessEqual(after, before)
+        self.assertIn("assertion failed: counter == 2", r.stdout)
+        new_token = re.search(r"^token: +(w1d-\S+)", r.stdout, re.M).group(1)
+        # The new token fails the same way, with the counts it claims.
+        again = weft("replay", BODIES, "Buggy.LostUpdate", new_token)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("bodies.cc:39", again.stdout)
+        self.assertEqual(again.stdout.count("|*"), after[0])
+
+    def test_bad_input(self):
+        for args, part in (([BODIES, "Buggy.LostUpdate"], "expected BINARY TEST TOKEN"),
+                           ([BODIES, "Buggy.LostUpdate", "w1d-"], "bad schedule token"),
+                           ([BODIES, "No.Such", "w1s-random-5eed-0-100000-0"], "no WEFT_TEST named"),
+                           ([BODIES, "Clean.LockedCounter", "w1s-random-5eed-0-100000-0"], "does not fail"),
+                           ([BODIES, "Buggy.LostUpdate", "w1s-random-5eed-0-100000-0", "--budget", "0"], "--budget")):
+            r = weft("minimize", *args)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn(part, r.stderr)
+
+
 class Outputs(unittest.TestCase):
     def test_json_junit_and_report_dir(self):
         with tempfile.TemporaryDirectory() as d:
@@ -292,6 +322,9 @@ class Outputs(unittest.TestCase):
             bug = by_test(results)["Buggy.LostUpdate"]
             self.assertEqual(bug["failure"]["format"], "weft-failure")
             self.assertEqual(bug["failure"]["kind"], "assertion failed")
+            schema = os.path.join(os.path.dirname(os.path.abspath(__file__)), "junit.xsd")
+            valid = subprocess.run(["xmllint", "--noout", "--schema", schema, junit], capture_output=True, text=True)
+            self.assertEqual(valid.returncode, 0, valid.stderr)
             suite = ET.parse(junit).getroot().find("testsuite")
             self.assertEqual(suite.get("name"), os.path.basename(BODIES))
             self.assertEqual((suite.get("tests"), suite.get("failures")), ("3", "1"))

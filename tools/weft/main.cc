@@ -15,10 +15,11 @@ namespace weft::tool {
 extern const Command kRunCommand;
 extern const Command kListCommand;
 extern const Command kReplayCommand;
+extern const Command kMinimizeCommand;
 extern const Command kLincheckCommand;
 
 std::span<const Command> commands() {
-  static const Command kCommands[] = {kRunCommand, kListCommand, kReplayCommand, kLincheckCommand};
+  static const Command kCommands[] = {kRunCommand, kListCommand, kReplayCommand, kMinimizeCommand, kLincheckCommand};
   return kCommands;
 }
 

@@ -134,14 +134,15 @@ absl::Status write_junit(const std::string& path, const std::vector<TestOutcome>
     if (o.binary != current_binary) {
       if (!current_binary.empty()) xml += "  </testsuite>\n";
       current_binary = o.binary;
-      int n = 0, f = 0;
+      int n = 0, f = 0, skipped = 0;
       for (const TestOutcome& p : outcomes) {
         if (p.binary != o.binary) continue;
         ++n;
         f += p.status != TestOutcome::Status::kPassed && p.status != TestOutcome::Status::kNotRun ? 1 : 0;
+        skipped += p.status == TestOutcome::Status::kNotRun ? 1 : 0;
       }
       absl::StrAppend(&xml, "  <testsuite name=\"", html_escape(base_name(o.binary)), "\" tests=\"", n,
-                      "\" failures=\"", f, "\">\n");
+                      "\" failures=\"", f, "\" skipped=\"", skipped, "\">\n");
     }
     const size_t dot = o.test.find('.');
     absl::StrAppend(&xml, "    <testcase classname=\"", html_escape(o.test.substr(0, dot)), "\" name=\"",

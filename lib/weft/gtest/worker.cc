@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/container_hash/hash.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
@@ -226,6 +227,65 @@ void run_replay(const Channel& channel, const RegisteredTest& test, const json::
   if (r.failure && r.failure->kind == FailureKind::kCrash) std::_Exit(0);
 }
 
+size_t preemptions(const Failure& f) {
+  return static_cast<size_t>(
+      std::count_if(f.trace.begin(), f.trace.end(), [](const TraceStep& s) { return s.preempted; }));
+}
+
+// Fails "the same way": the same kind of failure at the same source line.
+bool same_failure(const Failure& a, const Failure& b) {
+  return a.kind == b.kind && a.where.file == b.where.file && a.where.line == b.where.line;
+}
+
+// Searches for a schedule that fails like the token's with fewer preemptions
+// (then fewer steps): PCT at depths 1 and 2 (schedules with at most 0 and 1
+// preemption points) and random, `budget` executions each, every failure of
+// the same kind and line a candidate.
+void minimize(const Channel& channel, const RegisteredTest& test, const json::object& request) {
+  Options o = options_for(test, request);
+  const Result original = replay(text(request, "token"), test.body, o);
+  json::object reply{{"type", "minimized"}, {"test", test.name}};
+  if (!original.error.ok() || !original.failure) {
+    reply["error"] =
+        original.error.ok() ? "the token does not fail: nothing to minimize" : std::string(original.error.message());
+    channel.send(reply);
+    return;
+  }
+  const Failure& before = *original.failure;
+  std::optional<Failure> best;
+  auto better = [&](const Failure& f) {
+    const Failure& current = best ? *best : before;
+    return std::pair(preemptions(f), f.trace.size()) < std::pair(preemptions(current), current.trace.size());
+  };
+  const uint64_t budget = number(request, "budget", 2000);
+  uint64_t tried = 0;
+  for (const char* strategy : {"pct:1", "pct:2", "random"}) {
+    Options search = o;
+    search.strategy = strategy;
+    search.stop_on_race = true;
+    uint64_t first = 0;
+    while (first < budget) {
+      search.first_execution = first;
+      search.iterations = budget - first;
+      Result r = explore(search, test.body);
+      tried += r.executions;
+      if (!r.failure) break;
+      if (same_failure(*r.failure, before) && better(*r.failure)) best = std::move(r.failure);
+      first += r.executions;
+    }
+  }
+  const Failure& after = best ? *best : before;
+  // The report of the decision token replayed, as `weft replay` prints it.
+  const Result shown = replay(after.token, test.body, o);
+  reply["executions"] = tried;
+  reply["before"] =
+      json::object{{"preemptions", preemptions(before)}, {"steps", before.trace.size()}, {"token", before.token}};
+  reply["after"] =
+      json::object{{"preemptions", preemptions(after)}, {"steps", after.trace.size()}, {"token", after.token}};
+  reply["report"] = shown.failure ? shown.failure->report : after.report;
+  channel.send(reply);
+}
+
 [[noreturn]] void serve(const Channel& channel) {
   channel.send({{"type", "hello"},
                 {"protocol", worker::kProtocolName},
@@ -255,6 +315,8 @@ void run_replay(const Channel& channel, const RegisteredTest& test, const json::
       run_slice(channel, *test, request);
     } else if (op == "replay") {
       run_replay(channel, *test, request);
+    } else if (op == "minimize") {
+      minimize(channel, *test, request);
     } else {
       channel.send({{"type", "error"}, {"message", absl::StrCat("unknown request '", op, "'")}});
     }
