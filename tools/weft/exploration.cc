@@ -64,7 +64,8 @@ class Explorer {
   Explorer(const std::string& binary, const ExploreSettings& settings, Progress& progress)
       : binary_(binary), settings_(settings), progress_(progress) {}
 
-  absl::Status run(const std::vector<TestInfo>& tests, std::vector<TestOutcome>& out) {
+  absl::Status run(const std::vector<TestInfo>& tests, std::vector<TestOutcome>& out,
+                   std::unique_ptr<WorkerProcess> first_worker) {
     for (const TestInfo& t : tests) {
       TestState s;
       s.info = t;
@@ -75,6 +76,7 @@ class Explorer {
     }
     deadline_ = Clock::now() + settings_.time;
     slots_.resize(static_cast<size_t>(settings_.jobs));
+    slots_[0].worker = std::move(first_worker);
     absl::Status status = loop();
     for (Slot& s : slots_) s.worker.reset();
     for (TestState& t : tests_) out.push_back(std::move(t.outcome));
@@ -413,7 +415,7 @@ std::string replay_command(const ExploreSettings& settings, const std::string& b
   return absl::StrCat(settings.weft_binary, " replay ", binary, " ", test, " ", token);
 }
 
-absl::StatusOr<std::vector<TestInfo>> list_tests(const std::string& binary) {
+absl::StatusOr<std::vector<TestInfo>> list_tests(const std::string& binary, std::unique_ptr<WorkerProcess>* keep) {
   absl::StatusOr<std::unique_ptr<WorkerProcess>> w = WorkerProcess::start(binary);
   if (!w.ok()) return w.status();
   if (absl::Status s = (*w)->send(json::object{{"op", "list"}}); !s.ok()) return s;
@@ -430,13 +432,18 @@ absl::StatusOr<std::vector<TestInfo>> list_tests(const std::string& binary) {
     out.push_back(
         {text(o, "name"), disabled != nullptr && disabled->is_bool() && disabled->get_bool(), number(o, "iterations")});
   }
-  (*w)->send(json::object{{"op", "quit"}}).IgnoreError();
+  if (keep != nullptr) {
+    *keep = *std::move(w);
+  } else {
+    (*w)->send(json::object{{"op", "quit"}}).IgnoreError();
+  }
   return out;
 }
 
 absl::Status explore_binary(const std::string& binary, const std::vector<TestInfo>& tests,
-                            const ExploreSettings& settings, Progress& progress, std::vector<TestOutcome>& out) {
-  return Explorer(binary, settings, progress).run(tests, out);
+                            const ExploreSettings& settings, Progress& progress, std::vector<TestOutcome>& out,
+                            std::unique_ptr<WorkerProcess> first_worker) {
+  return Explorer(binary, settings, progress).run(tests, out, std::move(first_worker));
 }
 
 }  // namespace weft::tool

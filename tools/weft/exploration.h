@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,14 +71,20 @@ struct TestInfo {
   uint64_t iterations = 0;
 };
 
+class WorkerProcess;
+
 // Lists the tests of `binary` (one worker). InvalidArgument when the binary is
-// missing or no weft test binary.
-absl::StatusOr<std::vector<TestInfo>> list_tests(const std::string& binary);
+// missing or no weft test binary. With `keep`, the worker is handed over
+// there for more requests (a process start saved) instead of ending.
+absl::StatusOr<std::vector<TestInfo>> list_tests(const std::string& binary,
+                                                 std::unique_ptr<WorkerProcess>* keep = nullptr);
 
 // Explores `tests` of `binary`; appends an outcome per test to `out`. Only
 // weft's own failures (a worker that breaks the protocol) are errors.
+// `first_worker`, when given, is a worker of `binary` ready for requests.
 absl::Status explore_binary(const std::string& binary, const std::vector<TestInfo>& tests,
-                            const ExploreSettings& settings, Progress& progress, std::vector<TestOutcome>& out);
+                            const ExploreSettings& settings, Progress& progress, std::vector<TestOutcome>& out,
+                            std::unique_ptr<WorkerProcess> first_worker = nullptr);
 
 // The replay command line of `test` in `binary` for `token`.
 std::string replay_command(const ExploreSettings& settings, const std::string& binary, const std::string& test,

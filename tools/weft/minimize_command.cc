@@ -55,7 +55,8 @@ int minimize_run(const std::vector<std::string>& args) {
     return bad(absl::StrCat(t.status().message(), "; copy the whole token from the report (it may have been cut)"));
   }
   if (absl::GetFlag(FLAGS_budget) == 0) return bad("--budget must be at least 1");
-  absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary);
+  std::unique_ptr<WorkerProcess> worker;
+  absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary, &worker);
   if (!tests.ok()) return bad(tests.status().message());
   bool known = false;
   for (const TestInfo& t : *tests) known |= t.name == test;
@@ -64,19 +65,17 @@ int minimize_run(const std::vector<std::string>& args) {
 
   ExploreSettings settings;
   settings.weft_binary = program_invocation_name;
-  absl::StatusOr<std::unique_ptr<WorkerProcess>> worker = WorkerProcess::start(binary);
-  if (!worker.ok()) return bad(worker.status().message());
   json::object request{{"op", "minimize"},
                        {"test", test},
                        {"token", token},
                        {"budget", absl::GetFlag(FLAGS_budget)},
                        {"replay_command", replay_command(settings, binary, test, "{token}")}};
-  if (absl::Status s = (*worker)->send(request); !s.ok()) return bad(s.message());
-  absl::StatusOr<json::object> reply = (*worker)->receive(std::chrono::minutes(30));
+  if (absl::Status s = worker->send(request); !s.ok()) return bad(s.message());
+  absl::StatusOr<json::object> reply = worker->receive(std::chrono::minutes(30));
   if (!reply.ok()) {
-    std::cerr << "weft minimize: the worker " << (*worker)->wait_for_exit()
+    std::cerr << "weft minimize: the worker " << worker->wait_for_exit()
               << " while searching (a crash or hang in another schedule; `weft run` isolates those)\n"
-              << (*worker)->log_tail();
+              << worker->log_tail();
     return kBugFound;
   }
   if (const json::value* e = reply->if_contains("error"); e != nullptr && e->is_string()) {

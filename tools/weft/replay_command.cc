@@ -86,7 +86,8 @@ int replay_run(const std::vector<std::string>& args) {
   if (absl::StatusOr<detail::ScheduleToken> t = detail::parse_token(*token); !t.ok()) {
     return bad(absl::StrCat(t.status().message(), "; copy the whole token from the report (it may have been cut)"));
   }
-  absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary);
+  std::unique_ptr<WorkerProcess> worker;
+  absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary, &worker);
   if (!tests.ok()) return bad(tests.status().message());
   bool known = false;
   for (const TestInfo& t : *tests) known |= t.name == test;
@@ -96,25 +97,23 @@ int replay_run(const std::vector<std::string>& args) {
   ExploreSettings settings;
   settings.weft_binary = program_invocation_name;
   const auto stall = absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_stall_timeout));
-  absl::StatusOr<std::unique_ptr<WorkerProcess>> worker = WorkerProcess::start(binary);
-  if (!worker.ok()) return bad(worker.status().message());
   json::object request{{"op", "replay"},
                        {"test", test},
                        {"token", *token},
                        {"stall_timeout_ms", stall.count()},
                        {"replay_command", replay_command(settings, binary, test, "{token}")}};
   if (!absl::GetFlag(FLAGS_html).empty()) request["html"] = true;
-  if (absl::Status s = (*worker)->send(request); !s.ok()) return bad(s.message());
+  if (absl::Status s = worker->send(request); !s.ok()) return bad(s.message());
   std::string stalled;
   for (;;) {
-    absl::StatusOr<json::object> reply = (*worker)->receive(stall * 2 + std::chrono::seconds(10));
+    absl::StatusOr<json::object> reply = worker->receive(stall * 2 + std::chrono::seconds(10));
     if (!reply.ok()) {
       if (!stalled.empty()) {
         std::cout << "hang: " << stalled;
         return kBugFound;
       }
-      std::cout << "crash: the worker " << (*worker)->wait_for_exit() << " while replaying " << *token << "\n";
-      if (!(*worker)->log_tail().empty()) std::cout << "its last output:\n" << (*worker)->log_tail();
+      std::cout << "crash: the worker " << worker->wait_for_exit() << " while replaying " << *token << "\n";
+      if (!worker->log_tail().empty()) std::cout << "its last output:\n" << worker->log_tail();
       return kBugFound;
     }
     const std::string type =

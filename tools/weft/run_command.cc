@@ -22,6 +22,7 @@
 #include "results_output.h"
 #include "test_selection.h"
 #include "weft/strategy/strategy.h"
+#include "worker_process.h"
 
 ABSL_FLAG(std::string, strategy, "", "portfolio, random or pct:<depth> (default: each test's own)");
 ABSL_FLAG(uint64_t, iterations, 0, "executions per test (default: each test's own, unless --time is given)");
@@ -164,9 +165,10 @@ int run_run(const std::vector<std::string>& args) {
 
   // Every binary is checked and listed before anything runs: a typo fails fast.
   std::vector<std::vector<TestInfo>> selected;
+  std::vector<std::unique_ptr<WorkerProcess>> workers;  // each binary's listing worker, reused
   size_t total = 0;
   for (const std::string& binary : binaries) {
-    absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary);
+    absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary, &workers.emplace_back());
     if (!tests.ok()) {
       std::cerr << "weft run: " << tests.status().message() << "\n";
       return tests.status().code() == absl::StatusCode::kInvalidArgument ? kBadInput : kInternalError;
@@ -207,7 +209,7 @@ int run_run(const std::vector<std::string>& args) {
       for (const TestInfo& t : selected[i]) outcomes.push_back({.binary = binaries[i], .test = t.name});
       continue;
     }
-    absl::Status s = explore_binary(binaries[i], selected[i], for_binary, progress, outcomes);
+    absl::Status s = explore_binary(binaries[i], selected[i], for_binary, progress, outcomes, std::move(workers[i]));
     if (!s.ok()) {
       progress.finish();
       std::cerr << "weft run: " << s.message() << "\n";
