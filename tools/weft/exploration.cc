@@ -366,9 +366,11 @@ class Explorer {
       const json::value* evidence = failure->get_object().if_contains("evidence");
       const bool same = evidence != nullptr && evidence->is_object() &&
                         number(evidence->get_object(), "signal") == static_cast<uint64_t>(w.exit_signal());
-      absl::StrAppend(&out, "replayed once in a fresh worker, it crashed again",
-                      same ? " the same way" : " (with another signal)", "; the interleaving up to the crash:\n",
-                      text(bug->get_object(), "report"));
+      // A worker under AddressSanitizer exits with a code instead of dying
+      // of the signal: there is no signal to compare.
+      const char* how_again = same ? " the same way" : w.exit_signal() != 0 ? " (with another signal)" : "";
+      absl::StrAppend(&out, "replayed once in a fresh worker, it crashed again", how_again,
+                      "; the interleaving up to the crash:\n", text(bug->get_object(), "report"));
     } else if (!reply.ok()) {
       absl::StrAppend(&out, "replayed once in a fresh worker: it ", (*fresh)->wait_for_exit(), "\n");
     } else if (bug != nullptr && bug->is_object()) {
