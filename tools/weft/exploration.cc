@@ -293,8 +293,14 @@ class Explorer {
     progress_.test_done(t.outcome.status != TestOutcome::Status::kPassed);
   }
 
-  // The runner's watchdog: no execution started for the stall timeout (plus
-  // a grace period for the worker's own watchdog to report first).
+  // The runner's watchdog is the fallback: the worker's own reports a stall
+  // after 1 to 1.25 timeouts, then takes up to 2 s for the stack and some
+  // more to symbolize it on a loaded machine.
+  std::chrono::milliseconds runner_stall_limit() const {
+    return settings_.stall_timeout * 2 + std::chrono::seconds(10);
+  }
+
+  // The runner's watchdog: no execution started for runner_stall_limit().
   void watch(Slot& slot) {
     const uint64_t started = slot.worker->page().started.load(std::memory_order_acquire);
     const auto now = Clock::now();
@@ -303,8 +309,7 @@ class Explorer {
       slot.last_progress = now;
       return;
     }
-    if (settings_.stall_timeout.count() > 0 &&
-        now - slot.last_progress > settings_.stall_timeout * 3 / 2 + std::chrono::seconds(2)) {
+    if (settings_.stall_timeout.count() > 0 && now - slot.last_progress > runner_stall_limit()) {
       slot.killed_for_stall = true;
       slot.worker->kill();
     }
@@ -326,7 +331,7 @@ class Explorer {
       } else if (slot.killed_for_stall) {
         set_problem(t, TestOutcome::Status::kHang, index,
                     absl::StrCat("execution ", index, " stalled outside weft's control: no execution finished for ",
-                                 absl::FormatDuration(absl::FromChrono(settings_.stall_timeout * 3 / 2)),
+                                 absl::FormatDuration(absl::FromChrono(runner_stall_limit())),
                                  " and the worker's own watchdog did not answer, so weft killed it\n"),
                     token);
       } else {
@@ -358,7 +363,7 @@ class Explorer {
                             {"stall_timeout_ms", settings_.stall_timeout.count()},
                             {"replay_command", replay_command(settings_, binary_, t.info.name, "{token}")}})
         .IgnoreError();
-    absl::StatusOr<json::object> reply = (*fresh)->receive(settings_.stall_timeout * 2 + std::chrono::seconds(5));
+    absl::StatusOr<json::object> reply = (*fresh)->receive(runner_stall_limit());
     const json::value* bug = reply.ok() ? reply->if_contains("bug") : nullptr;
     const json::value* failure =
         bug != nullptr && bug->is_object() ? bug->get_object().if_contains("failure") : nullptr;
