@@ -2,6 +2,7 @@
 
 #include <execinfo.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,11 +28,19 @@ constexpr int kStackSignal = SIGURG;  // ignored by default: harmless if it arri
 void* captured_frames[kMaxFrames];
 int captured_count = 0;
 int captured_thread = -1;
+void* interrupted_pc = nullptr;  // where the signal found the thread
 const Execution* captured_execution = nullptr;
 std::atomic<bool> captured{false};
 
-void capture_stack(int) {
+void capture_stack(int, siginfo_t*, void* context) {
   captured_count = backtrace(captured_frames, kMaxFrames);
+#if defined(__x86_64__)
+  interrupted_pc = reinterpret_cast<void*>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  interrupted_pc = reinterpret_cast<void*>(static_cast<ucontext_t*>(context)->uc_mcontext.pc);
+#else
+  (void)context;
+#endif
   captured_thread = captured_execution != nullptr ? static_cast<int>(captured_execution->current()) : -1;
   captured.store(true, std::memory_order_release);
 }
@@ -134,7 +143,8 @@ void StallWatchdog::report_stall() {
   backtrace(captured_frames, 1);  // loads the unwinder outside the handler
   captured_execution = execution_;
   struct sigaction action {};
-  action.sa_handler = capture_stack;
+  action.sa_sigaction = capture_stack;
+  action.sa_flags = SA_SIGINFO;
   sigemptyset(&action.sa_mask);
   sigaction(kStackSignal, &action, nullptr);
   pthread_kill(explorer_thread_, kStackSignal);
@@ -152,9 +162,18 @@ void StallWatchdog::report_stall() {
     char** symbols = backtrace_symbols(captured_frames, captured_count);
     std::vector<SourcePosition> where =
         symbolize(std::span<const void* const>(const_cast<const void* const*>(captured_frames), captured_count));
-    // Frame 0 and 1 are the handler and the signal trampoline.
-    for (int i = 2; i < captured_count; ++i) {
-      std::string line = absl::StrCat("    #", i - 2, " ");
+    // The stack starts where the signal interrupted the thread; the frames
+    // above it are the handler's (and a sanitizer's wrapper, and the signal
+    // trampoline).
+    int first = std::min(2, captured_count);
+    for (int i = 0; i < captured_count; ++i) {
+      if (captured_frames[i] == interrupted_pc) {
+        first = i;
+        break;
+      }
+    }
+    for (int i = first; i < captured_count; ++i) {
+      std::string line = absl::StrCat("    #", i - first, " ");
       // backtrace_symbols: "object(function+0x1f) [0x...]".
       if (symbols != nullptr) {
         const absl::string_view s = symbols[i];
