@@ -55,7 +55,8 @@ class ListAndErrors(unittest.TestCase):
         r = weft("list", BODIES)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.split(), ["Clean.LockedCounter", "Buggy.LostUpdate", "Crash.NullDereference",
-                                            "Crash.Abort", "Hang.AtomicSpin", "Hang.RealMutex", "Later.StillRuns"])
+                                            "Crash.Abort", "Hang.AtomicSpin", "Hang.RealMutex", "Nondeterministic.CountsItsRuns",
+                                            "Later.StillRuns"])
         r = weft("list", EXAMPLE)
         self.assertIn("Bank.DISABLED_LostUpdate  (disabled)", r.stdout)
 
@@ -348,6 +349,16 @@ class Outputs(unittest.TestCase):
         r = weft("run", BODIES, "Buggy.*", "--check-determinism")
         self.assertEqual(r.returncode, 1)
         self.assertNotIn("not deterministic", r.stdout)
+
+    def test_check_determinism_names_a_body_that_depends_on_its_process(self):
+        r = weft("run", BODIES, "Nondeterministic.*", "--check-determinism")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("weft: the body is not deterministic under weft: replaying the decision token did not "
+                      "reproduce the failure. It depends on something outside weft's control", r.stdout)
+        _, results = run_json(BODIES, "Nondeterministic.*")
+        self.assertIn("did not reproduce", by_test(results)["Nondeterministic.CountsItsRuns"]["divergence"])
+        _, results = run_json(BODIES, "Buggy.*")
+        self.assertEqual(by_test(results)["Buggy.LostUpdate"]["divergence"], "")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,7 @@ absl::Status write_json(const std::string& path, const std::vector<TestOutcome>&
     if (o.bug) {
       if (const json::value* f = o.bug->if_contains("failure")) t["failure"] = *f;
       t["report"] = bug_field(o, "report");
+      t["divergence"] = bug_field(o, "divergence");
     }
     tests.push_back(std::move(t));
   }
