@@ -5,6 +5,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <initializer_list>
@@ -91,24 +92,75 @@ std::string likely_cause(const std::vector<std::string>& functions) {
 
 }  // namespace
 
+// The process's monitor thread and the watchdogs it checks. Never destroyed
+// (explorations may run during static destruction); a forked child gets its
+// own, since the parent's thread does not exist there.
+class StallMonitor {
+ public:
+  static StallMonitor& get() {
+    static std::atomic<StallMonitor*> instance{nullptr};
+    static std::atomic<pid_t> owner{0};
+    static std::mutex creating;
+    std::lock_guard<std::mutex> lock(creating);
+    if (instance.load() == nullptr || owner.load() != getpid()) {
+      instance.store(new StallMonitor);  // a parent's monitor, if any, is left behind
+      owner.store(getpid());
+    }
+    return *instance.load();
+  }
+
+  void add(StallWatchdog* w) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    w->seen_ = w->generation_.load(std::memory_order_acquire);
+    w->since_ = std::chrono::steady_clock::now();
+    watched_.push_back(w);
+    if (!started_) {
+      started_ = true;
+      std::thread([this] { run(); }).detach();
+    }
+    wake_.notify_one();
+  }
+
+  void remove(StallWatchdog* w) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::erase(watched_, w);
+  }
+
+ private:
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      if (watched_.empty()) {
+        wake_.wait(lock);
+        continue;
+      }
+      // Checked a few times per timeout: a stall is reported between 1 and
+      // 1.25 timeouts after its execution started.
+      std::chrono::milliseconds period = std::chrono::hours(1);
+      for (const StallWatchdog* w : watched_) period = std::min(period, w->timeout_ / 4);
+      wake_.wait_for(lock, std::max(period, std::chrono::milliseconds(1)));
+      const auto now = std::chrono::steady_clock::now();
+      for (StallWatchdog* w : watched_) w->check(now);
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<StallWatchdog*> watched_;
+  bool started_ = false;
+};
+
 StallWatchdog::StallWatchdog(std::chrono::milliseconds timeout, const Execution* execution, ExecutionObserver* observer)
     : timeout_(timeout),
       execution_(execution),
       observer_(observer),
       watching_(timeout.count() > 0),
       explorer_thread_(pthread_self()) {
-  if (!watching_) return;
-  thread_ = std::thread([this] { watch(); });
+  if (watching_) StallMonitor::get().add(this);
 }
 
 StallWatchdog::~StallWatchdog() {
-  if (!watching_) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  if (watching_) StallMonitor::get().remove(this);
 }
 
 void StallWatchdog::update_token(std::string_view prefix, std::string_view suffix, std::string_view given_token) {
@@ -118,23 +170,13 @@ void StallWatchdog::update_token(std::string_view prefix, std::string_view suffi
   given_token_ = given_token;
 }
 
-void StallWatchdog::watch() {
-  using Clock = std::chrono::steady_clock;
-  // Checked a few times per timeout: a stall is reported between 1 and 1.25
-  // timeouts after its execution started.
-  const auto period = std::max(timeout_ / 4, std::chrono::milliseconds(1));
-  uint64_t seen = generation_.load(std::memory_order_acquire);
-  Clock::time_point since = Clock::now();
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
-    const uint64_t now = generation_.load(std::memory_order_acquire);
-    if (now != seen) {
-      seen = now;
-      since = Clock::now();
-    } else if (now % 2 == 1 && Clock::now() - since >= timeout_) {
-      lock.unlock();
-      report_stall();
-    }
+void StallWatchdog::check(std::chrono::steady_clock::time_point now) {
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  if (generation != seen_) {
+    seen_ = generation;
+    since_ = now;
+  } else if (generation % 2 == 1 && now - since_ >= timeout_) {
+    report_stall();
   }
 }
 

@@ -1,5 +1,8 @@
-// The in-process watchdog of weft::explore (Options::stall_timeout): a thread
-// that notices when one execution runs for longer than the timeout, which
+// The in-process watchdog of weft::explore (Options::stall_timeout): one
+// monitor thread per process (started with the first exploration, so that
+// explorations do not create threads: that would move the addresses later
+// mmaps return, which reports show) notices when one execution runs for
+// longer than the timeout, which
 // means the body is stuck where weft cannot schedule it (a real std::mutex, a
 // spin on a plain std::atomic, blocking I/O). It then interrupts the stuck OS
 // thread with a signal to take its native stack, prints a report with the
@@ -56,7 +59,10 @@ class StallWatchdog {
 
  private:
   void update_token(std::string_view prefix, std::string_view suffix, std::string_view given_token);
-  void watch();
+  friend class StallMonitor;
+  // On the monitor's thread: reports (and ends the process) when the
+  // execution running has not changed for the timeout.
+  void check(std::chrono::steady_clock::time_point now);
   [[noreturn]] void report_stall();
 
   const std::chrono::milliseconds timeout_;
@@ -66,11 +72,11 @@ class StallWatchdog {
   pthread_t explorer_thread_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<uint64_t> index_{0};
-  std::mutex mutex_;  // guards the token strings and stop_
+  std::mutex mutex_;  // guards the token strings
   std::string prefix_, suffix_, given_token_;
-  bool stop_ = false;
-  std::condition_variable wake_;
-  std::thread thread_;
+  // The monitor's view (its thread only): the generation last seen, since when.
+  uint64_t seen_ = 0;
+  std::chrono::steady_clock::time_point since_;
 };
 
 }  // namespace weft::detail
