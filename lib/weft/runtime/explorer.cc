@@ -51,15 +51,15 @@ class Session {
   // `options` must outlive the session. Replays pass the caller's options
   // with the detection settings of the token applied.
   Session(const Options& options, bool spurious, uint64_t max_steps)
-      : options_(options),
+      : watchdog_(options.stall_timeout, &execution_, options.observer),
+        options_(options),
         stacks_(options.stack_size),
         execution_(detail::ExecutionConfig{.max_steps = max_steps,
                                            .spurious_wakeups = spurious,
                                            .detect_races = options.detect_races,
                                            .stack_size = options.stack_size},
                    stacks_),
-        signals_(&execution_),
-        watchdog_(options.stall_timeout, &execution_, options.observer) {
+        signals_(&execution_) {
     if (options.detect_races) execution_.set_race_detector(&races_);
     races_.set_stop_on_race(options.stop_on_race);
     if (options.detect_lock_order) execution_.set_lock_order_detector(&lock_order_);
@@ -149,6 +149,9 @@ class Session {
   std::vector<Failure> take_races() { return std::exchange(races_.recorded(), {}); }
 
  private:
+  // First: the process's stall monitor thread starts (once) before any stack
+  // is mapped, so thread creation never moves the addresses stacks get.
+  detail::StallWatchdog watchdog_;
   const Options& options_;
   detail::StackPool stacks_;
   detail::Execution execution_;
@@ -159,7 +162,6 @@ class Session {
   std::string crash_spec_;
   std::string token_prefix_;  // the seed token of the execution running: prefix + index + suffix
   std::string token_suffix_;
-  detail::StallWatchdog watchdog_;
   uint64_t total_steps_ = 0;
   size_t finished_races_ = 0;
   Current current_;

@@ -110,15 +110,19 @@ class StallMonitor {
   }
 
   void add(StallWatchdog* w) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
     w->seen_ = w->generation_.load(std::memory_order_acquire);
     w->since_ = std::chrono::steady_clock::now();
     watched_.push_back(w);
     if (!started_) {
+      // Started and running before the first exploration maps anything: the
+      // thread's own mappings (stack, a sanitizer's per-thread state) come
+      // first, the same in every run.
       started_ = true;
       std::thread([this] { run(); }).detach();
+      wake_.wait(lock, [this] { return running_; });
     }
-    wake_.notify_one();
+    wake_.notify_all();
   }
 
   void remove(StallWatchdog* w) {
@@ -129,6 +133,8 @@ class StallMonitor {
  private:
   void run() {
     std::unique_lock<std::mutex> lock(mutex_);
+    running_ = true;
+    wake_.notify_all();
     for (;;) {
       if (watched_.empty()) {
         wake_.wait(lock);
@@ -148,6 +154,7 @@ class StallMonitor {
   std::condition_variable wake_;
   std::vector<StallWatchdog*> watched_;
   bool started_ = false;
+  bool running_ = false;
 };
 
 StallWatchdog::StallWatchdog(std::chrono::milliseconds timeout, const Execution* execution, ExecutionObserver* observer)
