@@ -29,6 +29,28 @@
 
 namespace weft {
 
+// Told about each execution of an exploration: how a runner that splits one
+// exploration across processes (the `weft` tool's workers) makes the execution
+// in flight durable and counts distinct schedules. Called on the exploring
+// thread; keep it cheap (it runs once per execution).
+class ExecutionObserver {
+ public:
+  virtual ~ExecutionObserver() = default;
+  // Before execution `index` runs. Its seed token is `token_prefix` + the
+  // decimal index + `token_suffix`; both views stay valid until the next call
+  // and change only when the strategy's replay spec does.
+  virtual void starting(uint64_t index, std::string_view token_prefix, std::string_view token_suffix) = 0;
+  // After it ran: the decisions that made its schedule, and its steps.
+  virtual void finished(uint64_t index, const std::vector<uint32_t>& decisions, uint64_t steps) = 0;
+  // The watchdog (Options::stall_timeout) found the execution stuck: `report`
+  // says where and why, `token` replays it. Called on the watchdog's thread
+  // just before the process ends.
+  virtual void stalled(std::string_view report, std::string_view token) {
+    (void)report;
+    (void)token;
+  }
+};
+
 struct Options {
   // One of kStrategyForms: "portfolio" (executions rotate through
   // kPortfolioStrategies; see docs/bug-finding.md), "random", "pct:<depth>"
@@ -59,6 +81,20 @@ struct Options {
   // Printed as the replay line in reports, e.g. "WEFT_REPLAY={token} ./t".
   // "{token}" is replaced by the token. Empty: use weft::replay(token, body).
   std::string replay_command;
+  // The index of the first execution. An exploration is a sequence of
+  // executions numbered from 0, each a function of (seed, index); running
+  // [first_execution, first_execution + iterations) in several processes
+  // explores the same executions as one process (see docs/cli.md for the one
+  // difference, PCT's learned k).
+  uint64_t first_execution = 0;
+  // Not owned; may be null.
+  ExecutionObserver* observer = nullptr;
+  // When one execution runs this long (wall clock) the body is stuck outside
+  // weft's control (a real lock, an uncontrolled spin, blocking I/O): weft
+  // prints a report with the execution's seed token, the OS thread's native
+  // stack and the likely cause, then ends the process (exit code 1), since the
+  // stuck thread cannot be unwound. Zero: no watchdog.
+  std::chrono::milliseconds stall_timeout{10000};
 };
 
 struct Result {

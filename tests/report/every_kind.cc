@@ -183,6 +183,15 @@ std::vector<weft::Failure> failures_of_every_kind() {
   const weft::Failure chose_five = found(random, [] { WEFT_ASSERT(weft::choose(6) != 5); });
   replayed(chose_five.token, [] { (void)weft::choose(3); });
   replayed(assertion.token, [] {});
+
+  // kCrash: only a process that replays a crash for the weft tool turns a
+  // fatal signal into a failure (tests/cli/cli_test.py runs it for real);
+  // here it is built by hand, as the runtime builds it.
+  weft::Failure crash;
+  weft::detail::set_evidence(crash, weft::Crash{.thread = 1, .signal = 11, .signal_name = "Segmentation fault"});
+  crash.thread = 1;
+  crash.thread_count = 2;
+  out.push_back(crash);
   return out;
 }
 

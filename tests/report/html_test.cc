@@ -52,6 +52,9 @@ TEST(FailureHtml, ShowsTheFailureAndEveryStepInItsThreadsColumn) {
   }
   EXPECT_EQ(highlighted, 2u);
   EXPECT_EQ(count(html, "class='hl'"), highlighted);
+  // The failing step's row, and no other, is marked.
+  EXPECT_EQ(count(html, "data-failed="), 1u);
+  EXPECT_NE(html.find("<tr id='step-" + std::to_string(f.step) + "' class='hl' data-failed='true'"), std::string::npos);
   EXPECT_EQ(count(html, "<span class='pre' title="), preempted);
   // The racing accesses name this file; the replay lines carry both tokens.
   EXPECT_NE(html.find("html_test.cc:"), std::string::npos);

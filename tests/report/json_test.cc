@@ -131,6 +131,13 @@ void expect_evidence(const object& o, const weft::Misuse& m) {
   expect_optional(o.at("maximum"), m.maximum);
 }
 
+void expect_evidence(const object& o, const weft::Crash& c) {
+  EXPECT_EQ(o.size(), 3u);
+  EXPECT_EQ(num(o.at("thread")), c.thread);
+  EXPECT_EQ(num(o.at("signal")), c.signal);
+  EXPECT_EQ(o.at("signal_name").as_string(), c.signal_name);
+}
+
 void expect_evidence(const object& o, const weft::StackOverflow& s) {
   EXPECT_EQ(o.size(), 2u);
   EXPECT_EQ(num(o.at("thread")), s.thread);

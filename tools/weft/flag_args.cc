@@ -32,14 +32,17 @@ absl::StatusOr<std::vector<std::string>> parse_flag_args(const std::vector<std::
       positional.emplace_back(args[i]);
       continue;
     }
-    absl::string_view name = arg;
+    std::string name_storage(arg);
     std::string value;
     bool has_value = false;
     if (auto eq = arg.find('='); eq != absl::string_view::npos) {
-      name = arg.substr(0, eq);
+      name_storage = std::string(arg.substr(0, eq));
       value = std::string(arg.substr(eq + 1));
       has_value = true;
     }
+    // --keep-going is --keep_going: flag names cannot hold a dash.
+    std::replace(name_storage.begin(), name_storage.end(), '-', '_');
+    const absl::string_view name = name_storage;
     absl::CommandLineFlag* flag = is_accepted(name) ? absl::FindCommandLineFlag(name) : nullptr;
     bool negated = false;
     if (flag == nullptr && absl::StartsWith(name, "no") && is_accepted(name.substr(2))) {

@@ -1,5 +1,7 @@
 // The `weft` command-line tool: `weft <command> [options] [args]`.
 // Commands are listed in commands(); `weft help [command]` explains them.
+#include <signal.h>
+
 #include <exception>
 #include <iostream>
 #include <string>
@@ -10,10 +12,14 @@
 
 namespace weft::tool {
 
+extern const Command kRunCommand;
+extern const Command kListCommand;
+extern const Command kReplayCommand;
+extern const Command kMinimizeCommand;
 extern const Command kLincheckCommand;
 
 std::span<const Command> commands() {
-  static const Command kCommands[] = {kLincheckCommand};
+  static const Command kCommands[] = {kRunCommand, kListCommand, kReplayCommand, kMinimizeCommand, kLincheckCommand};
   return kCommands;
 }
 
@@ -73,6 +79,7 @@ int run(const std::vector<std::string>& args) {
 }  // namespace weft::tool
 
 int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);  // a worker that died is noticed on its pipe, not by a signal
   try {
     return weft::tool::run(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::exception& e) {

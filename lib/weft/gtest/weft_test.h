@@ -19,6 +19,7 @@
 #include <functional>
 
 #include "weft/explore.h"
+#include "weft/gtest/worker.h"
 
 namespace weft::gtest {
 
@@ -33,6 +34,8 @@ absl::Status apply_overrides(Options& options, std::string& replay_token);
 
 #define WEFT_TEST_WITH(Suite, Name, options)                                                            \
   static void weft_body_##Suite##_##Name();                                                             \
+  [[maybe_unused]] static const bool weft_registered_##Suite##_##Name = ::weft::gtest::register_test(   \
+      #Suite, #Name, []() -> ::weft::Options { return (options); }, &weft_body_##Suite##_##Name);       \
   TEST(Suite, Name) { ::weft::gtest::run_test(#Suite, #Name, (options), &weft_body_##Suite##_##Name); } \
   static void weft_body_##Suite##_##Name()
 

@@ -33,6 +33,10 @@ std::string message_of(const StackOverflow& s) {
                       " KiB stack (deep or unbounded recursion?); raise Options::stack_size if the depth is intended");
 }
 
+std::string message_of(const Crash& c) {
+  return absl::StrCat("crash in thread ", c.thread, ": signal ", c.signal, " (", c.signal_name, ")");
+}
+
 // ---- deadlocks
 
 std::string message_of(const Deadlock& d) {

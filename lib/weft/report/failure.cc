@@ -27,6 +27,8 @@ std::string_view failure_kind_name(FailureKind kind) {
       return "not linearizable";
     case FailureKind::kReplayDiverged:
       return "replay diverged";
+    case FailureKind::kCrash:
+      return "crash";
   }
   return "failure";
 }

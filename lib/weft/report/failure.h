@@ -36,6 +36,7 @@ enum class FailureKind {
   kLockOrderInversion,  // locks taken in opposite orders: a potential deadlock
   kNotLinearizable,     // a recorded history has no legal sequential order
   kReplayDiverged,      // the token no longer fits the program
+  kCrash,               // a fatal signal in the body (reported by the weft tool's crash replay)
 };
 
 // "assertion failed", "data race", ...: the report's and the JSON's names.
@@ -255,13 +256,24 @@ struct ReplayDivergence {
   bool operator==(const ReplayDivergence&) const = default;
 };
 
+// ---- kCrash -------------------------------------------------------------------
+// A body that crashed (SIGSEGV, SIGABRT, ...) cannot go on; the `weft` tool
+// replays the crashing schedule once in a fresh worker that turns the signal
+// into this failure, so the report shows the interleaving up to the crash.
+struct Crash {
+  int thread = -1;          // the thread that was running
+  int signal = 0;           // the signal number
+  std::string signal_name;  // strsignal's words ("Segmentation fault")
+  bool operator==(const Crash&) const = default;
+};
+
 // The evidence of a failure: exactly one kind applies, so a variant rather
 // than optional members (which would allow none or two); its alternatives are
 // in FailureKind order, so Failure::kind == FailureKind(evidence.index()) for
 // every failure weft reports, and renderers std::visit it: a kind added
 // without words in report/ does not compile.
 using Evidence = std::variant<AssertionFailure, UncaughtException, Deadlock, Livelock, Misuse, StackOverflow, DataRace,
-                              LockOrderInversion, NotLinearizable, ReplayDivergence>;
+                              LockOrderInversion, NotLinearizable, ReplayDivergence, Crash>;
 
 inline FailureKind kind_of(const Evidence& evidence) { return static_cast<FailureKind>(evidence.index()); }
 

@@ -28,6 +28,7 @@ constexpr const char* kStyle =
     "td.step{text-align:right;color:#777;border-left:none}\n"
     "tr:hover td{background:#f3f3ff} tr.hl td{background:#ffe9a8} tr.hl td.step{font-weight:bold;color:#000}\n"
     "tr.gap td{color:#777;font-style:italic;background:#f7f7f7}\n"
+    "tr[data-failed] td{background:#ffd0d0} tr[data-failed] td.step{font-weight:bold;color:#b00}\n"
     ".pre{color:#b00;font-weight:bold} .loc{color:#777}\n"
     "pre{background:#f6f6f6;padding:.8em;overflow:auto}\n";
 
@@ -59,7 +60,9 @@ std::string trace_table(const Failure& f) {
                       " steps not shown (highlighted ones are)</td></tr>\n");
     }
     if (cut && i >= kHead && i < n - kTail && !s.highlighted) continue;
-    absl::StrAppend(&out, "<tr id='step-", s.step, "'", s.highlighted ? " class='hl'" : "", "><td class='step'>",
+    // The step it failed at is marked too, whether or not the message names it.
+    absl::StrAppend(&out, "<tr id='step-", s.step, "'", s.highlighted ? " class='hl'" : "",
+                    s.step == f.step ? " data-failed='true' title='the failing step'" : "", "><td class='step'>",
                     s.step, "</td>");
     for (int t = 0; t < threads; ++t) absl::StrAppend(&out, "<td>", t == s.thread ? cell(s) : "", "</td>");
     out += "</tr>\n";

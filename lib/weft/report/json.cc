@@ -85,6 +85,10 @@ value evidence(const Misuse& m) {
                 {"maximum", optional_number(m.maximum)}};
 }
 
+value evidence(const Crash& c) {
+  return object{{"thread", c.thread}, {"signal", c.signal}, {"signal_name", c.signal_name}};
+}
+
 value evidence(const StackOverflow& s) { return object{{"thread", s.thread}, {"stack_size", s.stack_size}}; }
 
 value access(const MemoryAccess& a) {

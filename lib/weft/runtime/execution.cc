@@ -6,6 +6,7 @@
 #include <boost/core/demangle.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <tuple>
 #include <typeinfo>
@@ -99,6 +100,7 @@ void Execution::reset() {
   aborting_ = false;
   unwinding_ = kNoThread;
   lost_thread_ = kNoThread;
+  crash_signal_ = 0;
   failure_.reset();
   current_ = kNoThread;
 }
@@ -585,6 +587,11 @@ void Execution::on_stack_overflow_signal() {
   siglongjmp(overflow_jump_, 1);
 }
 
+void Execution::on_crash_signal(int signal) {
+  crash_signal_ = signal;
+  on_stack_overflow_signal();
+}
+
 void Execution::handle_stack_overflow() {
   // Main resumes here, off the overflowed fiber. Main's saved continuation
   // points into frames that no longer exist: it must never be resumed.
@@ -599,8 +606,13 @@ void Execution::handle_stack_overflow() {
   std::erase(runnable_, lost_thread_);
   if (!aborting_) {
     current_ = lost_thread_;
-    record_failure(StackOverflow{.thread = lost_thread_, .stack_size = stacks_.usable_bytes()}, &lost.pending.where,
-                   {});
+    if (crash_signal_ != 0) {
+      record_failure(Crash{.thread = lost_thread_, .signal = crash_signal_, .signal_name = strsignal(crash_signal_)},
+                     &lost.pending.where, {});
+    } else {
+      record_failure(StackOverflow{.thread = lost_thread_, .stack_size = stacks_.usable_bytes()}, &lost.pending.where,
+                     {});
+    }
   }
 }
 

@@ -185,6 +185,12 @@ class Execution final : public ExecutionView {
   uint64_t choice_points() const { return choice_points_; }
   // Called when a guard page is hit (see failure_signals.h). Async-signal-safe.
   [[noreturn]] void on_stack_overflow_signal();
+  // Called for a fatal signal when crashes are reported as failures (see
+  // failure_signals.h): the running thread is lost as on a stack overflow,
+  // and the execution fails with Crash evidence. Async-signal-safe.
+  [[noreturn]] void on_crash_signal(int signal);
+  // True while a weft thread's code runs (not the OS thread's own context).
+  bool in_weft_thread() const { return running_ != nullptr && running_ != &main_; }
   // True when `address` is in the guard region of a running fiber's stack.
   bool is_guard_address(const void* address) const { return stacks_.is_guard_address(address); }
   // Hook for the failure builder: fills the token fields of a failure.
@@ -296,6 +302,7 @@ class Execution final : public ExecutionView {
   bool retiring_ = false;           // ~Execution: parked thread fibers return
   ThreadId unwinding_ = kNoThread;  // the thread main is unwinding now
   ThreadId lost_thread_ = kNoThread;
+  int crash_signal_ = 0;  // the signal that lost lost_thread_; 0 for a stack overflow
   std::optional<Failure> failure_;
   sigjmp_buf overflow_jump_;
   // The signal mask to restore after a stack overflow: saved once, because

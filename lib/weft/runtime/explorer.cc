@@ -18,6 +18,7 @@
 #include "weft/report/token.h"
 #include "weft/runtime/execution.h"
 #include "weft/runtime/failure_signals.h"
+#include "weft/runtime/stall_watchdog.h"
 #include "weft/strategy/replay.h"
 
 namespace weft {
@@ -66,7 +67,8 @@ class Session {
   // `options` must outlive the session. Replays pass the caller's options
   // with the detection settings of the token applied.
   Session(const Options& options, bool spurious, uint64_t max_steps)
-      : options_(options),
+      : watchdog_(options.stall_timeout, &execution_, options.observer),
+        options_(options),
         stacks_(options.stack_size),
         execution_(detail::ExecutionConfig{.max_steps = max_steps,
                                            .spurious_wakeups = spurious,
@@ -104,14 +106,21 @@ class Session {
       const std::string token = detail::format_token(t);  // ...-0-<max_steps>-<flags>
       const size_t flags_dash = token.rfind('-');
       const size_t suffix_start = token.rfind('-', flags_dash - 1);  // "-<max_steps>-<flags>"
-      const std::string suffix = token.substr(suffix_start);
-      const std::string prefix = token.substr(0, suffix_start - 1);  // drops the "0"
-      const std::string before = absl::StrCat("weft: replay the schedule that crashed with WEFT_REPLAY=", prefix);
-      const std::string after = absl::StrCat(suffix, "\n");
+      token_suffix_ = token.substr(suffix_start);
+      token_prefix_ = token.substr(0, suffix_start - 1);  // drops the "0"
+      const std::string before =
+          absl::StrCat("weft: replay the schedule that crashed with WEFT_REPLAY=", token_prefix_);
+      const std::string after = absl::StrCat(token_suffix_, "\n");
       detail::FailureSignals::set_crash_note(before, after);
     }
+    if (options_.observer != nullptr && given_token.empty()) {
+      options_.observer->starting(index, token_prefix_, token_suffix_);
+    }
     current_ = {&strategy, seed, index, given_token};
+    watchdog_.execution_starting(index, token_prefix_, token_suffix_, {given_token.data(), given_token.size()});
     execution_.run(body, strategy, index);
+    watchdog_.execution_finished();
+    if (options_.observer != nullptr) options_.observer->finished(index, execution_.decisions(), execution_.step());
     // Races recorded without stopping get this execution's full token.
     for (size_t i = finished_races_; i < races_.recorded().size(); ++i) execution_.finish_failure(races_.recorded()[i]);
     finished_races_ = races_.recorded().size();
@@ -156,6 +165,9 @@ class Session {
   std::vector<Failure> take_races() { return std::exchange(races_.recorded(), {}); }
 
  private:
+  // First: the process's stall monitor thread starts (once) before any stack
+  // is mapped, so thread creation never moves the addresses stacks get.
+  detail::StallWatchdog watchdog_;
   const Options& options_;
   detail::StackPool stacks_;
   detail::Execution execution_;
@@ -164,6 +176,8 @@ class Session {
   detail::FailureSignals signals_;
   ScheduleToken token_base_;
   std::string crash_spec_;
+  std::string token_prefix_;  // the seed token of the execution running: prefix + index + suffix
+  std::string token_suffix_;
   uint64_t total_steps_ = 0;
   size_t finished_races_ = 0;
   Current current_;
@@ -204,11 +218,13 @@ Result explore(const Options& options, const std::function<void()>& body) {
   }
   Session session(options, options.spurious_wakeups, options.max_steps);
   const size_t n = rotation->places.size();
-  for (uint64_t i = 0; i < options.iterations; ++i) {
+  for (uint64_t n_run = 0; n_run < options.iterations; ++n_run) {
+    const uint64_t i = options.first_execution + n_run;
     // Checking the clock every execution would cost more than a short one.
     // The first execution always runs: a budget that ran out during set-up
     // (a stalled machine) must not make an exploration that explored nothing.
-    if (options.time_budget.count() > 0 && i > 0 && (i & 63) == 0 && Clock::now() - start >= options.time_budget) {
+    if (options.time_budget.count() > 0 && n_run > 0 && (n_run & 63) == 0 &&
+        Clock::now() - start >= options.time_budget) {
       break;
     }
     detail::Strategy& strategy = *rotation->places[i % n];

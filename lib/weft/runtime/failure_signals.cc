@@ -51,6 +51,10 @@ void crash_handler(int signal, siginfo_t* info, void* context) {
   if ((signal == SIGSEGV || signal == SIGBUS) && ex != nullptr && ex->is_guard_address(info->si_addr)) {
     ex->on_stack_overflow_signal();  // does not return
   }
+  if (FailureSignals::crashes_are_failures_ && ex != nullptr && ex->in_weft_thread()) {
+    FailureSignals::crashes_are_failures_ = false;  // once: a second crash ends the process
+    ex->on_crash_signal(signal);                    // does not return
+  }
   static const char kHead[] = "\nweft: the process is crashing (signal ";
   write_all(kHead, sizeof kHead - 1);
   const char* name = strsignal(signal);

@@ -1,0 +1,155 @@
+// `weft replay`: runs one schedule of one WEFT_TEST in a worker and prints its
+// report, the same bytes `weft run` printed for the bug.
+//
+//   weft replay build/examples/bank_test Bank.DISABLED_LostUpdate w1d-AQIDBA...
+//   weft replay build/examples/bank_test Bank.DISABLED_LostUpdate failure.json --html failure.html
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "command.h"
+#include "exploration.h"
+#include "flag_args.h"
+#include "weft/report/token.h"
+#include "worker_process.h"
+
+ABSL_DECLARE_FLAG(std::string, json);
+ABSL_DECLARE_FLAG(absl::Duration, stall_timeout);
+ABSL_FLAG(std::string, html, "", "write the failure's HTML page to this file");
+
+namespace weft::tool {
+namespace {
+
+namespace json = boost::json;
+
+const std::vector<absl::string_view> kReplayFlags = {"json", "html", "stall_timeout"};
+
+std::string replay_usage() {
+  return absl::StrCat(
+      "usage: weft replay BINARY TEST TOKEN_OR_FILE [options]\n\n"
+      "Runs TEST of BINARY once under the schedule TOKEN (a w1d-/w1s- token, or a file holding one,\n"
+      "or a failure's JSON) and prints its report and interleaving.\n"
+      "Exit: 0 the schedule passes, 1 it fails (or crashes or hangs), 2 bad usage or input, 3 internal error.\n\n"
+      "Options:\n",
+      describe_flags(kReplayFlags));
+}
+
+int bad(absl::string_view message) {
+  std::cerr << "weft replay: " << message << "\n";
+  return kBadInput;
+}
+
+// The token itself, from the argument or the file it names.
+absl::StatusOr<std::string> read_token(const std::string& arg) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(arg, ec)) return std::string(absl::StripAsciiWhitespace(arg));
+  std::ifstream in(arg);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string content(absl::StripAsciiWhitespace(text.str()));
+  if (!content.empty() && content[0] == '{') {
+    boost::system::error_code error;
+    json::value v = json::parse(content, error);
+    const json::value* token = !error && v.is_object() ? v.get_object().if_contains("token") : nullptr;
+    if (token == nullptr || !token->is_string()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          arg, ": JSON without a \"token\" string; give a failure's JSON (weft run --json or --report_dir)"));
+    }
+    return std::string(token->get_string());
+  }
+  return content;
+}
+
+absl::Status write(const std::string& path, const std::string& content) {
+  std::ofstream out(path);
+  out << content;
+  out.close();
+  return out ? absl::OkStatus() : absl::InvalidArgumentError(absl::StrCat("cannot write ", path));
+}
+
+int replay_run(const std::vector<std::string>& args) {
+  auto positional = parse_flag_args(args, kReplayFlags);
+  if (!positional.ok()) return bad(absl::StrCat(positional.status().message(), "; run `weft help replay`"));
+  if (positional->size() != 3) {
+    return bad("expected BINARY TEST TOKEN_OR_FILE, e.g. weft replay build/examples/bank_test Bank.Transfer w1d-...");
+  }
+  const std::string& binary = (*positional)[0];
+  const std::string& test = (*positional)[1];
+  absl::StatusOr<std::string> token = read_token((*positional)[2]);
+  if (!token.ok()) return bad(token.status().message());
+  if (absl::StatusOr<detail::ScheduleToken> t = detail::parse_token(*token); !t.ok()) {
+    return bad(absl::StrCat(t.status().message(), "; copy the whole token from the report (it may have been cut)"));
+  }
+  std::unique_ptr<WorkerProcess> worker;
+  absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary, &worker);
+  if (!tests.ok()) return bad(tests.status().message());
+  bool known = false;
+  for (const TestInfo& t : *tests) known |= t.name == test;
+  if (!known)
+    return bad(absl::StrCat("no WEFT_TEST named '", test, "' in ", binary, "; `weft list ", binary, "` shows them"));
+
+  ExploreSettings settings;
+  settings.weft_binary = program_invocation_name;
+  const auto stall = absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_stall_timeout));
+  json::object request{{"op", "replay"},
+                       {"test", test},
+                       {"token", *token},
+                       {"stall_timeout_ms", stall.count()},
+                       {"replay_command", replay_command(settings, binary, test, "{token}")}};
+  if (!absl::GetFlag(FLAGS_html).empty()) request["html"] = true;
+  if (absl::Status s = worker->send(request); !s.ok()) return bad(s.message());
+  std::string stalled;
+  for (;;) {
+    absl::StatusOr<json::object> reply = worker->receive(stall * 2 + std::chrono::seconds(10));
+    if (!reply.ok()) {
+      if (!stalled.empty()) {
+        std::cout << "hang: " << stalled;
+        return kBugFound;
+      }
+      std::cout << "crash: the worker " << worker->wait_for_exit() << " while replaying " << *token << "\n";
+      if (!worker->log_tail().empty()) std::cout << "its last output:\n" << worker->log_tail();
+      return kBugFound;
+    }
+    const std::string type =
+        reply->contains("type") && (*reply)["type"].is_string() ? std::string((*reply)["type"].get_string()) : "";
+    if (type == "stalled") {
+      stalled = (*reply)["report"].is_string() ? std::string((*reply)["report"].get_string()) : "";
+      continue;
+    }
+    if (type == "error") {
+      std::cerr << "weft replay: " << json::serialize((*reply)["message"]) << "\n";
+      return kInternalError;
+    }
+    if (const json::value* e = reply->if_contains("error"); e != nullptr && e->is_string()) {
+      return bad(std::string(e->get_string()));
+    }
+    const json::value* bug = reply->if_contains("bug");
+    if (bug == nullptr || !bug->is_object()) {
+      std::cout << "the schedule ran to its end without a failure\n";
+      return kOk;
+    }
+    const json::object& b = bug->get_object();
+    std::cout << b.at("report").as_string().c_str();
+    if (std::string path = absl::GetFlag(FLAGS_json); !path.empty()) {
+      if (absl::Status s = write(path, json::serialize(b.at("failure")) + "\n"); !s.ok()) return bad(s.message());
+    }
+    if (std::string path = absl::GetFlag(FLAGS_html); !path.empty() && b.contains("html")) {
+      if (absl::Status s = write(path, std::string(b.at("html").as_string())); !s.ok()) return bad(s.message());
+      std::cerr << "HTML view: " << path << "\n";
+    }
+    return kBugFound;
+  }
+}
+
+}  // namespace
+
+extern const Command kReplayCommand{"replay", "run one schedule of a WEFT_TEST and show its report", replay_usage,
+                                    replay_run};
+
+}  // namespace weft::tool
