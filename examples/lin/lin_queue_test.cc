@@ -113,6 +113,8 @@ TEST(LinQueue, LockedQueueIsLinearizable) {
 TEST(LinQueue, SizeWithoutTheLockIsNotLinearizable) {
   auto r = test_variant<Variant::kUnlockedSize>();
   ASSERT_TRUE(r.bug_found()) << "no scenario failed";
+  // Not linearizable: a deadlock, a crash or a misuse in the scenario would be another bug.
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::kNotLinearizable) << r.report;
   // Shrunk to the essence: a size() racing an enqueue and a dequeue.
   EXPECT_LE(r.scenario->size(), 4u) << r.report;
   EXPECT_NE(r.report.find("size()"), std::string::npos) << r.report;
@@ -122,6 +124,8 @@ TEST(LinQueue, SizeWithoutTheLockIsNotLinearizable) {
 TEST(LinQueue, DequeueWithoutTheLockIsNotLinearizable) {
   auto r = test_variant<Variant::kUnlockedDequeue>();
   ASSERT_TRUE(r.bug_found()) << "no scenario failed";
+  // Not linearizable: a deadlock, a crash or a misuse in the scenario would be another bug.
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::kNotLinearizable) << r.report;
   // Two dequeues of one element.
   EXPECT_LE(r.scenario->size(), 4u) << r.report;
   std::cout << r.report << "\n";

@@ -11,6 +11,7 @@
 
 #include "support/test_support.h"
 #include "weft/report/describe.h"
+#include "weft/report/token.h"
 
 namespace {
 
@@ -156,6 +157,47 @@ TEST(Replay, FewerStepsThanTheTokenRecordsDiverges) {
   EXPECT_TRUE(contains(r.failure->message, "the program finished, but the token records more decisions"));
   EXPECT_EQ(r.failure->evidence_if<weft::ReplayDivergence>()->choice, weft::ReplayDivergence::Choice::kNone);
   EXPECT_EQ(r.failure->evidence_if<weft::ReplayDivergence>()->decision, 0u);  // no choice to make
+}
+
+TEST(Replay, ATokenNamingABlockedThreadDiverges) {
+  // Thread 1 waits for a mutex the main thread holds to the end; thread 2
+  // keeps choices coming meanwhile. A token edited to run thread 1 at a
+  // choice where it is blocked must be refused there: running it would hand
+  // it a mutex it does not own, the silent schedule change replay promises
+  // never to make.
+  const weft_test::Body body = [] {
+    weft::mutex m{"m"};
+    weft::var<int> x{0, "x"};
+    m.lock();
+    weft::thread waiter([&] {
+      m.lock();
+      m.unlock();
+    });
+    weft::thread reader([&] {
+      for (int i = 0; i < 10; ++i) (void)x.load();
+    });
+    for (int i = 0; i < 10; ++i) (void)x.load();
+    WEFT_ASSERT(false);  // fails in every schedule: the test wants its token
+  };
+  const weft::Result found = weft::explore(without_races(options_with(1, "random")), body);
+  ASSERT_TRUE(found.failure.has_value());
+  absl::StatusOr<weft::detail::ScheduleToken> token = weft::detail::parse_token(found.failure->token);
+  ASSERT_TRUE(token.ok()) << token.status();
+  int refused = 0;
+  for (size_t i = 0; i < token->decisions.size(); ++i) {
+    if (token->decisions[i] == 1) continue;
+    weft::detail::ScheduleToken edited = *token;
+    edited.decisions[i] = 1;
+    const weft::Result r = weft::replay(weft::detail::format_token(edited), body);
+    ASSERT_TRUE(r.failure.has_value());
+    const weft::ReplayDivergence* d = r.failure->evidence_if<weft::ReplayDivergence>();
+    if (d == nullptr || d->decision != i) continue;  // thread 1 could run there
+    ++refused;
+    EXPECT_EQ(d->expected, 1u);
+    EXPECT_EQ(std::count(d->enabled.begin(), d->enabled.end(), 1), 0) << r.failure->report;
+  }
+  // Thread 1 blocks at its first step and stays blocked: every later choice is one.
+  EXPECT_GE(refused, 3) << found.failure->report;
 }
 
 TEST(Replay, AChoiceAmongFewerValuesDiverges) {

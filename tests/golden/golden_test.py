@@ -6,12 +6,12 @@
 Runs the disabled WEFT_TEST that CASES names for NAME in PROGRAM, replaying
 its fixed decision token (or exploring, for "explore", as ci/demo.sh does),
 takes the report from the test's output and compares it with
-tests/golden/NAME.txt (next to CASES). A case with a README.md column must
-also be the demo block of that file. Absolute paths of the build directory
+tests/golden/NAME.txt (next to CASES). A case with a last column (files,
+comma-separated, e.g. README.md) must also be the demo block of each file. Absolute paths of the build directory
 become "./build/", addresses "0x<address>".
 
 With WEFT_UPDATE_GOLDEN=1 in the environment the report is written instead:
-into NAME.txt, into README.md's block, and, when the token no longer fits
+into NAME.txt, into each demo file's block, and, when the token no longer fits
 the program (its code changed), a new token is explored and written into
 CASES first. Regenerate everything on purpose with
 
@@ -81,10 +81,10 @@ def main():
             fields = line.split()
     if fields is None:
         sys.exit(f"no case {args.case} in {args.cases}")
-    _, _, test, token, *readme = fields
+    _, _, test, token, *demos = fields
     golden_dir = os.path.dirname(os.path.abspath(args.cases))
     golden = os.path.join(golden_dir, args.case + ".txt")
-    readme = os.path.normpath(os.path.join(golden_dir, "..", "..", readme[0])) if readme else None
+    demos = [os.path.normpath(os.path.join(golden_dir, "..", "..", d)) for d in demos[0].split(",")] if demos else []
 
     report, output = try_run(args.program, test, token)
     if report is None or "\n  kind:      replay diverged\n" in report:
@@ -105,27 +105,27 @@ def main():
     if update:
         with open(golden, "w") as f:
             f.write(report)
-        if readme:
-            with open(readme) as f:
+        for demo in demos:
+            with open(demo) as f:
                 text = f.read()
-            with open(readme, "w") as f:
+            with open(demo, "w") as f:
                 f.write(README_BLOCK.sub(lambda m: "```\n" + report + "```", text, count=1))
-        print(f"wrote {golden}" + (f" and the demo block of {readme}" if readme else ""))
+        print(f"wrote {golden}" + "".join(f" and the demo block of {d}" for d in demos))
         return
 
     problems = []
     expected = open(golden).read() if os.path.exists(golden) else ""
     if report != expected:
         problems.append(diff(expected, report, golden))
-    if readme:
-        block = README_BLOCK.search(open(readme).read())
+    for demo in demos:
+        block = README_BLOCK.search(open(demo).read())
         shown = block.group(1) if block else ""
         if report != shown:
-            problems.append(diff(shown, report, readme + " (the demo block)"))
+            problems.append(diff(shown, report, demo + " (the demo block)"))
     if problems:
         sys.exit("".join(problems) + "\nThe report changed. If that is intended, regenerate the golden files:\n"
                  "  WEFT_UPDATE_GOLDEN=1 ctest --test-dir <build> -R golden\nand review the diff.")
-    print(f"{args.case}: the report is byte for byte {golden}" + (f" and {readme}'s demo" if readme else ""))
+    print(f"{args.case}: the report is byte for byte {golden}" + "".join(f" and {d}'s demo" for d in demos))
 
 
 if __name__ == "__main__":
