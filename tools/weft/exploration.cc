@@ -453,4 +453,14 @@ absl::Status explore_binary(const std::string& binary, const std::vector<TestInf
   return Explorer(binary, settings, progress).run(tests, out, std::move(first_worker));
 }
 
+absl::Status require_test(const std::string& binary, const std::string& test, std::unique_ptr<WorkerProcess>* keep) {
+  absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary, keep);
+  if (!tests.ok()) return tests.status();
+  for (const TestInfo& t : *tests) {
+    if (t.name == test) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("no WEFT_TEST named '", test, "' in ", binary, "; `weft list ", binary, "` shows them"));
+}
+
 }  // namespace weft::tool

@@ -79,6 +79,10 @@ class WorkerProcess;
 absl::StatusOr<std::vector<TestInfo>> list_tests(const std::string& binary,
                                                  std::unique_ptr<WorkerProcess>* keep = nullptr);
 
+// Checks that `binary` has a WEFT_TEST named `test` (through list_tests,
+// keeping the worker in *keep): the error says how to see the names.
+absl::Status require_test(const std::string& binary, const std::string& test, std::unique_ptr<WorkerProcess>* keep);
+
 // Explores `tests` of `binary`; appends an outcome per test to `out`. Only
 // weft's own failures (a worker that breaks the protocol) are errors.
 // `first_worker`, when given, is a worker of `binary` ready for requests.

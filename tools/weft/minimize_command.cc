@@ -56,12 +56,7 @@ int minimize_run(const std::vector<std::string>& args) {
   }
   if (absl::GetFlag(FLAGS_budget) == 0) return bad("--budget must be at least 1");
   std::unique_ptr<WorkerProcess> worker;
-  absl::StatusOr<std::vector<TestInfo>> tests = list_tests(binary, &worker);
-  if (!tests.ok()) return bad(tests.status().message());
-  bool known = false;
-  for (const TestInfo& t : *tests) known |= t.name == test;
-  if (!known)
-    return bad(absl::StrCat("no WEFT_TEST named '", test, "' in ", binary, "; `weft list ", binary, "` shows them"));
+  if (absl::Status found = require_test(binary, test, &worker); !found.ok()) return bad(found.message());
 
   ExploreSettings settings;
   settings.weft_binary = program_invocation_name;
