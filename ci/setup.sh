@@ -10,7 +10,7 @@ packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev clang-format-14 clang-tidy-14 ccache
   libboost-context1.81-dev libboost-json1.81-dev
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3-jsonschema libxml2-utils
+  python3-jsonschema libxml2-utils gdb
 )
 [ "${1:-}" = --bench ] && packages+=(golang-go)
 

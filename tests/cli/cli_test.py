@@ -290,6 +290,50 @@ class Replay(unittest.TestCase):
         self.assertIn("ran to its end without a failure", r.stdout)
 
 
+class Gdb(unittest.TestCase):
+    """`weft replay --gdb`: gdb runs the test binary under the token and stops
+    where the failure is raised. gdb reads the commands after the stop from
+    stdin (not a terminal here)."""
+
+    def under_gdb(self, test, token, commands="bt\nkill\nquit\n"):
+        self.assertTrue(any(os.access(os.path.join(d, "gdb"), os.X_OK) for d in os.environ["PATH"].split(":")),
+                        "gdb is not on PATH: ci/setup.sh installs it")
+        return subprocess.run([WEFT, "replay", BODIES, test, token, "--gdb"], input=commands, capture_output=True,
+                              text=True, timeout=300)
+
+    def test_stops_on_the_failing_threads_stack(self):
+        _, results = run_json(BODIES, "Buggy.*")
+        r = self.under_gdb("Buggy.LostUpdate", by_test(results)["Buggy.LostUpdate"]["token"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # Stopped at the hook, called from the assertion in the body, before the report.
+        self.assertRegex(r.stdout, r"Breakpoint 1, (0x[0-9a-f]+ in )?weft_failure_raised")
+        frames = re.findall(r"^(?:\(gdb\) )?(#\d+ .*)", r.stdout, re.M)
+        self.assertIn("weft_failure_raised", frames[0])
+        self.assertTrue(any("assertion_failed" in f for f in frames), frames)
+        self.assertTrue(any("weft_body_Buggy_LostUpdate" in f for f in frames), frames)
+        self.assertNotIn("weft found a bug", r.stdout)
+
+    def test_a_crash_stops_at_its_signal(self):
+        _, results = run_json(BODIES, "Crash.NullDereference", "--stall-timeout", "3s")
+        r = self.under_gdb("Crash.NullDereference", by_test(results)["Crash.NullDereference"]["token"])
+        self.assertIn("received signal SIGSEGV", r.stdout)
+        frames = re.findall(r"^(?:\(gdb\) )?(#\d+ .*)", r.stdout, re.M)
+        self.assertTrue(any("weft_body_Crash_NullDereference" in f for f in frames), frames)
+
+    def test_bad_use(self):
+        token = "w1s-random-5eed-0-100000-0"
+        for args, env, part in (
+            (["--html", "x.html"], None, "--gdb runs the binary itself"),
+            (["--json", "x.json"], None, "--gdb runs the binary itself"),
+            ([], {"PATH": "/nonexistent"}, "--gdb needs gdb on PATH"),
+        ):
+            r = weft("replay", BODIES, "Buggy.LostUpdate", token, "--gdb", *args, env=env)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertEqual(r.stdout, "")
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn(part, r.stderr)
+
+
 class Minimize(unittest.TestCase):
     def test_finds_a_schedule_no_more_complex(self):
         _, results = run_json(BODIES, "Buggy.*", "--strategy", "random", "--seed", "7")

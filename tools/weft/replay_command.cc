@@ -3,6 +3,12 @@
 //
 //   weft replay build/examples/bank_test Bank.DISABLED_LostUpdate w1d-AQIDBA...
 //   weft replay build/examples/bank_test Bank.DISABLED_LostUpdate failure.json --html failure.html
+//   weft replay build/examples/bank_test Bank.DISABLED_LostUpdate w1d-AQIDBA... --gdb
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,6 +17,7 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "command.h"
@@ -22,20 +29,24 @@
 ABSL_DECLARE_FLAG(std::string, json);
 ABSL_DECLARE_FLAG(absl::Duration, stall_timeout);
 ABSL_FLAG(std::string, html, "", "write the failure's HTML page to this file");
+ABSL_FLAG(bool, gdb, false,
+          "run the test binary itself under gdb, stopped where the failure is raised (on the failing thread's stack)");
 
 namespace weft::tool {
 namespace {
 
 namespace json = boost::json;
 
-const std::vector<absl::string_view> kReplayFlags = {"json", "html", "stall_timeout"};
+const std::vector<absl::string_view> kReplayFlags = {"json", "html", "stall_timeout", "gdb"};
 
 std::string replay_usage() {
   return absl::StrCat(
       "usage: weft replay BINARY TEST TOKEN_OR_FILE [options]\n\n"
       "Runs TEST of BINARY once under the schedule TOKEN (a w1d-/w1s- token, or a file holding one,\n"
       "or a failure's JSON) and prints its report and interleaving.\n"
-      "Exit: 0 the schedule passes, 1 it fails (or crashes or hangs), 2 bad usage or input, 3 internal error.\n\n"
+      "Exit: 0 the schedule passes, 1 it fails (or crashes or hangs), 2 bad usage or input, 3 internal error.\n"
+      "With --gdb, gdb replaces weft: the binary runs under it with WEFT_REPLAY set, and gdb stops at\n"
+      "weft_failure_raised (or at the crashing signal); `bt` shows the failing thread's stack.\n\n"
       "Options:\n",
       describe_flags(kReplayFlags));
 }
@@ -73,6 +84,48 @@ absl::Status write(const std::string& path, const std::string& content) {
   return out ? absl::OkStatus() : absl::InvalidArgumentError(absl::StrCat("cannot write ", path));
 }
 
+// The gdb on PATH, or empty.
+std::string find_gdb() {
+  const char* path = std::getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path != nullptr ? path : "", ':', absl::SkipEmpty())) {
+    std::string candidate = absl::StrCat(dir, "/gdb");
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// Replaces this process with gdb running TEST of BINARY under TOKEN, stopped
+// where weft records the failure. Only returns on an error.
+int exec_gdb(const std::string& binary, const std::string& test, const std::string& token) {
+  if (!absl::GetFlag(FLAGS_html).empty() || !absl::GetFlag(FLAGS_json).empty()) {
+    return bad("--gdb runs the binary itself, which writes no --html or --json; replay without --gdb for those");
+  }
+  const std::string gdb = find_gdb();
+  if (gdb.empty()) return bad("--gdb needs gdb on PATH (Debian: apt-get install gdb)");
+  // The test binary's own replay path (WEFT_REPLAY), not a worker: a worker
+  // would wait for requests on pipes gdb's user cannot see.
+  setenv("WEFT_REPLAY", token.c_str(), 1);
+  std::vector<std::string> argv = {gdb,
+                                   "-q",
+                                   "-ex",
+                                   "set breakpoint pending on",
+                                   "-ex",
+                                   "break weft_failure_raised",
+                                   "-ex",
+                                   "run",
+                                   "--args",
+                                   binary,
+                                   absl::StrCat("--gtest_filter=", test),
+                                   "--gtest_also_run_disabled_tests"};
+  std::vector<char*> c_argv;
+  for (std::string& a : argv) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  std::cout.flush();
+  execv(gdb.c_str(), c_argv.data());
+  std::cerr << "weft replay: cannot start " << gdb << ": " << std::strerror(errno) << "\n";
+  return kInternalError;
+}
+
 int replay_run(const std::vector<std::string>& args) {
   auto positional = parse_flag_args(args, kReplayFlags);
   if (!positional.ok()) return bad(absl::StrCat(positional.status().message(), "; run `weft help replay`"));
@@ -88,6 +141,10 @@ int replay_run(const std::vector<std::string>& args) {
   }
   std::unique_ptr<WorkerProcess> worker;
   if (absl::Status found = require_test(binary, test, &worker); !found.ok()) return bad(found.message());
+  if (absl::GetFlag(FLAGS_gdb)) {
+    worker.reset();
+    return exec_gdb(binary, test, *token);
+  }
 
   ExploreSettings settings;
   settings.weft_binary = program_invocation_name;

@@ -16,6 +16,7 @@
 #include "weft/report/describe.h"
 #include "weft/report/symbolize.h"
 #include "weft/report/trace.h"
+#include "weft/runtime/debugger_hook.h"
 #include "weft/runtime/sanitizer_fibers.h"
 #include "weft/strategy/conflict.h"
 
@@ -480,6 +481,7 @@ void Execution::record_failure(Evidence evidence, const weft::source_location* w
   failure_ = make_failure(std::move(evidence), where, std::move(highlight_steps));
   // Token and report now, before anything unwinds.
   if (finish_failure) finish_failure(*failure_);
+  weft_failure_raised();
 }
 
 Failure Execution::describe_failure(Evidence evidence, weft::source_location where,
