@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# weft_lin_corpus and weft_lin_compare on bad arguments: each exits 2 with a
-# message that names the problem.
-#   bad_arguments_test.sh WEFT_LIN_CORPUS WEFT_LIN_COMPARE
+# weft_lin_corpus, weft_lin_compare and weft_lin_nodes on bad arguments: each
+# exits 2 with a message that names the problem.
+#   bad_arguments_test.sh WEFT_LIN_CORPUS WEFT_LIN_COMPARE WEFT_LIN_NODES
 set -uo pipefail
 corpus=$1
 compare=$2
+nodes=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -40,10 +41,21 @@ expect_bad "--porcupine_timeout must be a positive finite duration" "$compare" -
 expect_bad 'bad value "soon" for --time_limit' "$compare" --time_limit=soon "$work/empty"
 expect_bad "no such program" "$compare" --porcupine="$work/nothing" "$work/empty"
 
+expect_bad "no file given" "$nodes" --model=queue
+expect_bad "--model: " "$nodes" --model=heap "$work/file"
+expect_bad "--time_limit must be a positive finite duration" "$nodes" --model=queue --time_limit=0s "$work/file"
+expect_bad "unknown option --limit" "$nodes" --model=queue --limit=3 "$work/file"
+expect_bad "$work/missing" "$nodes" --model=queue "$work/missing"
+
 # And the corpus they make is read back.
 if ! "$corpus" "$work/corpus" --per_kind=1 >/dev/null; then
   echo "FAIL: $corpus $work/corpus --per_kind=1"
   failures=$((failures + 1))
 fi
 [ "$(wc -l <"$work/corpus/manifest.tsv")" -eq 4 ] || { echo "FAIL: manifest of 3 files"; failures=$((failures + 1)); }
+queue_file=$(ls "$work/corpus"/queue-*.jsonl)
+if ! "$nodes" --model=queue --time_limit=2s "$queue_file" | grep -q "plain"; then
+  echo "FAIL: $nodes --model=queue $queue_file"
+  failures=$((failures + 1))
+fi
 exit $((failures > 0))

@@ -263,5 +263,38 @@ TEST(Property, QueueWithManyUnknownOutcomesAgrees) {
   EXPECT_LT(lin, n - n / 10);
 }
 
+// The shape on which queue searches blow up: many overlapping clients, most
+// outcomes unknown (half of those never return), so several enqueues may or
+// may not have happened, in any order, until a later dequeue shows one.
+TEST(Property, OverlappingQueueWithMostOutcomesUnknownAgrees) {
+  using M = QueueModel<int>;
+  Shape shape;
+  shape.max_ops = 9;
+  shape.max_time = 6;
+  shape.max_duration = 8;
+  shape.unknown_percent = 70;
+  const int n = 2000;
+  const int lin = agree_with_reference(M{}, n, 8, shape, [](std::mt19937& rng, OperationOf<M>& op) {
+    const int v = static_cast<int>(rng() % 3);
+    switch (rng() % 5) {
+      case 0:
+      case 1:
+        op.input = M::enqueue(v);
+        op.output = M::done();
+        break;
+      case 2:
+      case 3:
+        op.input = M::dequeue();
+        op.output = rng() % 4 == 0 ? M::empty() : M::value(v);
+        break;
+      default:
+        op.input = M::size();
+        op.output = M::sized(static_cast<int>(rng() % 3));
+    }
+  });
+  EXPECT_GT(lin, n / 10);
+  EXPECT_LT(lin, n - n / 10);
+}
+
 }  // namespace
 }  // namespace weft::lin
