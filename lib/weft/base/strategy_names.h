@@ -29,7 +29,7 @@ inline constexpr std::array<const char*, 6> kSamplingStrategies{"random", "pct:1
 
 // Every form Options::strategy takes, as help and error texts list them.
 // dfs:<bound> prunes with DPOR, dfs:<bound>:nodpor does not, dpor has no bound.
-inline constexpr std::array<const char*, 8> kStrategyForms{
-    "portfolio", "random", "pct:<depth>", "pos", "surw", "dfs:<bound>", "dfs:<bound>:nodpor", "dpor"};
+inline constexpr std::array<const char*, 8> kStrategyForms{"portfolio", "random",      "pct:<depth>",        "pos",
+                                                           "surw",      "dfs:<bound>", "dfs:<bound>:nodpor", "dpor"};
 
 }  // namespace weft

@@ -245,8 +245,7 @@ std::string DfsStrategy::name() const {
 std::string DfsStrategy::replay_spec() const {
   const std::string prefix = unbounded() ? "dpord" : absl::StrCat("dfs", max_bound_, "d");
   if (fixed_) {
-    return absl::StrCat(prefix,
-                        absl::StrJoin(deviations_, ".", [](std::string* out, const Deviation& d) {
+    return absl::StrCat(prefix, absl::StrJoin(deviations_, ".", [](std::string* out, const Deviation& d) {
                           absl::StrAppend(out, d.decision, "x", d.value);
                         }));
   }

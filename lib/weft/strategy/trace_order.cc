@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
@@ -24,25 +25,55 @@ struct History {
 
 TraceOrder::TraceOrder(std::span<const RawEvent> steps, int threads, bool find_races)
     : steps_(steps), threads_(static_cast<size_t>(std::max(threads, 1))) {
+  // A blocking attempt is a step: it conflicts with what blocked it, so a
+  // race with it reverses who got the lock first. But it changed nothing,
+  // so the class leaves it out and keeps the retry after the wakeup.
+  std::vector<bool> attempt(steps.size(), false);
+  std::vector<bool> wakes_next(threads_, false);
+  for (size_t k = steps.size(); k-- > 0;) {
+    const auto t = static_cast<size_t>(steps[k].thread);
+    if (t >= threads_) continue;
+    attempt[k] = wakes_next[t];
+    wakes_next[t] = steps[k].op == Op::kWakeup;
+  }
+  std::vector<uint32_t> class_clocks;
+  std::vector<uint32_t> class_local;
+  hash_ = order(attempt, class_clocks, class_local, nullptr);
+  if (!find_races) return;
+  std::vector<std::pair<size_t, size_t>> races;
+  order(std::vector<bool>(steps.size(), false), clocks_, local_, &races);
+  races_.reserve(races.size());
+  for (const auto& [first, second] : races) races_.push_back({first, second, initials(first, second)});
+}
+
+uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>& clocks, std::vector<uint32_t>& local,
+                           std::vector<std::pair<size_t, size_t>>* races) const {
+  const std::span<const RawEvent> steps = steps_;
   const size_t n = steps.size();
-  clocks_.assign(n * threads_, 0);
-  local_.assign(n, 0);
+  clocks.assign(n * threads_, 0);
+  local.assign(n, 0);
   std::vector<size_t> last_step(threads_, kNone);   // per thread, its latest step
   std::vector<size_t> spawned_at(threads_, kNone);  // per thread, the step that spawned it
   std::vector<size_t> exited_at(threads_, kNone);   // per thread, its exit step
   std::vector<int64_t> joining(threads_, -1);       // per thread, the thread it waits to join
   absl::flat_hash_map<const void*, History> objects;
   std::vector<uint32_t> counts(threads_, 0);
-  std::vector<std::pair<size_t, size_t>> races;
   std::vector<size_t> candidates;
+  std::vector<int> blocked_in(threads_, -1);  // per thread, the op of its last skipped attempt
+  uint64_t hash = 0;
 
   for (size_t k = 0; k < n; ++k) {
     const RawEvent& e = steps[k];
     const auto t = static_cast<size_t>(e.thread);
-    if (t >= threads_) continue;  // not a thread of this execution: cannot happen
-    uint32_t* c = &clocks_[k * threads_];
+    if (t >= threads_) continue;
+    if (e.op == Op::kJoin && e.value < threads_) joining[t] = static_cast<int64_t>(e.value);
+    if (skip[k]) {
+      blocked_in[t] = static_cast<int>(e.op);
+      continue;
+    }
+    uint32_t* c = &clocks[k * threads_];
     const auto join_clock = [&](size_t step) {
-      const uint32_t* other = clock(step);
+      const uint32_t* other = &clocks[step * threads_];
       for (size_t u = 0; u < threads_; ++u) c[u] = std::max(c[u], other[u]);
     };
     if (last_step[t] != kNone) {
@@ -50,7 +81,6 @@ TraceOrder::TraceOrder(std::span<const RawEvent> steps, int threads, bool find_r
     } else if (spawned_at[t] != kNone) {
       join_clock(spawned_at[t]);
     }
-    if (e.op == Op::kJoin && e.value < threads_) joining[t] = static_cast<int64_t>(e.value);
     if (joining[t] >= 0 && exited_at[joining[t]] != kNone) {
       join_clock(exited_at[joining[t]]);
       joining[t] = -1;
@@ -65,8 +95,8 @@ TraceOrder::TraceOrder(std::span<const RawEvent> steps, int threads, bool find_r
       // by it, and then it is not a race.
       for (size_t x : candidates) {
         const auto u = static_cast<size_t>(steps[x].thread);
-        if (u == t || !conflicting(steps[x], e) || c[u] >= local_[x]) continue;
-        if (find_races) races.emplace_back(x, k);
+        if (u == t || !conflicting(steps[x], e) || c[u] >= local[x]) continue;
+        if (races != nullptr) races->emplace_back(x, k);
         join_clock(x);
       }
       if (changes_object(e)) {
@@ -77,21 +107,20 @@ TraceOrder::TraceOrder(std::span<const RawEvent> steps, int threads, bool find_r
         h.reads.push_back(k);
       }
     }
-    local_[k] = c[t] = ++counts[t];
+    local[k] = c[t] = ++counts[t];
     last_step[t] = k;
     if (e.op == Op::kSpawn && e.value < threads_) spawned_at[e.value] = k;
     if (e.op == Op::kExit) exited_at[t] = k;
 
     // Order-independent: the sum over the steps of each one's place in the
     // partial order (its thread, its index there, what it did, its clock).
-    size_t step_hash = absl::HashOf(e.thread, local_[k], static_cast<uint8_t>(e.op), e.failed,
-                                    e.op == Op::kChoose ? e.value : uint64_t{0});
+    // The retry after a wakeup is the operation that blocked.
+    const int op = e.op == Op::kWakeup ? std::exchange(blocked_in[t], -1) : static_cast<int>(e.op);
+    size_t step_hash = absl::HashOf(e.thread, local[k], op, e.failed, e.op == Op::kChoose ? e.value : uint64_t{0});
     for (size_t u = 0; u < threads_; ++u) step_hash = absl::HashOf(step_hash, c[u]);
-    hash_ += step_hash;
+    hash += step_hash;
   }
-
-  races_.reserve(races.size());
-  for (const auto& [first, second] : races) races_.push_back({first, second, initials(first, second)});
+  return hash;
 }
 
 std::vector<ThreadId> TraceOrder::initials(size_t first, size_t second) const {
@@ -101,8 +130,7 @@ std::vector<ThreadId> TraceOrder::initials(size_t first, size_t second) const {
   const auto consider = [&](size_t x) {
     const ThreadId u = steps_[x].thread;
     if (first_in_v[u] != kNone) return;
-    const bool preceded =
-        std::any_of(seen.begin(), seen.end(), [&](ThreadId w) { return before(first_in_v[w], x); });
+    const bool preceded = std::any_of(seen.begin(), seen.end(), [&](ThreadId w) { return before(first_in_v[w], x); });
     first_in_v[u] = x;
     seen.push_back(u);
     if (!preceded) out.push_back(u);

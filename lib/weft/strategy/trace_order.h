@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "weft/base/event.h"
@@ -43,7 +44,9 @@ class TraceOrder {
   TraceOrder(std::span<const RawEvent> steps, int threads, bool find_races);
 
   // A hash of the partial order: the same for every schedule that is a
-  // linearization of it, different (up to hash collisions) otherwise.
+  // linearization of it, different (up to hash collisions) otherwise. A
+  // thread's attempt that blocked is not in it (the retry after its wakeup
+  // is): where a thread found a lock taken does not make another class.
   uint64_t class_hash() const { return hash_; }
   const std::vector<Race>& races() const { return races_; }
   // The initials (see Race) of reversing `second` with step `first`, for
@@ -54,6 +57,10 @@ class TraceOrder {
   // Whether step `a` happens before step `b` (a < b in the trace).
   bool before(size_t a, size_t b) const { return clock(b)[steps_[a].thread] >= local_[a]; }
   const uint32_t* clock(size_t step) const { return &clocks_[step * threads_]; }
+  // Computes every step's clock and index in its thread, leaving out the
+  // steps `skip` marks; collects the races if asked; returns the hash.
+  uint64_t order(const std::vector<bool>& skip, std::vector<uint32_t>& clocks, std::vector<uint32_t>& local,
+                 std::vector<std::pair<size_t, size_t>>* races) const;
 
   std::span<const RawEvent> steps_;
   size_t threads_;
