@@ -57,7 +57,8 @@ ABSL_FLAG(std::string, markdown, "",
           "write the tables into this markdown file (between its generated-section markers)");
 ABSL_FLAG(std::string, svg, "", "write the plot to this SVG file");
 ABSL_FLAG(int64_t, exhaustive_budget, 20000,
-          "executions of dfs:1..3 per fixed twin, and of dfs:3 per buggy program (0: skip the exhaustive search)");
+          "executions of dfs:1..3 per fixed twin, and of dfs:3 per buggy program, each with and without DPOR "
+          "(0: skip the exhaustive search)");
 
 namespace {
 
@@ -79,10 +80,12 @@ struct Job {
   int strategy = 0;  // index into the strategies, unless `dfs` names one
   uint64_t seed = 0;
   int64_t iterations = 0;
-  std::string dfs;  // "dfs:<bound>": a bounded exhaustive search
+  std::string dfs;  // "dfs:<bound>[:nodpor]": a bounded exhaustive search
 };
 
 constexpr int kDfsBounds[] = {1, 2, 3};
+// Each bounded search runs without and with partial-order reduction.
+constexpr const char* kDporModes[] = {":nodpor", ""};
 
 // Written by a worker, read by the parent: plain data in shared memory.
 struct JobResult {
@@ -91,6 +94,7 @@ struct JobResult {
   int expected = 0;  // of one of the program's kinds
   int64_t executions = 0;
   int64_t schedules = 0;  // dfs: distinct schedules
+  int64_t classes = 0;    // dfs: distinct Mazurkiewicz traces among them
   int exhausted = 0;      // dfs: every schedule within the bound ran
   int preemptions = -1;   // dfs: of the schedule that found the bug
   double seconds = 0;
@@ -123,6 +127,7 @@ JobResult run(const Job& job, const Program& program, const std::string& strateg
     message = r.races.front().message;
   }
   out.schedules = static_cast<int64_t>(r.schedules);
+  out.classes = static_cast<int64_t>(r.classes);
   out.exhausted = r.exhausted ? 1 : 0;
   if (r.failure) (void)std::sscanf(r.search.c_str(), "bug found in a schedule with %d preemption", &out.preemptions);
   std::snprintf(out.message, sizeof out.message, "%s", message.c_str());
@@ -472,8 +477,13 @@ int main(int argc, char** argv) {
   }
   if (exhaustive_budget > 0) {
     for (int p = 0; p < static_cast<int>(programs.size()); ++p) {
-      for (int bound : kDfsBounds) jobs.push_back({true, p, 0, 0, exhaustive_budget, absl::StrCat("dfs:", bound)});
-      jobs.push_back({false, p, 0, 0, exhaustive_budget, "dfs:3"});
+      for (int bound : kDfsBounds) {
+        for (const char* mode : kDporModes) {
+          jobs.push_back({true, p, 0, 0, exhaustive_budget, absl::StrCat("dfs:", bound, mode)});
+        }
+      }
+      for (const char* mode : kDporModes)
+        jobs.push_back({false, p, 0, 0, exhaustive_budget, absl::StrCat("dfs:3", mode)});
     }
   }
   const Clock::time_point start = Clock::now();
@@ -482,9 +492,10 @@ int main(int argc, char** argv) {
 
   std::vector<std::vector<Cell>> cells(programs.size(), std::vector<Cell>(strategies.size()));
   std::vector<std::vector<FixedCell>> fixed(programs.size(), std::vector<FixedCell>(strategies.size()));
-  // Bounded exhaustive search: per program, dfs:1..3 on the fixed twin, dfs:3 on the buggy one.
+  // Bounded exhaustive search: per program, dfs:1..3 on the fixed twin, dfs:3
+  // on the buggy one, each without and with DPOR (in job order).
   std::vector<std::vector<JobResult>> exhaustive(programs.size());
-  std::vector<JobResult> dfs_buggy(programs.size());
+  std::vector<std::vector<JobResult>> dfs_buggy(programs.size());
   double cpu = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
@@ -494,7 +505,7 @@ int main(int argc, char** argv) {
       if (j.fixed) {
         exhaustive[j.program].push_back(r);
       } else {
-        dfs_buggy[j.program] = r;
+        dfs_buggy[j.program].push_back(r);
       }
       continue;
     }
@@ -562,8 +573,13 @@ int main(int argc, char** argv) {
 
   if (exhaustive_budget > 0) {
     std::vector<std::string> eheader{"program"};
-    for (int bound : kDfsBounds) eheader.push_back(absl::StrCat("fixed twin, dfs:", bound));
-    eheader.push_back("buggy, dfs:3");
+    for (int bound : kDfsBounds) {
+      for (const char* mode : kDporModes) {
+        eheader.push_back(absl::StrCat("fixed, dfs:", bound, *mode != '\0' ? " no DPOR" : " DPOR"));
+      }
+    }
+    for (const char* mode : kDporModes)
+      eheader.push_back(absl::StrCat("buggy, dfs:3", *mode != '\0' ? " no DPOR" : " DPOR"));
     std::vector<std::vector<std::string>> erows;
     for (size_t p = 0; p < programs.size(); ++p) {
       std::vector<std::string> row{absl::StrCat("`", programs[p].name, "`")};
@@ -571,27 +587,28 @@ int main(int argc, char** argv) {
         if (r.failed) {
           row.push_back(absl::StrCat("**report**: ", r.message));
         } else if (r.exhausted) {
-          row.push_back(absl::StrCat(r.schedules, " (", r.executions, ")"));
+          row.push_back(absl::StrCat(r.schedules, " / ", r.classes, " (", r.executions, ")"));
         } else {
-          row.push_back(absl::StrCat("> ", r.schedules, " (budget)"));
+          row.push_back(absl::StrCat("> ", r.schedules, " / ", r.classes, " (budget)"));
         }
       }
-      const JobResult& b = dfs_buggy[p];
-      if (b.failed && b.expected) {
-        row.push_back(absl::StrCat("found in ", b.executions, " executions, ", b.preemptions,
-                                   b.preemptions == 1 ? " preemption" : " preemptions"));
-      } else if (b.failed) {
-        row.push_back(absl::StrCat("another failure: ", b.message));
-      } else {
-        row.push_back(b.exhausted ? "exhausted: not found" : "not found (budget)");
+      for (const JobResult& b : dfs_buggy[p]) {
+        if (b.failed && b.expected) {
+          row.push_back(absl::StrCat("found in ", b.executions, ", ", b.preemptions,
+                                     b.preemptions == 1 ? " preemption" : " preemptions"));
+        } else if (b.failed) {
+          row.push_back(absl::StrCat("another failure: ", b.message));
+        } else {
+          row.push_back(b.exhausted ? "exhausted: not found" : "not found (budget)");
+        }
       }
       erows.push_back(row);
     }
     absl::StrAppend(&out,
-                    "Bounded exhaustive search (`dfs:K`, iterative preemption bounding, no DPOR yet: weft has no "
-                    "partial-order reduction, so the reduction DPOR would give is not measured). Fixed twins: the "
-                    "distinct schedules with at most K preemptions, and in parentheses the executions that ran them "
-                    "(each bound's pass re-runs the lower bounds' schedules); \"> N (budget)\" when ",
+                    "Bounded exhaustive search (`dfs:K`, iterative preemption bounding) without (`dfs:K:nodpor`) and "
+                    "with (`dfs:K`) source-set DPOR. Fixed twins: the distinct schedules run / the Mazurkiewicz "
+                    "classes among them, and in parentheses the executions that ran them (each bound's pass re-runs "
+                    "lower bounds' schedules); \"> N / M (budget)\" when ",
                     exhaustive_budget,
                     " executions ran out first. Buggy programs: the executions dfs:3 needed to find the bug and the "
                     "preemptions of that schedule (the fewest any schedule needs).\n\n",

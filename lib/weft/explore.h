@@ -109,14 +109,17 @@ struct Result {
   std::vector<Failure> races;
   // Not OK when the exploration could not run: bad options or a bad token.
   absl::Status error;
-  // Bounded exhaustive search (dfs:K) only. `exhausted`: every schedule with
-  // at most K preemptions ran, and none failed. `schedules`: the distinct
-  // schedules run (executions also counts the re-runs of each bound's pass).
-  // `search`: one sentence, "exhausted: no bug with <= 2 preemptions (340
-  // schedules)", or what the search covered when a bug or the budget
-  // stopped it. Empty for the sampling strategies.
+  // Exhaustive search (dfs:K, dpor) only. `exhausted`: every schedule with
+  // at most K preemptions ran (with DPOR: one of each class of equivalent
+  // schedules), and none failed. `schedules`: the distinct schedules run
+  // (executions also counts the re-runs of each bound's pass). `classes`:
+  // the Mazurkiewicz traces among them (schedules equal up to the order of
+  // steps that commute). `search`: one sentence, "exhausted: no bug with <= 2
+  // preemptions (340 schedules, 52 classes)", or what the search covered when
+  // a bug or the budget stopped it. Empty for the sampling strategies.
   bool exhausted = false;
   uint64_t schedules = 0;
+  uint64_t classes = 0;
   std::string search;
 };
 

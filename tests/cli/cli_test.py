@@ -97,6 +97,8 @@ class ListAndErrors(unittest.TestCase):
         self.expect_usage_error(weft("run", BODIES, "--seed", "x1"), "--seed='x1'")
         self.expect_usage_error(weft("run", BODIES, "--jobs", "-1"), "--jobs")
         self.expect_usage_error(weft("run", BODIES, "--strategy", "fastest"), "unknown strategy 'fastest'")
+        self.expect_usage_error(weft("run", BODIES, "--strategy", "dfs:2:por"),
+                                "the preemption bound must be an integer in [0, 64]")
         self.expect_usage_error(weft("run", BODIES, "Nothing.*"), "no test matches 'Nothing.*'")
         r = weft("frobnicate")
         self.assertEqual(r.returncode, 2)

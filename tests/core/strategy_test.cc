@@ -103,15 +103,26 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
   };
   for (const Case& c :
        {Case{"pct:0", "PCT depth must be an integer in [1, 64]"},
-        Case{"pct:65", "PCT depth must be an integer in [1, 64]"}, Case{"pct:-1", "PCT depth"},
-        Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"}, Case{"bogus", "unknown strategy 'bogus'"},
+        Case{"pct:65", "PCT depth must be an integer in [1, 64]"},
+        Case{"pct:-1", "PCT depth"},
+        Case{"pct:", "PCT depth"},
+        Case{"pct:two", "PCT depth"},
+        Case{"bogus", "unknown strategy 'bogus'"},
         Case{"", "unknown strategy ''"},
-        Case{"Random", "expected portfolio, random, pct:<depth>, pos, surw or dfs:<bound> (e.g. pct:3)"},
+        Case{
+            "Random",
+            "expected portfolio, random, pct:<depth>, pos, surw, dfs:<bound>, dfs:<bound>:nodpor or dpor (e.g. pct:3)"},
         Case{"dfs:x", "the preemption bound must be an integer in [0, 64], e.g. dfs:2"},
         Case{"dfs", "the preemption bound must be an integer"},
+        Case{"dfs:2:dpor", "the preemption bound must be an integer"},
+        Case{"dfs:nodpor", "the preemption bound must be an integer"},
+        Case{"dpor:2", "the preemption bound must be an integer"},
+        Case{"dpord1y0", "a dfs seed token lists <decision>x<value> in increasing order"},
         Case{"dfs2d1y0", "a dfs seed token lists <decision>x<value> in increasing order"},
-        Case{"pos:1", "unknown strategy 'pos:1'"}, Case{"surw:2", "unknown strategy 'surw:2'"},
-        Case{"surwp", "unknown strategy 'surwp'"}, Case{"surwp-1", "unknown strategy 'surwp-1'"},
+        Case{"pos:1", "unknown strategy 'pos:1'"},
+        Case{"surw:2", "unknown strategy 'surw:2'"},
+        Case{"surwp", "unknown strategy 'surwp'"},
+        Case{"surwp-1", "unknown strategy 'surwp-1'"},
         Case{"SURW", "unknown strategy 'SURW'"}}) {
     SCOPED_TRACE(c.spec);
     int runs = 0;

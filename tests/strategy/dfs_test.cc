@@ -46,7 +46,8 @@ TEST(Dfs, ABugBeyondTheBoundIsNotFoundAndTheSearchSaysItExhausted) {
   EXPECT_TRUE(r.exhausted);
   EXPECT_GT(r.schedules, 1u);
   EXPECT_GE(r.executions, r.schedules);  // each pass re-runs the lower bounds' schedules
-  EXPECT_EQ(r.search, "exhausted: no bug with <= 1 preemption (" + std::to_string(r.schedules) + " schedules)");
+  EXPECT_EQ(r.search, "exhausted: no bug with <= 1 preemption (" + std::to_string(r.schedules) + " schedules, " +
+                          std::to_string(r.classes) + " classes)");
 }
 
 TEST(Dfs, TheFirstBugFoundHasTheFewestPreemptionsAndItsTokensReplay) {

@@ -14,6 +14,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "command.h"
 #include "exploration.h"
@@ -21,10 +22,12 @@
 #include "progress.h"
 #include "results_output.h"
 #include "test_selection.h"
+#include "weft/base/strategy_names.h"
 #include "weft/strategy/strategy.h"
 #include "worker_process.h"
 
-ABSL_FLAG(std::string, strategy, "", "portfolio, random or pct:<depth> (default: each test's own)");
+ABSL_FLAG(std::string, strategy, "",
+          absl::StrCat("one of ", absl::StrJoin(weft::kStrategyForms, ", "), " (default: each test's own)"));
 ABSL_FLAG(uint64_t, iterations, 0, "executions per test (default: each test's own, unless --time is given)");
 ABSL_FLAG(absl::Duration, time, absl::ZeroDuration(),
           "explore for this long in all, shared by the selected tests, e.g. 20s, 10m");

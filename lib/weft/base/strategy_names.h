@@ -28,7 +28,8 @@ inline constexpr std::array<const char*, 6> kPortfolioStrategies{"random", "pct:
 inline constexpr std::array<const char*, 6> kSamplingStrategies{"random", "pct:1", "pct:2", "pct:3", "pos", "surw"};
 
 // Every form Options::strategy takes, as help and error texts list them.
-inline constexpr std::array<const char*, 6> kStrategyForms{"portfolio", "random", "pct:<depth>",
-                                                           "pos",       "surw",   "dfs:<bound>"};
+// dfs:<bound> prunes with DPOR, dfs:<bound>:nodpor does not, dpor has no bound.
+inline constexpr std::array<const char*, 8> kStrategyForms{"portfolio", "random",      "pct:<depth>",        "pos",
+                                                           "surw",      "dfs:<bound>", "dfs:<bound>:nodpor", "dpor"};
 
 }  // namespace weft

@@ -189,16 +189,21 @@ void describe_search(const detail::Strategy& strategy, Result& result) {
   if (!c) return;
   result.exhausted = c->exhausted && !result.failure;
   result.schedules = c->schedules;
+  result.classes = c->classes;
   const auto preemptions = [](int k) { return absl::StrCat(k, k == 1 ? " preemption" : " preemptions"); };
+  const std::string counts = absl::StrCat(c->schedules, " schedules, ", c->classes, " classes");
+  const bool bounded = c->bound >= 0;
   if (result.failure) {
-    result.search = absl::StrCat("bug found in a schedule with ", preemptions(c->last_preemptions), ", after ",
-                                 c->schedules, " schedules; every schedule with fewer ran clean");
+    result.search = absl::StrCat("bug found in a schedule with ", preemptions(c->last_preemptions), ", after ", counts,
+                                 bounded ? "; every schedule with fewer ran clean" : "");
   } else if (c->exhausted) {
-    result.search = absl::StrCat("exhausted: no bug with <= ", preemptions(c->bound), " (", c->schedules, " schedules",
-                                 c->complete ? "; no schedule of the program has more" : "", ")");
+    result.search = bounded ? absl::StrCat("exhausted: no bug with <= ", preemptions(c->bound), " (", counts,
+                                           c->complete ? "; no schedule of the program has more" : "", ")")
+                            : absl::StrCat("exhausted: no bug in any schedule (", counts, ")");
   } else {
-    result.search = absl::StrCat("not exhausted: the budget ran out in the pass of ", preemptions(c->reached),
-                                 " (bound ", c->bound, "), after ", c->schedules, " schedules");
+    result.search = bounded ? absl::StrCat("not exhausted: the budget ran out in the pass of ", preemptions(c->reached),
+                                           " (bound ", c->bound, "), after ", counts)
+                            : absl::StrCat("not exhausted: the budget ran out after ", counts);
   }
 }
 

@@ -1,45 +1,64 @@
 #include "weft/strategy/dfs.h"
 
 #include <algorithm>
+#include <limits>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "weft/strategy/trace_order.h"
 
 namespace weft::detail {
 namespace {
 
 constexpr int kMaxBound = 64;
+// What the passes of an unbounded search compare costs with.
+constexpr int kNoLimit = std::numeric_limits<int>::max() / 2;
 
 absl::Status bad_bound(absl::string_view spec) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "bad strategy '", spec, "': the preemption bound must be an integer in [0, ", kMaxBound, "], e.g. dfs:2"));
+  return absl::InvalidArgumentError(absl::StrCat("bad strategy '", spec,
+                                                 "': the preemption bound must be an integer in [0, ", kMaxBound,
+                                                 "], e.g. dfs:2 (dfs:2:nodpor without partial-order reduction)"));
 }
 
 }  // namespace
 
-DfsStrategy::DfsStrategy(int bound) : max_bound_(bound) {}
+DfsStrategy::DfsStrategy(int bound, bool dpor)
+    : max_bound_(bound), dpor_(dpor), bound_(bound == kUnbounded ? kNoLimit : 0) {}
 
 DfsStrategy::DfsStrategy(int bound, std::vector<Deviation> deviations)
-    : max_bound_(bound), bound_(bound), fixed_(true), deviations_(std::move(deviations)) {}
+    : max_bound_(bound),
+      bound_(bound == kUnbounded ? kNoLimit : bound),
+      fixed_(true),
+      deviations_(std::move(deviations)) {}
 
 absl::StatusOr<std::unique_ptr<DfsStrategy>> DfsStrategy::parse(absl::string_view spec) {
   absl::string_view rest = spec;
   int bound = 0;
+  if (spec == "dpor") return std::make_unique<DfsStrategy>(kUnbounded, true);
   if (absl::ConsumePrefix(&rest, "dfs:")) {
+    const bool dpor = !absl::ConsumeSuffix(&rest, ":nodpor");
     if (!absl::SimpleAtoi(rest, &bound) || bound < 0 || bound > kMaxBound) return bad_bound(spec);
-    return std::make_unique<DfsStrategy>(bound);
+    return std::make_unique<DfsStrategy>(bound, dpor);
   }
-  // Seed-token form: dfs<K>d<i>x<v>.<i>x<v>...
-  absl::ConsumePrefix(&rest, "dfs");
-  const size_t d = rest.find('d');
-  if (d == absl::string_view::npos || !absl::SimpleAtoi(rest.substr(0, d), &bound) || bound < 0 || bound > kMaxBound) {
-    return bad_bound(spec);
+  // Seed-token forms: dfs<K>d<i>x<v>.<i>x<v>... and dpord<i>x<v>...
+  if (absl::ConsumePrefix(&rest, "dpor")) {
+    bound = kUnbounded;
+    if (!absl::ConsumePrefix(&rest, "d")) return bad_bound(spec);
+  } else {
+    absl::ConsumePrefix(&rest, "dfs");
+    const size_t d = rest.find('d');
+    if (d == absl::string_view::npos || !absl::SimpleAtoi(rest.substr(0, d), &bound) || bound < 0 ||
+        bound > kMaxBound) {
+      return bad_bound(spec);
+    }
+    rest.remove_prefix(d + 1);
   }
   std::vector<Deviation> deviations;
-  const absl::string_view list = rest.substr(d + 1);
+  const absl::string_view list = rest;
   if (!list.empty()) {
     for (absl::string_view item : absl::StrSplit(list, '.')) {
       const size_t x = item.find('x');
@@ -95,6 +114,10 @@ ThreadId DfsStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId cu
   for (size_t i = 1; i < n; ++i) {
     p.costs[i] = current_runs || !default_runs || rank(static_cast<ThreadId>(p.options[i])) != 0 ? 1 : 0;
   }
+  p.step = view() != nullptr ? view()->steps().size() : 0;
+  // A point where a thread may wake by its timeout is explored in full: the
+  // reduction does not model virtual time.
+  p.full = !dpor_ || std::any_of(enabled.begin(), enabled.end(), [this](ThreadId t) { return rank(t) == 2; });
   const Point& at = *enter(std::move(p));
   const auto chosen = static_cast<ThreadId>(at.value(at.taken));
   cost_ += at.cost(at.taken);
@@ -113,6 +136,7 @@ DfsStrategy::Point* DfsStrategy::enter(Point fresh) {
   if (next_ < path_.size()) {
     Point& recorded = path_[next_];
     if (recorded.options == fresh.options && recorded.costs == fresh.costs && recorded.values == fresh.values) {
+      recorded.step = fresh.step;
       ++next_;
       return &recorded;
     }
@@ -128,6 +152,9 @@ DfsStrategy::Point* DfsStrategy::enter(Point fresh) {
     }
   }
   fresh.cost_before = cost_;
+  fresh.wanted.assign(fresh.count(), false);
+  fresh.explored.assign(fresh.count(), false);
+  fresh.wanted[fresh.taken] = fresh.explored[fresh.taken] = true;
   path_.push_back(std::move(fresh));
   ++next_;
   return &path_.back();
@@ -136,10 +163,8 @@ DfsStrategy::Point* DfsStrategy::enter(Point fresh) {
 void DfsStrategy::end_execution(uint64_t) {
   last_cost_ = cost_;
   if (fixed_) return;
-  // A schedule is new in the pass of its own number of preemptions; the
-  // passes above re-run it only to reach deviations past it.
-  if (cost_ == bound_) ++schedules_;
   path_.resize(std::min(path_.size(), next_));
+  reduce();
   if (advance()) return;
   // A pass that left nothing out has run every schedule of the program.
   if (bound_ < max_bound_ && pruned_) {
@@ -152,12 +177,57 @@ void DfsStrategy::end_execution(uint64_t) {
   done_ = true;
 }
 
+void DfsStrategy::reduce() {
+  // The distinct schedules: a pass re-runs those of the lower bounds.
+  std::vector<uint32_t> path;
+  path.reserve(path_.size());
+  for (const Point& p : path_) path.push_back(p.value(p.taken));
+  schedules_.insert(absl::HashOf(path));
+  if (view() == nullptr) return;
+  const std::span<const RawEvent> steps = view()->steps();
+  const TraceOrder order(steps, view()->threads(), dpor_);
+  classes_.insert(order.class_hash());
+  if (!dpor_) return;
+  std::vector<int> point_at(steps.size(), -1);  // per step, the thread point that chose it
+  for (size_t i = 0; i < path_.size(); ++i) {
+    if (!path_[i].options.empty() && path_[i].step < steps.size()) point_at[path_[i].step] = static_cast<int>(i);
+  }
+  for (const TraceOrder::Race& race : order.races()) {
+    if (point_at[race.first] >= 0) want(path_[point_at[race.first]], race.initials);
+    if (unbounded()) continue;
+    // Bounded: also where the run of steps of the racing thread began, where
+    // switching may cost no more than the switch made there.
+    size_t begin = race.first;
+    while (begin > 0 && steps[begin - 1].thread == steps[race.first].thread) --begin;
+    if (begin != race.first && point_at[begin] >= 0) {
+      want(path_[point_at[begin]], order.initials(begin, race.second));
+    }
+  }
+}
+
+void DfsStrategy::want(Point& at, const std::vector<ThreadId>& initials) {
+  if (at.full) return;
+  int best = -1;
+  for (uint32_t j = 0; j < at.count(); ++j) {
+    if (std::find(initials.begin(), initials.end(), static_cast<ThreadId>(at.value(j))) == initials.end()) continue;
+    if (at.wanted[j]) return;
+    if (best < 0 || at.cost(j) < at.cost(best)) best = static_cast<int>(j);
+  }
+  if (best >= 0) {
+    at.wanted[best] = true;
+  } else {
+    at.wanted.assign(at.count(), true);
+  }
+}
+
 bool DfsStrategy::advance() {
   while (!path_.empty()) {
     Point& p = path_.back();
-    for (uint32_t j = p.taken + 1; j < p.count(); ++j) {
+    for (uint32_t j = 0; j < p.count(); ++j) {
+      if (p.explored[j] || !(p.full || p.wanted[j])) continue;
       if (p.cost_before + p.cost(j) <= bound_) {
         p.taken = j;
+        p.explored[j] = true;
         return true;
       }
       pruned_ = true;
@@ -167,16 +237,19 @@ bool DfsStrategy::advance() {
   return false;
 }
 
-std::string DfsStrategy::name() const { return absl::StrCat("dfs:", max_bound_); }
+std::string DfsStrategy::name() const {
+  if (unbounded()) return "dpor";
+  return absl::StrCat("dfs:", max_bound_, dpor_ ? "" : ":nodpor");
+}
 
 std::string DfsStrategy::replay_spec() const {
+  const std::string prefix = unbounded() ? "dpord" : absl::StrCat("dfs", max_bound_, "d");
   if (fixed_) {
-    return absl::StrCat("dfs", max_bound_, "d",
-                        absl::StrJoin(deviations_, ".", [](std::string* out, const Deviation& d) {
+    return absl::StrCat(prefix, absl::StrJoin(deviations_, ".", [](std::string* out, const Deviation& d) {
                           absl::StrAppend(out, d.decision, "x", d.value);
                         }));
   }
-  std::string out = absl::StrCat("dfs", max_bound_, "d");
+  std::string out = prefix;
   bool first = true;
   for (size_t i = 0; i < std::min(path_.size(), next_); ++i) {
     if (path_[i].taken == 0) continue;
@@ -189,10 +262,11 @@ std::string DfsStrategy::replay_spec() const {
 std::optional<SearchCoverage> DfsStrategy::coverage() const {
   if (fixed_) return std::nullopt;
   return SearchCoverage{.bound = max_bound_,
-                        .reached = bound_,
+                        .reached = unbounded() ? kUnbounded : bound_,
                         .exhausted = done_,
                         .complete = complete_,
-                        .schedules = schedules_,
+                        .schedules = schedules_.size(),
+                        .classes = classes_.size(),
                         .last_preemptions = last_cost_};
 }
 

@@ -1,5 +1,7 @@
 // dfs:K: bounded exhaustive search with iterative preemption bounding
-// (Musuvathi and Qadeer, "Iterative context bounding", PLDI 2007; CHESS).
+// (Musuvathi and Qadeer, "Iterative context bounding", PLDI 2007; CHESS),
+// pruned by dynamic partial-order reduction (source-set DPOR, Abdulla,
+// Aronis, Jonsson and Sagonas, POPL 2014).
 //
 // Every execution follows a path through the tree of the program's choices:
 // at each scheduling point with two or more enabled threads, which runs; at
@@ -21,14 +23,32 @@
 // rest of the recorded path and goes on from there (it may then miss
 // schedules; weft::replay of a token reports such a program).
 //
-// The search keeps only the current path (each point's options and which
-// was taken), so memory grows with the length of one execution, not with the
-// number of schedules. Each bound's pass re-runs the schedules of the lower
-// bounds to reach their new deviations (their count is Result::executions;
-// the distinct schedules are Result::schedules).
+// DPOR: two schedules that differ only in the order of steps that commute
+// (strategy/trace_order.h) are one Mazurkiewicz trace (a "class") and reach
+// the same states, so a thread point explores only the threads a race of
+// the executions below it asks for: when step e' races with a later step e,
+// some thread that can begin a schedule reversing them (TraceOrder::Race::
+// initials) is added at the point before e'. Choose() values and points
+// where a blocked thread may wake by its timeout are explored in full.
+// Under a preemption bound, the reversal at the point before e' may cost a
+// preemption the bound forbids where a schedule switching earlier would not
+// (Coons, Musuvathi and McKinley, "Bounded partial-order reduction", OOPSLA
+// 2013): the conservative fix they describe is applied, the same reversal
+// is also added at the point where the run of steps of e''s thread
+// that e' ends began. Without
+// sleep sets, a class may run more than once (source-set DPOR's redundancy).
+// "dfs:K:nodpor" turns the reduction off; "dpor" runs it with no bound.
 //
-// Seed tokens: "dfs<K>d<i>x<v>.<i>x<v>..." lists the deviations of one
-// execution (decision index i took value v), so it replays alone.
+// The search keeps only the current path (each point's options, which were
+// explored and which a race asked for), so memory grows with the length of
+// one execution, plus one hash per distinct schedule and per class. Each
+// bound's pass re-runs schedules of the lower bounds to reach their new
+// deviations (their count is Result::executions; the distinct schedules are
+// Result::schedules).
+//
+// Seed tokens: "dfs<K>d<i>x<v>.<i>x<v>..." ("dpord..." for "dpor") lists
+// the deviations of one execution (decision index i took value v), so it
+// replays alone.
 //
 //   std::unique_ptr<Strategy> s = make_strategy("dfs:2").value();
 //   while (!s->search_done()) { run one execution with s; }
@@ -39,6 +59,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "weft/strategy/strategy.h"
 
@@ -52,12 +73,18 @@ class DfsStrategy final : public Strategy {
     uint32_t value = 0;     // the thread id or the choose() value taken
   };
 
-  // The search, up to `bound` preemptions.
-  explicit DfsStrategy(int bound);
+  // A preemption bound that does not bound: "dpor".
+  static constexpr int kUnbounded = -1;
+
+  // The search, up to `bound` preemptions (or kUnbounded), with or without
+  // partial-order reduction.
+  DfsStrategy(int bound, bool dpor);
   // One execution: the defaults but for `deviations` (a seed token).
   DfsStrategy(int bound, std::vector<Deviation> deviations);
 
-  // "dfs:K" -> K, "dfs<K>d..." -> the one execution; other text: not ok.
+  // "dfs:K" -> K with DPOR, "dfs:K:nodpor" -> K without, "dpor" -> no
+  // bound, "dfs<K>d..." and "dpord..." -> the one execution; other text:
+  // not ok.
   static absl::StatusOr<std::unique_ptr<DfsStrategy>> parse(absl::string_view spec);
 
   void begin_execution(uint64_t seed, uint64_t index) override;
@@ -82,6 +109,10 @@ class DfsStrategy final : public Strategy {
     uint32_t values = 0;            // n, for choose(n)
     uint32_t taken = 0;             // index into options (or the value)
     int cost_before = 0;            // preemptions on the path before it
+    size_t step = 0;                // the index of the step it chooses
+    bool full = true;               // explore every option (else: the wanted ones)
+    std::vector<bool> wanted;       // per option: a race asked for it (DPOR)
+    std::vector<bool> explored;     // per option: taken by some execution
     size_t count() const { return options.empty() ? values : options.size(); }
     uint32_t value(uint32_t i) const { return options.empty() ? i : options[i]; }
     int cost(uint32_t i) const { return costs.empty() ? 0 : costs[i]; }
@@ -94,8 +125,15 @@ class DfsStrategy final : public Strategy {
   // Moves the path to its next schedule within the bound; false when none.
   bool advance();
   int rank(ThreadId t) const;
+  bool unbounded() const { return max_bound_ == kUnbounded; }
+  // Records the execution's class, and with DPOR the reversals its races ask for.
+  void reduce();
+  // Asks point `at` to explore one of `initials` (all of its options if
+  // none of them is one).
+  void want(Point& at, const std::vector<ThreadId>& initials);
 
   int max_bound_;
+  bool dpor_ = false;
   int bound_ = 0;  // the pass running now: 0 .. max_bound_
   std::vector<Point> path_;
   size_t next_ = 0;  // the decision being made
@@ -107,7 +145,8 @@ class DfsStrategy final : public Strategy {
   bool complete_ = false;       // ...and the last left nothing out
   bool fixed_ = false;          // replaying one execution
   std::vector<Deviation> deviations_;
-  uint64_t schedules_ = 0;
+  absl::flat_hash_set<uint64_t> schedules_;  // hashes of the distinct paths run
+  absl::flat_hash_set<uint64_t> classes_;    // hashes of their partial orders
 };
 
 }  // namespace weft::detail

@@ -1,5 +1,6 @@
-// Parses strategy names ("random", "pct:3", "pos", "surw", "dfs:2") and
-// seed-token specs ("pct3k57", "surwp4", "dfs2d3x1").
+// Parses strategy names ("random", "pct:3", "pos", "surw", "dfs:2",
+// "dfs:2:nodpor", "dpor") and seed-token specs ("pct3k57", "surwp4",
+// "dfs2d3x1", "dpord3x1").
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -34,7 +35,7 @@ absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec) 
   if (spec == "pos") return std::make_unique<PosStrategy>();
   if (spec == "surw") return std::make_unique<SurwStrategy>();
   absl::string_view rest = spec;
-  if (absl::StartsWith(spec, "dfs")) {
+  if (absl::StartsWith(spec, "dfs") || absl::StartsWith(spec, "dpor")) {
     absl::StatusOr<std::unique_ptr<DfsStrategy>> dfs = DfsStrategy::parse(spec);
     if (!dfs.ok()) return dfs.status();
     return *std::move(dfs);

@@ -56,13 +56,14 @@ class ExecutionView {
   ~ExecutionView() = default;
 };
 
-// What a systematic search (dfs:K) covered so far.
+// What a systematic search (dfs:K, dpor) covered so far.
 struct SearchCoverage {
-  int bound = 0;             // the preemption bound asked for (K)
+  int bound = 0;             // the preemption bound asked for (K); -1: none ("dpor")
   int reached = 0;           // the bound of the pass running or last run
-  bool exhausted = false;    // every schedule within `bound` ran
+  bool exhausted = false;    // every schedule (class, with DPOR) within `bound` ran
   bool complete = false;     // ...and no schedule of the program has more preemptions
   uint64_t schedules = 0;    // distinct schedules run
+  uint64_t classes = 0;      // distinct Mazurkiewicz traces among them
   int last_preemptions = 0;  // the preemptions of the last execution
 };
 
@@ -126,7 +127,8 @@ class Strategy {
   const ExecutionView* view_ = nullptr;
 };
 
-// "random", "pct:<d>", "pos", "surw", "dfs:<K>", or a replay_spec() ("pct2k57").
+// "random", "pct:<d>", "pos", "surw", "dfs:<K>", "dfs:<K>:nodpor", "dpor", or a
+// replay_spec() ("pct2k57").
 absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec);
 
 }  // namespace weft::detail
