@@ -125,6 +125,7 @@ void Execution::run(const std::function<void()>& body, Strategy& strategy, uint6
   if (aborting_) resume_aborted_threads();
   current_execution_ = nullptr;
   strategy_ = nullptr;
+  for (absl::AnyInvocable<void()>& fn : std::exchange(at_end_, {})) fn();
 }
 
 void Execution::switch_to(Thread& next) {

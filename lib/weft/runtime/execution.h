@@ -134,6 +134,11 @@ class Execution final : public ExecutionView {
   // report names the one that no longer fits. Must outlive run().
   void set_replayed_decisions(std::span<const uint32_t> decisions) { replayed_ = decisions; }
 
+  // Runs `fn` once when this execution ends: after its threads are gone,
+  // outside it (get_if_any() is null). For per-execution state kept by
+  // layers above the runtime (weft::unmodified's tables of pthread objects).
+  void at_end(absl::AnyInvocable<void()> fn) { at_end_.push_back(std::move(fn)); }
+
   // A controlled nondeterministic choice in [0, n), recorded like a switch.
   uint32_t choose(uint32_t n, weft::source_location where);
 
@@ -304,6 +309,7 @@ class Execution final : public ExecutionView {
   ThreadId lost_thread_ = kNoThread;
   int crash_signal_ = 0;  // the signal that lost lost_thread_; 0 for a stack overflow
   std::optional<Failure> failure_;
+  std::vector<absl::AnyInvocable<void()>> at_end_;
   sigjmp_buf overflow_jump_;
   // The signal mask to restore after a stack overflow: saved once, because
   // sigsetjmp(..., 1) would cost a system call in every execution.
