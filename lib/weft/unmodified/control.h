@@ -25,9 +25,14 @@
 
 namespace weft::detail {
 
+// An execution that runs unmodified code is never unwound: its threads are
+// abandoned when it aborts (see Execution::abandon_on_abort).
 inline Execution* controlling_execution() {
   Execution* ex = Execution::get_if_any();
-  return ex != nullptr && ex->in_weft_thread() ? ex : nullptr;
+  if (ex == nullptr || !ex->in_weft_thread()) [[likely]]
+    return nullptr;
+  ex->abandon_on_abort();
+  return ex;
 }
 
 // Resolves the real pthread functions; defined with the interposers.
