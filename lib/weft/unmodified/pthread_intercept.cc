@@ -40,6 +40,15 @@ int64_t virtual_deadline(Execution& ex, clockid_t clock, const timespec* abstime
   return ex.now() + std::max<int64_t>(remaining, 0);
 }
 
+bool is_steady(clockid_t clock) {
+  return clock == CLOCK_MONOTONIC || clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_MONOTONIC_COARSE ||
+         clock == CLOCK_BOOTTIME;
+}
+
+// Where the steady clocks stand at virtual time zero: an arbitrary day, so
+// that code subtracting a few hours from now() stays positive.
+constexpr int64_t kSteadyEpochNs = int64_t{86400} * 1000000000;
+
 int wait_on(Execution& ex, pthread_cond_t* c, pthread_mutex_t* m, int64_t deadline, const void* pc) {
   ExecutionTables& tables = ExecutionTables::of(ex);
   MutexCore& mutex = tables.mutex(m);
@@ -151,6 +160,18 @@ int pthread_cond_signal(pthread_cond_t* c) {
   ex->point(weft::detail::Op::kNotifyOne, c, nullptr, {}, weft::detail::Cancel::kNonCancellable, 0,
             __builtin_return_address(0));
   ExecutionTables::of(*ex).condition(c).notify_one(*ex, {});
+  return 0;
+}
+
+// The steady clocks (std::chrono::steady_clock) read weft's virtual time:
+// libstdc++ checks them after a timed wait, and timeouts are virtual. The
+// realtime clock stays real (not yet virtual).
+int clock_gettime(clockid_t clock, timespec* now) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr || !weft::detail::is_steady(clock)) return real().clock_gettime(clock, now);
+  const int64_t ns = weft::detail::kSteadyEpochNs + ex->now();
+  now->tv_sec = ns / 1000000000;
+  now->tv_nsec = ns % 1000000000;
   return 0;
 }
 

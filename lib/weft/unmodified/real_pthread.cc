@@ -38,6 +38,7 @@ RealPthread resolve_all() {
   resolve(r.cond_broadcast, "pthread_cond_broadcast", kCondVersion);
   resolve(r.cond_clockwait, "pthread_cond_clockwait");
   resolve(r.sched_yield, "sched_yield");
+  resolve(r.clock_gettime, "clock_gettime");
   return r;
 }
 

@@ -25,6 +25,7 @@ struct RealPthread {
   int (*cond_signal)(pthread_cond_t*);
   int (*cond_broadcast)(pthread_cond_t*);
   int (*sched_yield)();
+  int (*clock_gettime)(clockid_t, timespec*);
 };
 
 // Resolved on first use (thread-safe: a function-local static).
