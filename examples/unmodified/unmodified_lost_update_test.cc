@@ -70,6 +70,16 @@ void weft_racy_increments() {
   WEFT_ASSERT(counter == 2);
 }
 
+// The README's example, as written there: no yield, so only the race shows.
+void readme_example() {
+  int counter = 0;  // a plain int
+  auto add = [&counter] { counter = counter + 1; };
+  std::thread a(add), b(add);
+  a.join();
+  b.join();
+  WEFT_ASSERT(counter == 2);
+}
+
 weft::Options without_race_detector(uint64_t iterations) {
   weft::Options o = examples::budget(iterations);
   o.detect_races = false;
@@ -81,6 +91,10 @@ weft::Options without_race_detector(uint64_t iterations) {
 // The data race: reported in the first execution where both threads run.
 TEST(UnmodifiedLostUpdate, FindsDataRace) {
   examples::expect_bug(examples::budget(2000), std_racy_increments, {weft::FailureKind::kDataRace});
+}
+
+TEST(UnmodifiedLostUpdate, ReadmeExampleFindsDataRace) {
+  examples::expect_bug(examples::budget(2000), readme_example, {weft::FailureKind::kDataRace});
 }
 
 // The wrong total, with the race detector off: needs a switch between one
