@@ -411,8 +411,9 @@ TEST(UnmodifiedMemory, SixteenByteAccessesRace) {
   weft::expect_bug(budget(500),
                    [] {
                      static Pair shared;
-                     static Pair source{1, 2};
-                     std::thread t([] { shared = source; });
+                     // Constants: clang 14 copies one static into another
+                     // with a memcpy call, which is not instrumented.
+                     std::thread t([] { shared = Pair{1, 2}; });
                      shared = Pair{3, 4};
                      t.join();
                      WEFT_ASSERT(shared.a != 0);
