@@ -78,6 +78,9 @@ using weft::detail::Execution;
 using weft::detail::ExecutionTables;
 using weft::detail::real;
 
+// glibc's declarations name their parameters with reserved identifiers
+// (__mutex, __cond); the definitions here use plain names.
+// NOLINTBEGIN(readability-inconsistent-declaration-parameter-name)
 extern "C" {
 
 int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
@@ -194,3 +197,4 @@ int pthread_cond_broadcast(pthread_cond_t* c) {
 }
 
 }  // extern "C"
+// NOLINTEND(readability-inconsistent-declaration-parameter-name)

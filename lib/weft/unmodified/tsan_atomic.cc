@@ -88,6 +88,8 @@ bool cas(volatile T* a, T& expected, T desired, int mo, int fmo, const void* pc)
 }  // namespace
 }  // namespace weft::detail
 
+// T is a type: it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define WEFT_TSAN_ATOMICS(bits, T)                                                                      \
   T __tsan_atomic##bits##_load(const volatile T* a, int mo) {                                           \
     return weft::detail::load(a, mo, __builtin_return_address(0));                                      \
@@ -127,6 +129,8 @@ bool cas(volatile T* a, T& expected, T desired, int mo, int fmo, const void* pc)
     weft::detail::cas(a, c, v, mo, fmo, __builtin_return_address(0));                                   \
     return c;                                                                                           \
   }
+
+// NOLINTEND(bugprone-macro-parentheses)
 
 extern "C" {
 
