@@ -102,6 +102,7 @@ void Execution::reset() {
   unwinding_ = kNoThread;
   lost_thread_ = kNoThread;
   crash_signal_ = 0;
+  abandon_on_abort_ = false;
   failure_.reset();
   current_ = kNoThread;
 }
@@ -124,8 +125,10 @@ void Execution::run(const std::function<void()>& body, Strategy& strategy, uint6
     handle_stack_overflow();
   }
   if (aborting_) resume_aborted_threads();
+  if (abandon_on_abort_) reclaim_abandoned_threads();
   current_execution_ = nullptr;
   strategy_ = nullptr;
+  for (absl::AnyInvocable<void()>& fn : std::exchange(at_end_, {})) fn();
 }
 
 void Execution::switch_to(Thread& next) {
@@ -395,6 +398,8 @@ bool Execution::repeats_failed_attempt(const RawEvent& attempt) const {
 }
 
 void Execution::abort_point(Cancel cancel) {
+  if (abandon_on_abort_) [[unlikely]]
+    abandon_running();
   if (cancel == Cancel::kNonCancellable || std::uncaught_exceptions() > 0) return;
   // Threads unwind one at a time, newest first, under main's control: a
   // thread's objects may be referenced by the threads it started.
@@ -582,6 +587,28 @@ void Execution::resume_aborted_threads() {
     switch_to(t);
   }
   unwinding_ = kNoThread;
+}
+
+void Execution::abandon_running() {
+  Thread& self = *running_;
+  self.abandoned = true;
+  self.status = Status::kFinished;
+  std::erase(runnable_, current_);
+  switch_to(main_);
+  std::abort();  // never resumed: reclaim_abandoned_threads forgets the context
+}
+
+void Execution::reclaim_abandoned_threads() {
+  for (int i = 0; i < thread_count_; ++i) {
+    Thread& t = *threads_[i];
+    if (!t.abandoned) continue;
+    t.abandoned = false;
+    // Its captured state may be referenced from the abandoned frames: keep it.
+    t.fn.leak();
+    t.context = nullptr;
+    boost::context::stack_context stack{.size = t.stack_size, .sp = t.stack_top};
+    stacks_.deallocate(stack);
+  }
 }
 
 void Execution::on_stack_overflow_signal() {

@@ -134,6 +134,21 @@ class Execution final : public ExecutionView {
   // report names the one that no longer fits. Must outlive run().
   void set_replayed_decisions(std::span<const uint32_t> decisions) { replayed_ = decisions; }
 
+  // An aborted execution unwinds its threads by throwing AbortExecution
+  // from their next scheduling point. Code that must not be unwound asks
+  // for its threads to be abandoned instead: weft::unmodified, whose points
+  // sit in interposed pthread calls and ThreadSanitizer entry points, which
+  // callers assume never throw, and whose std::thread objects terminate the
+  // process if destroyed joinable. Each thread then stops for good at its
+  // next point: its stack is reclaimed, the objects it owned are leaked.
+  // For the current execution only.
+  void abandon_on_abort() { abandon_on_abort_ = true; }
+
+  // Runs `fn` once when this execution ends: after its threads are gone,
+  // outside it (get_if_any() is null). For per-execution state kept by
+  // layers above the runtime (weft::unmodified's tables of pthread objects).
+  void at_end(absl::AnyInvocable<void()> fn) { at_end_.push_back(std::move(fn)); }
+
   // A controlled nondeterministic choice in [0, n), recorded like a switch.
   uint32_t choose(uint32_t n, weft::source_location where);
 
@@ -227,6 +242,7 @@ class Execution final : public ExecutionView {
     const void* stack_bottom = nullptr;
     std::size_t stack_size = 0;
     void* stack_top = nullptr;
+    bool abandoned = false;  // stopped for good by an abort (abandon_on_abort)
   };
 
   [[noreturn]] static void not_exploring();
@@ -254,6 +270,10 @@ class Execution final : public ExecutionView {
   // The current thread meets a scheduling point while the execution aborts.
   void abort_point(Cancel cancel);
   void resume_aborted_threads();
+  // abandon_on_abort(): the running thread stops for good (never returns).
+  void abandon_running();
+  // Gives the stacks of the abandoned threads back to the pool.
+  void reclaim_abandoned_threads();
   void handle_stack_overflow();
   void make_runnable(ThreadId t);
   void make_not_runnable(ThreadId t);
@@ -304,6 +324,8 @@ class Execution final : public ExecutionView {
   ThreadId lost_thread_ = kNoThread;
   int crash_signal_ = 0;  // the signal that lost lost_thread_; 0 for a stack overflow
   std::optional<Failure> failure_;
+  std::vector<absl::AnyInvocable<void()>> at_end_;
+  bool abandon_on_abort_ = false;
   sigjmp_buf overflow_jump_;
   // The signal mask to restore after a stack overflow: saved once, because
   // sigsetjmp(..., 1) would cost a system call in every execution.

@@ -52,8 +52,13 @@ DataRace evidence_of(const Race& race, const Execution& ex, const void* address)
 
 void plain_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
                   const void* pc) {
+  Execution::get().point(op, address, name, where, Cancel::kCancellable, 0, pc);
+  check_access(op, address, size, name, where, pc);
+}
+
+void check_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
+                  const void* pc, Cancel cancel) {
   Execution& ex = Execution::get();
-  ex.point(op, address, name, where, Cancel::kCancellable, 0, pc);
   HappensBefore* hb = ex.races();
   if (hb == nullptr || ex.aborting()) return;
   const std::span<const Race> races =
@@ -62,7 +67,7 @@ void plain_access(Op op, const void* address, std::size_t size, const char* name
     return;
   if (hb->stop_on_race()) {
     const Race& race = races.front();  // the most recent conflicting access
-    ex.fail_highlighting(evidence_of(race, ex, address), where, {race.earlier.step, race.later.step});
+    ex.fail_highlighting(evidence_of(race, ex, address), where, {race.earlier.step, race.later.step}, cancel);
     return;
   }
   // Copies: building the evidence may not touch the detector, but keep the span's

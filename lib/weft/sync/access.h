@@ -21,6 +21,14 @@ namespace weft::detail {
 void plain_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
                   const void* pc);
 
+// The race check alone, without a scheduling point: memory accesses of
+// instrumented code (weft::unmodified), too many to be points. Must run on
+// a weft thread. A race found fails the execution; with kNonCancellable
+// the thread goes on to its next cancellable point (an access in a noexcept
+// function must not throw).
+void check_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
+                  const void* pc, Cancel cancel = Cancel::kCancellable);
+
 // A weft::var was constructed at [address, address + size): forget what the
 // memory held before (another object, freed) and count the construction as
 // a write by the current thread. No scheduling point: construction is not

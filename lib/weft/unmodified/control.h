@@ -1,0 +1,66 @@
+// Whether a call from instrumented or interposed code is weft's to control,
+// and the state weft keeps for the pthread objects and atomics it meets.
+//
+//   if (Execution* ex = controlling_execution()) {   // on a weft thread
+//     ExecutionTables::of(*ex).mutex(m).lock({}, pc);
+//   } else {
+//     real().mutex_lock(m);                            // anything else
+//   }
+//
+// A call is controlled when it runs on a weft thread of an execution; calls
+// from the OS thread's own context (the explorer between executions,
+// GoogleTest) and from other OS threads (the stall watchdog) are not.
+#pragma once
+
+#include <pthread.h>
+
+#include <memory>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
+#include "weft/detect/vector_clock.h"
+#include "weft/runtime/execution.h"
+#include "weft/sync/mutex_core.h"
+#include "weft/sync/wait_queue.h"
+
+namespace weft::detail {
+
+// An execution that runs unmodified code is never unwound: its threads are
+// abandoned when it aborts (see Execution::abandon_on_abort).
+inline Execution* controlling_execution() {
+  Execution* ex = Execution::get_if_any();
+  if (ex == nullptr || !ex->in_weft_thread()) [[likely]]
+    return nullptr;
+  ex->abandon_on_abort();
+  return ex;
+}
+
+// Resolves the real pthread functions; defined with the interposers.
+void install_pthread_interposers();
+
+// weft's stand-ins for the pthread objects and atomics an execution uses,
+// by address. They live for one execution: created on first use, destroyed
+// when it ends (the user's objects are never touched while controlled).
+class ExecutionTables {
+ public:
+  static ExecutionTables& of(Execution& ex);
+
+  MutexCore& mutex(const pthread_mutex_t* m);
+  WaitQueue& condition(const pthread_cond_t* c) { return conditions_[c]; }
+  SyncClock& atomic_clock(const volatile void* a) { return atomic_clocks_[const_cast<const void*>(a)]; }
+
+  // What a thread started by pthread_create returned, for pthread_join.
+  void set_result(ThreadId thread, void* result) { results_[thread] = result; }
+  void* result(ThreadId thread) const {
+    const auto it = results_.find(thread);
+    return it == results_.end() ? nullptr : it->second;
+  }
+
+ private:
+  absl::flat_hash_map<const void*, std::unique_ptr<MutexCore>> mutexes_;
+  absl::node_hash_map<const void*, WaitQueue> conditions_;
+  absl::node_hash_map<const void*, SyncClock> atomic_clocks_;
+  absl::flat_hash_map<ThreadId, void*> results_;
+};
+
+}  // namespace weft::detail

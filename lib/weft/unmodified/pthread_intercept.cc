@@ -1,0 +1,200 @@
+// The pthread calls behind std::thread, std::mutex,
+// std::condition_variable and std::this_thread::yield, interposed: the executable's definitions come
+// before glibc's, for the program's own calls and for libstdc++'s. On a weft
+// thread they are weft's operations (the same scheduling points, clocks and
+// reports as weft::thread, weft::mutex and weft::condition_variable); any
+// other call goes to glibc.
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "weft/sync/misuse.h"
+#include "weft/sync/thread.h"
+#include "weft/unmodified/control.h"
+#include "weft/unmodified/real_pthread.h"
+
+namespace weft::detail {
+namespace {
+
+// A weft thread's pthread_t: a tag no real pthread_t (a TCB address, below
+// 2^47) carries, and the weft thread id.
+constexpr pthread_t kWeftThreadTag = 0x7765667400000000;  // "weft"
+constexpr pthread_t kWeftThreadIdMask = 0xffffffff;
+
+pthread_t handle_of(int thread) { return kWeftThreadTag | static_cast<pthread_t>(thread); }
+bool is_weft_handle(pthread_t handle) { return (handle & ~kWeftThreadIdMask) == kWeftThreadTag; }
+int thread_of(pthread_t handle) { return static_cast<int>(handle & kWeftThreadIdMask); }
+
+// weft's virtual deadline for a wait until `abstime` on `clock`: as far in
+// virtual time as abstime is from the real clock now (clocks are not
+// virtual yet).
+int64_t virtual_deadline(Execution& ex, clockid_t clock, const timespec* abstime) {
+  timespec now{};
+  clock_gettime(clock, &now);
+  const int64_t remaining =
+      (static_cast<int64_t>(abstime->tv_sec) - now.tv_sec) * 1000000000 + (abstime->tv_nsec - now.tv_nsec);
+  return ex.now() + std::max<int64_t>(remaining, 0);
+}
+
+bool is_steady(clockid_t clock) {
+  return clock == CLOCK_MONOTONIC || clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_MONOTONIC_COARSE ||
+         clock == CLOCK_BOOTTIME;
+}
+
+// Where the steady clocks stand at virtual time zero: an arbitrary day, so
+// that code subtracting a few hours from now() stays positive.
+constexpr int64_t kSteadyEpochNs = int64_t{86400} * 1000000000;
+
+int wait_on(Execution& ex, pthread_cond_t* c, pthread_mutex_t* m, int64_t deadline, const void* pc) {
+  ExecutionTables& tables = ExecutionTables::of(ex);
+  MutexCore& mutex = tables.mutex(m);
+  if (!mutex.held_by_current()) {
+    report_misuse(ex, {.rule = MisuseRule::kWaitWithoutLock, .object_type = "pthread_cond_t"}, c, nullptr, {});
+    return EPERM;
+  }
+  ex.point(Op::kWait, c, nullptr, {}, Cancel::kCancellable, 0, pc);
+  WaitQueue& queue = tables.condition(c);
+  // Releasing the mutex and starting to wait are one atomic step.
+  queue.enter(ex);
+  mutex.release_for_wait();
+  const WakeReason why = queue.wait(ex, c, nullptr, deadline);
+  if (why == WakeReason::kAborted) return 0;
+  mutex.reacquire_after_wait({});
+  return why == WakeReason::kTimedOut ? ETIMEDOUT : 0;
+}
+
+}  // namespace
+
+void install_pthread_interposers() { real(); }
+
+}  // namespace weft::detail
+
+using weft::detail::controlling_execution;
+using weft::detail::Execution;
+using weft::detail::ExecutionTables;
+using weft::detail::real;
+
+// glibc's declarations name their parameters with reserved identifiers
+// (__mutex, __cond); the definitions here use plain names.
+// NOLINTBEGIN(readability-inconsistent-declaration-parameter-name)
+extern "C" {
+
+int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().create(thread, attr, start, arg);
+  const int id = weft::detail::spawn_thread([start, arg] {
+    void* result = start(arg);
+    Execution& self = Execution::get();
+    ExecutionTables::of(self).set_result(self.current(), result);
+  });
+  *thread = weft::detail::handle_of(id);
+  int detach_state = PTHREAD_CREATE_JOINABLE;
+  if (attr != nullptr && pthread_attr_getdetachstate(attr, &detach_state) == 0 &&
+      detach_state == PTHREAD_CREATE_DETACHED) {
+    weft::detail::detach_thread(id, {});
+  }
+  return 0;
+}
+
+int pthread_join(pthread_t thread, void** result) {
+  if (!weft::detail::is_weft_handle(thread)) return real().join(thread, result);
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return ESRCH;  // a weft thread of an execution that is over
+  const int id = weft::detail::thread_of(thread);
+  weft::detail::join_thread(id, {});
+  if (result != nullptr) *result = ExecutionTables::of(*ex).result(id);
+  return 0;
+}
+
+int pthread_detach(pthread_t thread) {
+  if (!weft::detail::is_weft_handle(thread)) return real().detach(thread);
+  if (controlling_execution() == nullptr) return ESRCH;
+  weft::detail::detach_thread(weft::detail::thread_of(thread), {});
+  return 0;
+}
+
+int pthread_mutex_lock(pthread_mutex_t* m) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().mutex_lock(m);
+  ExecutionTables::of(*ex).mutex(m).lock({}, __builtin_return_address(0));
+  return 0;
+}
+
+int pthread_mutex_trylock(pthread_mutex_t* m) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().mutex_trylock(m);
+  return ExecutionTables::of(*ex).mutex(m).try_lock({}, __builtin_return_address(0)) ? 0 : EBUSY;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* m) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().mutex_unlock(m);
+  ExecutionTables::of(*ex).mutex(m).unlock({}, __builtin_return_address(0));
+  return 0;
+}
+
+int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().cond_wait(c, m);
+  return weft::detail::wait_on(*ex, c, m, weft::detail::kNoDeadline, __builtin_return_address(0));
+}
+
+int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().cond_timedwait(c, m, abstime);
+  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, CLOCK_REALTIME, abstime),
+                               __builtin_return_address(0));
+}
+
+int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().cond_clockwait(c, m, clock, abstime);
+  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, clock, abstime),
+                               __builtin_return_address(0));
+}
+
+int pthread_cond_signal(pthread_cond_t* c) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().cond_signal(c);
+  ex->point(weft::detail::Op::kNotifyOne, c, nullptr, {}, weft::detail::Cancel::kNonCancellable, 0,
+            __builtin_return_address(0));
+  ExecutionTables::of(*ex).condition(c).notify_one(*ex, {});
+  return 0;
+}
+
+// The steady clocks (std::chrono::steady_clock) read weft's virtual time:
+// libstdc++ checks them after a timed wait, and timeouts are virtual. The
+// realtime clock stays real (not yet virtual).
+int clock_gettime(clockid_t clock, timespec* now) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr || !weft::detail::is_steady(clock)) return real().clock_gettime(clock, now);
+  const int64_t ns = weft::detail::kSteadyEpochNs + ex->now();
+  now->tv_sec = ns / 1000000000;
+  now->tv_nsec = ns % 1000000000;
+  return 0;
+}
+
+// std::this_thread::yield: weft::this_thread::yield (PCT takes it as
+// evidence of a spin loop).
+int sched_yield() {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().sched_yield();
+  ex->yield_point({});
+  return 0;
+}
+
+int pthread_cond_broadcast(pthread_cond_t* c) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().cond_broadcast(c);
+  ex->point(weft::detail::Op::kNotifyAll, c, nullptr, {}, weft::detail::Cancel::kNonCancellable, 0,
+            __builtin_return_address(0));
+  ExecutionTables::of(*ex).condition(c).notify_all(*ex);
+  return 0;
+}
+
+}  // extern "C"
+// NOLINTEND(readability-inconsistent-declaration-parameter-name)
