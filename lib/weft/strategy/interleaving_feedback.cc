@@ -73,14 +73,10 @@ uint64_t InterleavingFeedback::site(const RawEvent& e) {
   return mix64(static_cast<uint64_t>(e.op) + 1);  // no site known: the operation alone
 }
 
-void InterleavingFeedback::record(std::span<const RawEvent> steps, std::span<uint8_t> counters,
-                                  std::vector<ConflictPair>* pairs) {
+template <typename Hit, typename Pair>
+void InterleavingFeedback::walk(std::span<const RawEvent> steps, Hit hit, Pair pair) {
   objects_.clear();
   keys_.clear();
-  const auto hit = [&counters](uint64_t feature) {
-    uint8_t& c = counters[feature % kSlots];
-    if (c != 255) ++c;
-  };
   for (const RawEvent& e : steps) {
     if (!touches_object(e)) continue;
     const EventKey key = keys_.ran(e);
@@ -95,7 +91,7 @@ void InterleavingFeedback::record(std::span<const RawEvent> steps, std::span<uin
       const uint64_t site_class =
           combine(combine(kBackToBack, o.last_site), combine(here, o.last_changed * 2 + changed));
       hit(site_class);
-      if (pairs != nullptr) pairs->push_back({o.last_key, key, site_class});
+      pair(ConflictPair{o.last_key, key, site_class});
     }
     o.accessed = true;
     o.last_thread = e.thread;
@@ -107,6 +103,24 @@ void InterleavingFeedback::record(std::span<const RawEvent> steps, std::span<uin
       o.write_site = here;
     }
   }
+}
+
+void InterleavingFeedback::record(std::span<const RawEvent> steps, std::span<uint8_t> counters,
+                                  std::vector<ConflictPair>* pairs) {
+  walk(
+      steps,
+      [&counters](uint64_t feature) {
+        uint8_t& c = counters[feature % kSlots];
+        if (c != 255) ++c;
+      },
+      [pairs](const ConflictPair& p) {
+        if (pairs != nullptr) pairs->push_back(p);
+      });
+}
+
+void InterleavingFeedback::features(std::span<const RawEvent> steps, std::vector<uint64_t>& out) {
+  walk(
+      steps, [&out](uint64_t feature) { out.push_back(feature); }, [](const ConflictPair&) {});
 }
 
 uint8_t hit_bucket(uint8_t hits) {

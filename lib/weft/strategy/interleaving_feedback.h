@@ -81,6 +81,9 @@ class InterleavingFeedback {
   // `steps`; appends each conflicting pair to `pairs` when it is not null.
   // `counters` has kSlots entries.
   void record(std::span<const RawEvent> steps, std::span<uint8_t> counters, std::vector<ConflictPair>* pairs);
+  // The features of `steps` as full 64-bit hashes, before they are folded
+  // into slots (for measuring collisions: bench/bugs/feedback_size.cc).
+  void features(std::span<const RawEvent> steps, std::vector<uint64_t>& out);
 
   // A source site as a number that is the same in every process running the
   // same binary (file names by content; return addresses relative to weft's
@@ -97,6 +100,10 @@ class InterleavingFeedback {
     ThreadId writer = kNoThread;  // of the latest change; kNoThread: the initial value
     uint64_t write_site = 0;
   };
+
+  // Calls hit(feature) for each feature and pair(p) for each conflicting pair.
+  template <typename Hit, typename Pair>
+  void walk(std::span<const RawEvent> steps, Hit hit, Pair pair);
 
   absl::flat_hash_map<const char*, uint64_t> file_hashes_;
   absl::flat_hash_map<const void*, ObjectState> objects_;
