@@ -106,7 +106,7 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
         Case{"pct:65", "PCT depth must be an integer in [1, 64]"}, Case{"pct:-1", "PCT depth"},
         Case{"pct:", "PCT depth"}, Case{"pct:two", "PCT depth"}, Case{"bogus", "unknown strategy 'bogus'"},
         Case{"", "unknown strategy ''"},
-        Case{"Random", "expected portfolio, random, pct:<depth>, pos, surw or dfs:<bound> (e.g. pct:3)"},
+        Case{"Random", "expected portfolio, random, pct:<depth>, pos, surw, fuzz or dfs:<bound> (e.g. pct:3)"},
         Case{"dfs:x", "the preemption bound must be an integer in [0, 64], e.g. dfs:2"},
         Case{"dfs", "the preemption bound must be an integer"},
         Case{"dfs2d1y0", "a dfs seed token lists <decision>x<value> in increasing order"},

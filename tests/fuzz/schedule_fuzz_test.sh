@@ -13,7 +13,7 @@ set -uo pipefail
 fuzz=$1 fixed=$2 gtest=$3 tool=$4 work=$5
 rm -rf "$work" && mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
-runs=20000
+runs=5000
 
 "$fuzz" -seed=1 -runs=$runs -artifact_prefix="$work/" >"$work/buggy.log" 2>&1
 status=$?
