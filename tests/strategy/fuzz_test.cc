@@ -143,7 +143,7 @@ TEST(Fuzz, TheFeedbackFindsWhatItsBaseSamplerMisses) {
 TEST(Fuzz, FixedTwinsAreClean) {
   for (const weft_bugs::Program& p : weft_bugs::programs()) {
     SCOPED_TRACE(p.name);
-    weft::expect_no_bug(p.options(weft_test::options_with(1000, "fuzz")), p.fixed);
+    weft::expect_no_bug(p.options(weft_test::options_with(300, "fuzz")), p.fixed);
   }
 }
 
