@@ -96,7 +96,9 @@ if [ "${WEFT_SKIP_SANITIZERS:-0}" != 1 ]; then
       "$fuzzer" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" "$corpus" tests/fuzz/corpus/*/ 2>fuzz.log ||
         { tail -50 fuzz.log; exit 1; }
       rm -rf "$corpus"
-    done < <(find build-san/tests/fuzz -type f -executable -name '*fuzz*' | sort)
+    # (The schedule fuzz targets find planted bugs by design: ctest runs
+    # them, seeded, in fuzz.schedule_finds_replays_and_minimizes.)
+    done < <(find build-san/tests/fuzz -type f -executable -name '*fuzz*' ! -name '*fuzz_schedule*' | sort)
     [ "$found" = 1 ] || { echo "no fuzz targets were built" >&2; exit 1; }
     rm -f fuzz.log
   fi

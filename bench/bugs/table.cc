@@ -50,7 +50,7 @@
 ABSL_FLAG(int, seeds, 20, "seeds per (strategy, buggy program)");
 ABSL_FLAG(int64_t, budget, 10000, "executions per seed before a buggy program counts as not found");
 ABSL_FLAG(int64_t, fixed_executions, 100000, "executions of each fixed twin per strategy (0: skip the fixed twins)");
-ABSL_FLAG(std::string, strategies, "random,pct:1,pct:2,pct:3,pos,surw,portfolio", "comma-separated strategies");
+ABSL_FLAG(std::string, strategies, "random,pct:1,pct:2,pct:3,pos,surw,fuzz,portfolio", "comma-separated strategies");
 ABSL_FLAG(std::string, programs, "", "comma-separated name prefixes to run (default: every program)");
 ABSL_FLAG(int, jobs, 2, "worker processes");
 ABSL_FLAG(std::string, markdown, "",

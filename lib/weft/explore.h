@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -127,9 +128,19 @@ struct Result {
 // budget is spent), stopping at the first failure.
 Result explore(const Options& options, const std::function<void()>& body);
 
-// Runs `body` once under the schedule `token` describes (either form).
+// Runs `body` once under the schedule `token` describes (any form).
 // A token that does not parse gives Result::error; a token that no longer
 // fits the program gives a kReplayDiverged failure naming the step.
 Result replay(std::string_view token, const std::function<void()>& body, const Options& options = {});
+
+// Runs `body` once with every scheduling choice and weft::choose value read
+// from `input`, a fuzzer's bytes (byte b picks the (b mod n)-th enabled
+// thread counted from the running one; when the bytes run out the running
+// thread goes on). A failure's token is the input form (w1i-...), which
+// replay() accepts. When `feedback` is not empty (4096 bytes, see
+// docs/fuzzing.md), the execution's interleaving feedback is added to it:
+// WEFT_FUZZ_TEST (gtest/fuzz_test.h) passes libFuzzer's extra counters.
+Result run_input(std::string_view input, const std::function<void()>& body, const Options& options = {},
+                 std::span<uint8_t> feedback = {});
 
 }  // namespace weft

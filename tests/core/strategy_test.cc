@@ -109,9 +109,9 @@ TEST(Strategy, BadStrategyNamesAreErrorsThatSayWhatIsAccepted) {
         Case{"pct:two", "PCT depth"},
         Case{"bogus", "unknown strategy 'bogus'"},
         Case{"", "unknown strategy ''"},
-        Case{
-            "Random",
-            "expected portfolio, random, pct:<depth>, pos, surw, dfs:<bound>, dfs:<bound>:nodpor or dpor (e.g. pct:3)"},
+        Case{"Random",
+             "expected portfolio, random, pct:<depth>, pos, surw, fuzz, dfs:<bound>, dfs:<bound>:nodpor or dpor (e.g. "
+             "pct:3)"},
         Case{"dfs:x", "the preemption bound must be an integer in [0, 64], e.g. dfs:2"},
         Case{"dfs", "the preemption bound must be an integer"},
         Case{"dfs:2:dpor", "the preemption bound must be an integer"},

@@ -43,7 +43,7 @@ TEST(Token, MalformedTokensAreErrorsThatSayWhy) {
   const std::vector<Case> cases = {
       {"", "it is empty"},
       {" \n\t", "it is empty"},
-      {"x1d-AKCNBgA", "starts with 'w1s-' (seed form) or 'w1d-' (decision form)"},
+      {"x1d-AKCNBgA", "starts with 'w1s-' (seed form) or 'w1d-' (decision form) or 'w1i-' (fuzzer input)"},
       {"w1x-AKCNBgA", "starts with 'w1s-'"},
       {"weft", "starts with 'w1s-'"},
       {"w2d-AKCNBgA", "newer token version"},
@@ -63,6 +63,12 @@ TEST(Token, MalformedTokensAreErrorsThatSayWhy) {
       {decision_token(std::string("\x00\x0a\x01\xff\xff\xff\xff\x1f\x01", 9)), "corrupt"},  // value > 2^32
       // 2^24 + 1 decisions claimed by a few bytes: refused, not allocated.
       {decision_token(std::string("\x00\x0a\x01\x00\x81\x80\x80\x08", 8)), "corrupt"},
+      // Input form (a fuzzer's bytes): the options are checked, any bytes follow.
+      {"w1i-!!!!", "not base64url"},
+      {"w1i-", "input data is truncated"},
+      {"w1i-AA", "input data is truncated"},  // flags, no max_steps
+      {"w1i-CAo", "unknown flags"},
+      {"w1i-AAA", "max_steps is zero"},
       // Seed form: each field checked.
       {"w1s-random-5eed-0-100", "five fields"},
       {"w1s-random-5eed-0-100-0-7", "five fields"},

@@ -16,6 +16,7 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -23,6 +24,7 @@
 #include "command.h"
 #include "exploration.h"
 #include "flag_args.h"
+#include "weft/explore.h"
 #include "weft/report/token.h"
 #include "worker_process.h"
 
@@ -42,8 +44,8 @@ const std::vector<absl::string_view> kReplayFlags = {"json", "html", "stall_time
 std::string replay_usage() {
   return absl::StrCat(
       "usage: weft replay BINARY TEST TOKEN_OR_FILE [options]\n\n"
-      "Runs TEST of BINARY once under the schedule TOKEN (a w1d-/w1s- token, or a file holding one,\n"
-      "or a failure's JSON) and prints its report and interleaving.\n"
+      "Runs TEST of BINARY once under the schedule TOKEN (a w1d-/w1s-/w1i- token, or a file holding one,\n"
+      "or a failure's JSON, or a WEFT_FUZZ_TEST's libFuzzer crash file) and prints its report and interleaving.\n"
       "Exit: 0 the schedule passes, 1 it fails (or crashes or hangs), 2 bad usage or input, 3 internal error.\n"
       "With --gdb, gdb replaces weft: the binary runs under it with WEFT_REPLAY set, and gdb stops at\n"
       "weft_failure_raised (or at the crashing signal); `bt` shows the failing thread's stack.\n\n"
@@ -60,10 +62,20 @@ int bad(absl::string_view message) {
 absl::StatusOr<std::string> read_token(const std::string& arg) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(arg, ec)) return std::string(absl::StripAsciiWhitespace(arg));
-  std::ifstream in(arg);
+  std::ifstream in(arg, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   const std::string content(absl::StripAsciiWhitespace(text.str()));
+  if (!absl::StartsWith(content, "w1") && !absl::StartsWith(content, "{")) {
+    // Neither a token nor a failure's JSON: a fuzzer's input (a libFuzzer
+    // crash file of a WEFT_FUZZ_TEST), whose bytes are the schedule, run with
+    // the options the fuzz target uses (weft::Options' defaults).
+    detail::ScheduleToken t;
+    t.form = detail::ScheduleToken::Form::kInput;
+    t.max_steps = weft::Options{}.max_steps;
+    t.input = text.str();
+    return detail::format_token(t);
+  }
   if (!content.empty() && content[0] == '{') {
     boost::system::error_code error;
     json::value v = json::parse(content, error);

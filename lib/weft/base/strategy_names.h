@@ -25,11 +25,12 @@ inline constexpr std::array<const char*, 6> kPortfolioStrategies{"random", "pct:
 // One form of each sampling strategy, each depth of PCT the portfolio once
 // used: what the every-strategy loops of tests and examples run (a fixed
 // program must survive each on its own).
-inline constexpr std::array<const char*, 6> kSamplingStrategies{"random", "pct:1", "pct:2", "pct:3", "pos", "surw"};
+inline constexpr std::array<const char*, 7> kSamplingStrategies{"random", "pct:1", "pct:2", "pct:3",
+                                                                "pos",    "surw",  "fuzz"};
 
 // Every form Options::strategy takes, as help and error texts list them.
 // dfs:<bound> prunes with DPOR, dfs:<bound>:nodpor does not, dpor has no bound.
-inline constexpr std::array<const char*, 8> kStrategyForms{"portfolio", "random",      "pct:<depth>",        "pos",
-                                                           "surw",      "dfs:<bound>", "dfs:<bound>:nodpor", "dpor"};
+inline constexpr std::array<const char*, 9> kStrategyForms{
+    "portfolio", "random", "pct:<depth>", "pos", "surw", "fuzz", "dfs:<bound>", "dfs:<bound>:nodpor", "dpor"};
 
 }  // namespace weft

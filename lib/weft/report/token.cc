@@ -102,6 +102,23 @@ absl::StatusOr<ScheduleToken> parse_decision_form(absl::string_view text, absl::
   return t;
 }
 
+absl::StatusOr<ScheduleToken> parse_input_form(absl::string_view text, absl::string_view body) {
+  std::string bytes;
+  if (!absl::WebSafeBase64Unescape(body, &bytes)) {
+    return bad(text, "the data after 'w1i-' is not base64url (was the token cut or wrapped when copied?)");
+  }
+  absl::string_view in(bytes);
+  ScheduleToken t;
+  t.form = ScheduleToken::Form::kInput;
+  uint64_t flags = 0;
+  if (!get_varint(in, flags) || !get_varint(in, t.max_steps)) return bad(text, "the input data is truncated");
+  if ((flags & ~kKnownFlags) != 0) return bad(text, "unknown flags (made by a newer weft?)");
+  if (t.max_steps == 0) return bad(text, "max_steps is zero");
+  set_flags(t, flags);
+  t.input = std::string(in);
+  return t;
+}
+
 }  // namespace
 
 std::string format_token(const ScheduleToken& t) {
@@ -112,6 +129,7 @@ std::string format_token(const ScheduleToken& t) {
   std::string bytes;
   put_varint(bytes, flags_of(t));
   put_varint(bytes, t.max_steps);
+  if (t.form == ScheduleToken::Form::kInput) return absl::StrCat("w1i-", absl::WebSafeBase64Escape(bytes + t.input));
   // Run-length encoding: PCT runs one thread for long stretches.
   std::vector<std::pair<uint32_t, uint64_t>> runs;
   for (uint32_t d : t.decisions) {
@@ -135,10 +153,12 @@ absl::StatusOr<ScheduleToken> parse_token(absl::string_view text) {
   absl::string_view body = text;
   if (absl::ConsumePrefix(&body, "w1s-")) return parse_seed_form(text, body);
   if (absl::ConsumePrefix(&body, "w1d-")) return parse_decision_form(text, body);
+  if (absl::ConsumePrefix(&body, "w1i-")) return parse_input_form(text, body);
   if (text.size() > 1 && text[0] == 'w' && absl::ascii_isdigit(static_cast<unsigned char>(text[1])) && text[1] != '1') {
     return bad(text, "it is a newer token version than this weft understands (it reads w1 tokens)");
   }
-  return bad(text, "a weft schedule token starts with 'w1s-' (seed form) or 'w1d-' (decision form)");
+  return bad(text,
+             "a weft schedule token starts with 'w1s-' (seed form) or 'w1d-' (decision form) or 'w1i-' (fuzzer input)");
 }
 
 }  // namespace weft::detail

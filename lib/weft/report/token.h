@@ -9,6 +9,9 @@
 //                  options that change what a schedule means. Replays
 //                  without the strategy, and detects divergence at the
 //                  first decision that no longer fits the program.
+//   input form     w1i-<base64url>: the options and the bytes of a fuzzer's
+//                  input, which decide every choice as InputStrategy
+//                  (strategy/input_bytes.h) reads them.
 //
 //   absl::StatusOr<ScheduleToken> t = parse_token(text);
 //   if (!t.ok()) { std::cerr << t.status().message(); return 2; }
@@ -24,7 +27,7 @@
 namespace weft::detail {
 
 struct ScheduleToken {
-  enum class Form { kSeed, kDecisions };
+  enum class Form { kSeed, kDecisions, kInput };
   Form form = Form::kDecisions;
   // Options that change what a schedule means or what it reports: a replay
   // takes them from the token, not from the caller.
@@ -38,6 +41,8 @@ struct ScheduleToken {
   uint64_t execution = 0;
   // Decision form.
   std::vector<uint32_t> decisions;
+  // Input form.
+  std::string input;
 };
 
 std::string format_token(const ScheduleToken& token);

@@ -19,6 +19,7 @@
 #include "weft/runtime/execution.h"
 #include "weft/runtime/failure_signals.h"
 #include "weft/runtime/stall_watchdog.h"
+#include "weft/strategy/input_bytes.h"
 #include "weft/strategy/replay.h"
 
 namespace weft {
@@ -147,7 +148,7 @@ class Session {
     ScheduleToken t = token_base_;
     t.decisions = execution_.decisions();
     f.token = current_.given_token.empty() ? detail::format_token(t) : std::string(current_.given_token);
-    if (strategy.name() != "replay") {
+    if (strategy.name() != "replay" && !strategy.replay_spec().empty()) {
       ScheduleToken s = token_base_;
       s.form = ScheduleToken::Form::kSeed;
       s.strategy = strategy.replay_spec();
@@ -247,8 +248,33 @@ Result explore(const Options& options, const std::function<void()>& body) {
   return result;
 }
 
-Result replay(std::string_view token_in, const std::function<void()>& body, const Options& options) {
-  const absl::string_view token(token_in.data(), token_in.size());
+namespace {
+
+Result replay_token(absl::string_view token, const std::function<void()>& body, const Options& options,
+                    std::span<uint8_t> feedback);
+
+}  // namespace
+
+Result replay(std::string_view token, const std::function<void()>& body, const Options& options) {
+  return replay_token({token.data(), token.size()}, body, options, {});
+}
+
+Result run_input(std::string_view input, const std::function<void()>& body, const Options& options,
+                 std::span<uint8_t> feedback) {
+  ScheduleToken t;
+  t.form = ScheduleToken::Form::kInput;
+  t.max_steps = options.max_steps;
+  t.spurious_wakeups = options.spurious_wakeups;
+  t.detect_races = options.detect_races;
+  t.detect_lock_order = options.detect_lock_order;
+  t.input = std::string(input);
+  return replay_token(detail::format_token(t), body, options, feedback);
+}
+
+namespace {
+
+Result replay_token(absl::string_view token, const std::function<void()>& body, const Options& options,
+                    std::span<uint8_t> feedback) {
   Result result;
   const Clock::time_point start = Clock::now();
   absl::StatusOr<ScheduleToken> parsed = detail::parse_token(token);
@@ -263,6 +289,8 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
   std::unique_ptr<detail::Strategy> strategy;
   if (parsed->form == ScheduleToken::Form::kDecisions) {
     strategy = std::make_unique<detail::ReplayStrategy>(parsed->decisions);
+  } else if (parsed->form == ScheduleToken::Form::kInput) {
+    strategy = std::make_unique<detail::InputStrategy>(std::move(parsed->input), feedback);
   } else {
     absl::StatusOr<std::unique_ptr<detail::Strategy>> s = detail::make_strategy(parsed->strategy);
     if (!s.ok()) {
@@ -306,5 +334,7 @@ Result replay(std::string_view token_in, const std::function<void()>& body, cons
   result.elapsed = Clock::now() - start;
   return result;
 }
+
+}  // namespace
 
 }  // namespace weft

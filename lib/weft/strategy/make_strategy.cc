@@ -1,6 +1,6 @@
-// Parses strategy names ("random", "pct:3", "pos", "surw", "dfs:2",
+// Parses strategy names ("random", "pct:3", "pos", "surw", "fuzz", "dfs:2",
 // "dfs:2:nodpor", "dpor") and seed-token specs ("pct3k57", "surwp4",
-// "dfs2d3x1", "dpord3x1").
+// "fuzzr1.0.2.2.0.1", "dfs2d3x1", "dpord3x1").
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "weft/base/strategy_names.h"
 #include "weft/strategy/dfs.h"
+#include "weft/strategy/fuzz.h"
 #include "weft/strategy/pct.h"
 #include "weft/strategy/pos.h"
 #include "weft/strategy/random.h"
@@ -35,6 +36,11 @@ absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec) 
   if (spec == "pos") return std::make_unique<PosStrategy>();
   if (spec == "surw") return std::make_unique<SurwStrategy>();
   absl::string_view rest = spec;
+  if (absl::StartsWith(spec, "fuzz")) {
+    absl::StatusOr<std::unique_ptr<FuzzStrategy>> fuzz = FuzzStrategy::parse(spec);
+    if (!fuzz.ok()) return fuzz.status();
+    return *std::move(fuzz);
+  }
   if (absl::StartsWith(spec, "dfs") || absl::StartsWith(spec, "dpor")) {
     absl::StatusOr<std::unique_ptr<DfsStrategy>> dfs = DfsStrategy::parse(spec);
     if (!dfs.ok()) return dfs.status();

@@ -127,8 +127,8 @@ class Strategy {
   const ExecutionView* view_ = nullptr;
 };
 
-// "random", "pct:<d>", "pos", "surw", "dfs:<K>", "dfs:<K>:nodpor", "dpor", or a
-// replay_spec() ("pct2k57").
+// "random", "pct:<d>", "pos", "surw", "fuzz", "dfs:<K>", "dfs:<K>:nodpor",
+// "dpor", or a replay_spec() ("pct2k57").
 absl::StatusOr<std::unique_ptr<Strategy>> make_strategy(absl::string_view spec);
 
 }  // namespace weft::detail

@@ -1,0 +1,221 @@
+#include "weft/strategy/fuzz.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "weft/strategy/conflict.h"
+
+namespace weft::detail {
+namespace {
+
+// Keeps the fuzzer's streams apart from the other strategies' at one seed.
+constexpr uint64_t kStream = 0xf022ULL << 48;
+// One execution in this many samples afresh instead of mutating.
+constexpr uint32_t kFreshOneIn = 4;
+// A schedule keeps at most this many constraints: each one is a preemption
+// the bug may need, and bugs needing more are out of reach of any sampler.
+constexpr size_t kMaxConstraints = 8;
+// A hold this long waits for an operation that does not come.
+constexpr int kMaxHeld = 1000;
+// Instances kept per pair of sites, per corpus entry.
+constexpr size_t kPerClass = 16;
+constexpr size_t kMaxCorpus = 1024;
+
+constexpr int kNumbersPerConstraint = 6;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<FuzzStrategy>> FuzzStrategy::parse(absl::string_view spec) {
+  if (spec == "fuzz") return std::make_unique<FuzzStrategy>();
+  absl::string_view rest = spec;
+  std::vector<uint32_t> numbers;
+  bool ok = absl::ConsumePrefix(&rest, "fuzzr");
+  for (absl::string_view part : absl::StrSplit(rest, '.')) {
+    uint32_t n = 0;
+    ok = ok && absl::SimpleAtoi(part, &n) && n <= INT32_MAX;
+    numbers.push_back(n);
+  }
+  if (!ok || numbers.size() % kNumbersPerConstraint != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("bad strategy '", spec,
+                                                   "': expected fuzz, or in a seed token fuzzr followed by ",
+                                                   kNumbersPerConstraint, " dot-separated numbers per constraint"));
+  }
+  std::vector<OrderConstraint> constraints;
+  for (size_t i = 0; i < numbers.size(); i += kNumbersPerConstraint) {
+    constraints.push_back({{static_cast<ThreadId>(numbers[i]), numbers[i + 1], numbers[i + 2]},
+                           {static_cast<ThreadId>(numbers[i + 3]), numbers[i + 4], numbers[i + 5]}});
+  }
+  return std::make_unique<FuzzStrategy>(std::move(constraints));
+}
+
+std::string FuzzStrategy::replay_spec() const {
+  if (constraints_.empty()) return "fuzz";
+  std::vector<uint64_t> numbers;
+  for (const OrderConstraint& c : constraints_) {
+    for (const EventKey& k : {c.before, c.after}) {
+      numbers.insert(numbers.end(), {static_cast<uint64_t>(k.thread), k.object, k.occurrence});
+    }
+  }
+  return absl::StrCat("fuzzr", absl::StrJoin(numbers, "."));
+}
+
+const FuzzStrategy::Entry* FuzzStrategy::choose_parent() {
+  // Energy: the new features an entry brought, damped by how often it was
+  // mutated already (so fresh finds get their turn).
+  const auto energy = [](const Entry& e) { return static_cast<uint64_t>(e.fresh + 1) * 64 / (8 + e.mutated); };
+  uint64_t total = 0;
+  for (const Entry& e : corpus_) total += energy(e) + 1;
+  uint64_t r = rng_.next() % total;
+  for (Entry& e : corpus_) {
+    const uint64_t w = energy(e) + 1;
+    if (r < w) {
+      ++e.mutated;
+      return &e;
+    }
+    r -= w;
+  }
+  return &corpus_.back();
+}
+
+std::vector<OrderConstraint> FuzzStrategy::mutate(const Entry& parent) {
+  std::vector<OrderConstraint> out = parent.constraints;
+  const uint32_t kind = rng_.below(8);
+  if (!out.empty() && kind == 0) {  // drop one
+    out.erase(out.begin() + rng_.below(static_cast<uint32_t>(out.size())));
+    return out;
+  }
+  if (!out.empty() && kind == 1) {  // move one by an occurrence
+    OrderConstraint& c = out[rng_.below(static_cast<uint32_t>(out.size()))];
+    EventKey& k = rng_.chance(1, 2) ? c.before : c.after;
+    if (k.occurrence == 0 || rng_.chance(1, 2)) {
+      ++k.occurrence;
+    } else {
+      --k.occurrence;
+    }
+    return out;
+  }
+  if (parent.classes.empty()) return out;
+  // Flip: a pair of sites uniformly (a hundred threads running the same
+  // lines weigh as one), then one of its instances.
+  const auto& cls = parent.classes[rng_.below(static_cast<uint32_t>(parent.classes.size()))];
+  const ConflictPair& pair = cls[rng_.below(static_cast<uint32_t>(cls.size()))];
+  const OrderConstraint flipped{pair.second, pair.first};
+  std::erase_if(out, [&](const OrderConstraint& c) {
+    return c == flipped || (c.before == flipped.after && c.after == flipped.before);
+  });
+  if (out.size() >= kMaxConstraints) out.erase(out.begin() + rng_.below(static_cast<uint32_t>(out.size())));
+  out.push_back(flipped);
+  return out;
+}
+
+void FuzzStrategy::begin_execution(uint64_t seed, uint64_t index) {
+  rng_.reseed(mix_seed(seed ^ kStream, index));
+  if (!replaying_) {
+    constraints_.clear();
+    if (!corpus_.empty() && !rng_.chance(1, kFreshOneIn)) constraints_ = mutate(*choose_parent());
+  }
+  active_.assign(constraints_.size(), Active{});
+  base_.begin_execution(seed ^ kStream, index);
+  keys_.clear();
+  steps_seen_ = 0;
+}
+
+void FuzzStrategy::thread_created(ThreadId id, ThreadId parent) {
+  if (id == 0) base_.attach(*view());  // the view is attached after begin_execution
+  base_.thread_created(id, parent);
+}
+
+void FuzzStrategy::apply_steps_taken() {
+  const std::span<const RawEvent> steps = view()->steps();
+  for (; steps_seen_ < steps.size(); ++steps_seen_) {
+    const RawEvent& e = steps[steps_seen_];
+    if (!touches_object(e)) continue;
+    const EventKey key = keys_.ran(e);
+    for (size_t i = 0; i < constraints_.size(); ++i) {
+      if (constraints_[i].before == key) active_[i].before_ran = true;
+    }
+  }
+}
+
+bool FuzzStrategy::held_back(ThreadId t) {
+  const RawEvent& next = view()->pending(t);
+  if (!touches_object(next)) return false;
+  const EventKey key = keys_.peek(next);
+  bool held = false;
+  for (size_t i = 0; i < constraints_.size(); ++i) {
+    Active& a = active_[i];
+    if (a.before_ran || a.dropped || !(constraints_[i].after == key)) continue;
+    if (++a.held > kMaxHeld) {
+      a.dropped = true;
+      continue;
+    }
+    held = true;
+  }
+  return held;
+}
+
+ThreadId FuzzStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId current) {
+  apply_steps_taken();
+  allowed_.clear();
+  for (ThreadId t : enabled) {
+    if (!held_back(t)) allowed_.push_back(t);
+  }
+  if (allowed_.empty()) {
+    // Every enabled thread waits for an operation of a thread that cannot
+    // run: those constraints cannot be met in this execution.
+    for (ThreadId t : enabled) {
+      const EventKey key = keys_.peek(view()->pending(t));
+      for (size_t i = 0; i < constraints_.size(); ++i) {
+        if (constraints_[i].after == key) active_[i].dropped = true;
+      }
+    }
+    allowed_.assign(enabled.begin(), enabled.end());
+  }
+  if (allowed_.size() == 1) return allowed_[0];
+  return base_.pick_thread(allowed_, current);
+}
+
+void FuzzStrategy::end_execution(uint64_t choice_points) {
+  base_.end_execution(choice_points);
+  if (replaying_) return;
+  counters_.fill(0);
+  pairs_.clear();
+  feedback_.record(view()->steps(), counters_, &pairs_);
+  const int fresh = seen_.merge(counters_);
+  if (fresh > 0 && corpus_.size() < kMaxCorpus) add_to_corpus(fresh);
+}
+
+void FuzzStrategy::add_to_corpus(int fresh) {
+  Entry entry;
+  // Constraints dropped as unmeetable are not part of what ran.
+  for (size_t i = 0; i < constraints_.size(); ++i) {
+    if (!active_[i].dropped) entry.constraints.push_back(constraints_[i]);
+  }
+  entry.fresh = fresh;
+  // Group the pairs by their sites, in order of first appearance (hash order
+  // differs between processes), keeping a uniform sample of each group.
+  absl::flat_hash_map<uint64_t, size_t> class_of;
+  std::vector<size_t> seen_in_class;
+  for (const ConflictPair& p : pairs_) {
+    auto [it, inserted] = class_of.try_emplace(p.site_class, entry.classes.size());
+    if (inserted) {
+      entry.classes.emplace_back();
+      seen_in_class.push_back(0);
+    }
+    std::vector<ConflictPair>& cls = entry.classes[it->second];
+    const size_t n = ++seen_in_class[it->second];
+    if (cls.size() < kPerClass) {
+      cls.push_back(p);
+    } else if (const uint64_t slot = rng_.next() % n; slot < kPerClass) {
+      cls[slot] = p;
+    }
+  }
+  corpus_.push_back(std::move(entry));
+}
+
+}  // namespace weft::detail
