@@ -40,8 +40,8 @@ expect_bad "--rounds needs a value" "$compare" "$work/empty" --rounds
 expect_bad "unknown option --fast" "$compare" --fast "$work/empty"
 
 # And a good run of the body: one line, exit 0.
-out=$("$body" --strategy=pct:3 --detect=false --executions=100)
-if [ $? -ne 0 ] || ! grep -qF "100 executions" <<<"$out" || ! grep -qF "(ok)" <<<"$out"; then
+if ! out=$("$body" --strategy=pct:3 --detect=false --executions=100) || ! grep -qF "100 executions" <<<"$out" ||
+  ! grep -qF "(ok)" <<<"$out"; then
   echo "FAIL: $body --executions=100: $out"
   failures=$((failures + 1))
 fi
