@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# weft_relacy_b and compare_relacy.sh on bad arguments: each exits 2 with a
+# weft_relacy_b, compare_relacy.sh and weft_memory_bench on bad arguments: each exits 2 with a
 # message that names the problem (the script before it builds anything).
-#   bad_arguments_test.sh WEFT_RELACY_B COMPARE_RELACY_SH
+#   bad_arguments_test.sh WEFT_RELACY_B COMPARE_RELACY_SH WEFT_MEMORY_BENCH
 set -uo pipefail
 body=$1
 compare=$2
+memory=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -38,6 +39,11 @@ expect_bad '--executions must be a positive integer, got "0"' "$compare" "$work/
 expect_bad '--rounds must be a positive integer, got "x"' "$compare" "$work/empty" --rounds=x
 expect_bad "--rounds needs a value" "$compare" "$work/empty" --rounds
 expect_bad "unknown option --fast" "$compare" --fast "$work/empty"
+
+expect_bad "give exactly one of --steps, --threads, --executions" "$memory"
+expect_bad "give exactly one of --steps, --threads, --executions" "$memory" --steps=10 --threads=10
+expect_bad 'bad value "lots" for --steps' "$memory" --steps=lots
+expect_bad "unknown option --bytes" "$memory" --bytes=1
 
 # And a good run of the body: one line, exit 0.
 if ! out=$("$body" --strategy=pct:3 --detect=false --executions=100) || ! grep -qF "100 executions" <<<"$out" ||
