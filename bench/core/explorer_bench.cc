@@ -16,7 +16,9 @@
 //     takes part, like the N threads of Relacy's test_suite<T, N>.
 //
 // After Google Benchmark's own table, a summary table gives medians over the
-// repetitions and compares them with the targets (docs/performance.md).
+// repetitions and compares them with the targets (docs/performance.md). Body
+// (b) against Relacy itself is bench/core/compare_relacy.sh: both built and
+// run alternately in one run.
 //
 //   weft_core_bench                                   # 5 repetitions, summary
 //   weft_core_bench --benchmark_filter=exec/b_relacy  # any Google Benchmark flag
@@ -35,79 +37,16 @@
 #include <thread>
 #include <vector>
 
+#include "bodies.h"
 #include "weft/weft.h"
 
 namespace {
 
-// ---- the bodies, written once for weft's types and once for std's ----------
-
-struct WeftApi {
-  using thread = weft::thread;
-  using mutex = weft::mutex;
-  template <typename T>
-  using atomic = weft::atomic<T>;
-  template <typename T>
-  using var = weft::var<T>;
-  static void yield() { weft::this_thread::yield(); }
-  static int peek(weft::var<int>& v) { return v.unchecked(); }
-  static void check(bool ok) { WEFT_ASSERT(ok); }
-};
-
-struct StdApi {
-  using thread = std::thread;
-  using mutex = std::mutex;
-  template <typename T>
-  using atomic = std::atomic<T>;
-  template <typename T>
-  using var = T;  // guarded by the mutex in every body
-  static void yield() { std::this_thread::yield(); }
-  static int peek(int& v) { return v; }
-  static void check(bool ok) {
-    if (!ok) std::abort();
-  }
-};
-
-// Runs work(i) for i in [0, kThreads): the calling thread is thread 0, the
-// others are started and joined.
-template <typename Api, int kThreads, typename F>
-void run_on_threads(const F& work) {
-  std::array<typename Api::thread, kThreads - 1> others;
-  for (int i = 1; i < kThreads; ++i) others[i - 1] = typename Api::thread(work, i);
-  work(0);
-  for (auto& t : others) t.join();
-}
-
-template <typename Api, int kThreads, int kLocks>
-void mutex_body() {
-  typename Api::mutex m;
-  run_on_threads<Api, kThreads>([&](int) {
-    for (int i = 0; i < kLocks; ++i) {
-      m.lock();
-      m.unlock();
-    }
-  });
-}
-
-template <typename Api, int kThreads>
-void relacy_body() {
-  typename Api::mutex m;
-  typename Api::template var<int> x{0};
-  typename Api::template atomic<int> a{0};
-  run_on_threads<Api, kThreads>([&](int) {
-    m.lock();
-    x = x + 1;
-    m.unlock();
-    a.fetch_add(1);
-  });
-  Api::check(Api::peek(x) == kThreads);
-}
-
-template <typename Api, int kThreads, int kYields>
-void yield_body() {
-  run_on_threads<Api, kThreads>([](int) {
-    for (int i = 0; i < kYields; ++i) Api::yield();
-  });
-}
+using weft_bench::mutex_body;
+using weft_bench::relacy_body;
+using weft_bench::StdApi;
+using weft_bench::WeftApi;
+using weft_bench::yield_body;
 
 // ---- benchmark functions ------------------------------------------------------
 
@@ -331,13 +270,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       std::printf("  step (pct:1, always switching) <= 2x raw switch pair: %.2fx -> %s\n", ratio,
                   ratio <= 2.0 ? "met" : "NOT met");
     }
-    constexpr double kRelacy = 654e3;
-    for (const Config& c : kConfigs) {
-      Measure m;
-      if (!get(std::string("exec/b_relacy_3/") + config_name(c), m)) continue;
-      std::printf("  (b) >= 3x Relacy (1.96M/s), %-18s: %s = %.2fx Relacy -> %s\n", config_name(c).c_str(),
-                  rate(m.per_second).c_str(), m.per_second / kRelacy, m.per_second >= 3 * kRelacy ? "met" : "NOT met");
-    }
+    std::printf(
+        "  (b) against Relacy: measured in the same run by bench/core/compare_relacy.sh RELACY_DIR\n"
+        "      (docs/performance.md, section Explorer)\n");
   }
 
  private:

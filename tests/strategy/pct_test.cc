@@ -7,8 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "weft/base/rng.h"
 
 namespace {
 
@@ -162,6 +166,81 @@ TEST(Pct, TheSeedAndIndexDetermineTheSchedule) {
   int differ = 0;
   for (uint64_t index = 0; index < 50; ++index) differ += picks(a, 42, index, 40) != picks(b, 43, index, 40);
   EXPECT_GT(differ, 25);
+}
+
+}  // namespace
+
+namespace {
+
+// Threads as PCT sees them, scripted by the test: which exist, which are
+// blocked.
+class ThreadsView final : public weft::detail::ExecutionView {
+ public:
+  const weft::detail::RawEvent& pending(ThreadId) const override { return event_; }
+  std::span<const weft::detail::RawEvent> steps() const override { return {}; }
+  int threads() const override { return static_cast<int>(blocked_.size()); }
+  bool blocked(ThreadId t) const override { return blocked_[t]; }
+
+  std::vector<bool> blocked_;
+
+ private:
+  weft::detail::RawEvent event_{};
+};
+
+// The ordered set picks what the scan picks: two strategies, one that always
+// scans and one that never does, driven through the same random executions
+// (threads created as they go, some spinning, some blocked or finished,
+// change points at d = 3) choose the same thread at every step.
+TEST(Pct, OrderedChoiceMatchesTheScan) {
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    weft::detail::Rng script(seed);
+    ThreadsView view;
+    PctStrategy scan(3, 200, SIZE_MAX);
+    PctStrategy ordered(3, 200, 0);
+    scan.attach(view);
+    ordered.attach(view);
+    for (uint64_t index = 0; index < 3; ++index) {
+      scan.begin_execution(seed, index);
+      ordered.begin_execution(seed, index);
+      view.blocked_.clear();
+      std::vector<bool> finished;
+      auto create = [&](ThreadId parent) {
+        const ThreadId id = view.threads();
+        view.blocked_.push_back(false);
+        finished.push_back(false);
+        scan.thread_created(id, parent);
+        ordered.thread_created(id, parent);
+      };
+      create(weft::detail::kNoThread);
+      for (int i = 0; i < 20; ++i) create(0);
+      ThreadId current = 0;
+      for (int step = 0; step < 300; ++step) {
+        const uint32_t what = script.below(10);
+        if (what == 0 && view.threads() < 60) create(current);
+        if (what == 1) {
+          scan.thread_spinning(current);
+          ordered.thread_spinning(current);
+        }
+        if (what == 2) view.blocked_[script.below(view.threads())] = true;
+        if (what == 3) view.blocked_[script.below(view.threads())] = false;
+        if (what == 4) {
+          const ThreadId t = script.below(view.threads());
+          if (!view.blocked_[t]) finished[t] = true;
+        }
+        std::vector<ThreadId> enabled;
+        for (ThreadId t = 0; t < view.threads(); ++t) {
+          if (!view.blocked_[t] && !finished[t]) enabled.push_back(t);
+        }
+        if (enabled.size() < 2) break;
+        const ThreadId a = scan.pick_thread(enabled, current);
+        const ThreadId b = ordered.pick_thread(enabled, current);
+        ASSERT_EQ(a, b) << "seed " << seed << ", execution " << index << ", step " << step;
+        current = a;
+      }
+      scan.end_execution(300);
+      ordered.end_execution(300);
+    }
+  }
 }
 
 }  // namespace

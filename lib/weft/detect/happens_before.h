@@ -23,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <tuple>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "weft/base/ids.h"
 #include "weft/base/source_location.h"
+#include "weft/detect/recycling_resource.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/report/failure.h"
 
@@ -214,9 +216,17 @@ class HappensBefore {
   std::vector<std::vector<Epoch>> read_sets_;
   std::vector<uint32_t> free_read_sets_;
   std::array<CacheSlot, kCacheSlots> cache_{};
-  uint32_t cache_generation_ = 1;                        // slots with another generation are empty
-  absl::flat_hash_map<uintptr_t, uint32_t> by_begin_;    // the exact-range fast path
-  absl::btree_map<uintptr_t, uint32_t> ordered_;         // overlap queries; cells are disjoint
+  uint32_t cache_generation_ = 1;  // slots with another generation are empty
+  // The two maps below give their memory back to this pool, which keeps it:
+  // clearing them at every reset() and refilling them in the next execution
+  // then costs no heap allocation (a btree frees every node on clear()).
+  RecyclingResource map_memory_;
+  using MapAllocator = std::pmr::polymorphic_allocator<std::pair<const uintptr_t, uint32_t>>;
+  // The exact-range fast path.
+  absl::flat_hash_map<uintptr_t, uint32_t, absl::Hash<uintptr_t>, std::equal_to<>, MapAllocator> by_begin_{
+      MapAllocator(&map_memory_)};
+  // Overlap queries; cells are disjoint.
+  absl::btree_map<uintptr_t, uint32_t, std::less<>, MapAllocator> ordered_{MapAllocator(&map_memory_)};
   std::vector<uint32_t> pieces_;                         // scratch for cover()
   std::vector<std::pair<uintptr_t, uint32_t>> inserts_;  // scratch for cover()
   std::vector<Race> found_;

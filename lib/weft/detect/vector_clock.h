@@ -11,9 +11,10 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
 #include <cstdint>
-
-#include "absl/container/inlined_vector.h"
+#include <memory>
 
 namespace weft::detail {
 
@@ -21,28 +22,60 @@ class VectorClock {
  public:
   static constexpr size_t kInline = 4;
 
-  uint32_t get(int thread) const { return static_cast<size_t>(thread) < clocks_.size() ? clocks_[thread] : 0; }
+  uint32_t get(int thread) const { return static_cast<size_t>(thread) < size_ ? data()[thread] : 0; }
   void set(int thread, uint32_t value) {
-    if (static_cast<size_t>(thread) >= clocks_.size()) clocks_.resize(thread + 1, 0);
-    clocks_[thread] = value;
+    if (static_cast<size_t>(thread) >= size_) grow(thread + 1);
+    data()[thread] = value;
   }
   void tick(int thread) { set(thread, get(thread) + 1); }
   // Pointwise maximum: everything `other` has seen, this has now seen.
   void join(const VectorClock& other) {
-    const size_t n = other.clocks_.size();
-    if (n > clocks_.size()) clocks_.resize(n, 0);
-    uint32_t* mine = clocks_.data();
-    const uint32_t* theirs = other.clocks_.data();
-    for (size_t i = 0; i < n; ++i) mine[i] = std::max(mine[i], theirs[i]);
+    if (size_ == kInline && other.size_ == kInline) [[likely]] {
+      for (size_t i = 0; i < kInline; ++i) inline_[i] = std::max(inline_[i], other.inline_[i]);
+      return;
+    }
+    if (other.size_ > size_) grow(other.size_);
+    uint32_t* mine = data();
+    const uint32_t* theirs = other.data();
+    for (size_t i = 0; i < other.size_; ++i) mine[i] = std::max(mine[i], theirs[i]);
   }
-  // Copies `other` without giving back memory already allocated.
-  void assign(const VectorClock& other) { clocks_.assign(other.clocks_.begin(), other.clocks_.end()); }
-  void clear() { clocks_.resize(0); }  // keeps the memory for the next use
-  bool empty() const { return clocks_.empty(); }
-  size_t size() const { return clocks_.size(); }
+  void assign(const VectorClock& other) {
+    if (size_ == kInline && other.size_ == kInline) [[likely]] {
+      inline_ = other.inline_;
+      return;
+    }
+    if (other.size_ > size_) grow(other.size_);
+    std::copy_n(other.data(), other.size_, data());
+    std::fill(data() + other.size_, data() + size_, 0);
+  }
+  // All zeros. The size only grows (entries past another clock's size count
+  // as zeros), so a clock cleared and refilled at every execution, as the
+  // same threads take the same steps, never resizes.
+  void clear() { std::fill_n(data(), size_, 0); }
 
  private:
-  absl::InlinedVector<uint32_t, kInline> clocks_;
+  const uint32_t* data() const { return size_ <= kInline ? inline_.data() : heap_.get(); }
+  uint32_t* data() { return size_ <= kInline ? inline_.data() : heap_.get(); }
+  // Past kInline threads the entries move to the heap, for good.
+  [[gnu::noinline]] void grow(size_t n) {
+    if (n > capacity_) {
+      const size_t capacity = std::max(n, 2 * static_cast<size_t>(capacity_));
+      std::unique_ptr<uint32_t[]> bigger(new uint32_t[capacity]());
+      std::copy_n(data(), size_, bigger.get());
+      heap_ = std::move(bigger);
+      capacity_ = static_cast<uint32_t>(capacity);
+    }
+    size_ = static_cast<uint32_t>(n);
+  }
+
+  // Entries [0, size_) are in inline_ while size_ <= kInline, else in heap_.
+  // A clock starts with kInline zeros: one made in the body (a new mutex in
+  // every execution) then never grows in the usual few-thread case, and
+  // joins of inline clocks are four fixed max operations.
+  uint32_t size_ = kInline;
+  uint32_t capacity_ = kInline;
+  std::array<uint32_t, kInline> inline_{};
+  std::unique_ptr<uint32_t[]> heap_;
 };
 
 // The clock a synchronization object carries from its releasers to its

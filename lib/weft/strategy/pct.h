@@ -18,11 +18,22 @@
 // spin loop). Nothing else demotes: a demotion is a priority change the
 // guarantee above does not count, so a CAS that merely reads a value must not
 // cause one.
+//
+// The choice scans the enabled threads' priorities while they are few. Past
+// kScanLimit it uses that priorities come in three tiers: initial ones (>=
+// depth, random, in an ordered set), change-point ones (0 .. depth-2, at most
+// depth-1 threads) and demotions (< 0, each below all before it, so a queue
+// in demotion order is sorted). It takes the first enabled thread from the
+// top: O(log n) per step, amortized, when the threads at the top are enabled
+// (a blocked one is stepped over; a finished one is dropped for good). Both
+// ways pick the same thread.
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "weft/base/rng.h"
 #include "weft/strategy/strategy.h"
 
@@ -31,9 +42,12 @@ namespace weft::detail {
 class PctStrategy final : public Strategy {
  public:
   static constexpr uint64_t kInitialEstimate = 64;
+  static constexpr size_t kScanLimit = 16;
 
-  // `fixed_estimate` > 0 pins k (seed-form replay); 0 learns it.
-  explicit PctStrategy(int depth, uint64_t fixed_estimate = 0);
+  // `fixed_estimate` > 0 pins k (seed-form replay); 0 learns it. Choices
+  // among more than `scan_limit` threads use the tiers (tests set it
+  // to compare both ways).
+  explicit PctStrategy(int depth, uint64_t fixed_estimate = 0, size_t scan_limit = kScanLimit);
 
   void begin_execution(uint64_t seed, uint64_t index) override;
   void end_execution(uint64_t choice_points) override;
@@ -46,15 +60,39 @@ class PctStrategy final : public Strategy {
 
  private:
   void apply_change_points(ThreadId current);
+  void set_priority(ThreadId id, int64_t priority);
+  // Files `id` under its priority_ in the tier it belongs to.
+  void file(ThreadId id);
+  ThreadId pick_from_tiers(std::span<const ThreadId> enabled);
+  // Whether `t` may run now; if not, and it is not blocked either, it has
+  // finished: its entries are dropped (priority_ set to kGone).
+  bool runs_now(ThreadId t, std::span<const ThreadId> enabled);
+  static constexpr int64_t kGone = INT64_MIN;
+
+  // Highest priority first; ties go to the lower id, as in the scan.
+  struct HigherFirst {
+    bool operator()(const std::pair<int64_t, ThreadId>& a, const std::pair<int64_t, ThreadId>& b) const {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    }
+  };
 
   int depth_;
   bool learn_;
+  size_t scan_limit_;
   uint64_t estimate_;       // k used by the current execution
   uint64_t next_estimate_;  // k for the next execution
   uint64_t longest_ = 0;    // the most choice points an execution had so far
   Rng rng_;
-  std::vector<int64_t> priority_;        // by thread id; higher runs first
-  std::vector<uint64_t> change_points_;  // sorted, in [1, k]
+  std::vector<int64_t> priority_;  // by thread id; higher runs first
+  // The tiers, built at an execution's first choice among more than
+  // scan_limit_ threads and kept up to date after. An entry (priority, id)
+  // of changed_ or demoted_ counts only while priority_[id] == priority.
+  bool tiers_built_ = false;
+  absl::btree_set<std::pair<int64_t, ThreadId>, HigherFirst> initial_;
+  std::vector<std::pair<int64_t, ThreadId>> changed_;
+  std::vector<std::pair<int64_t, ThreadId>> demoted_;  // priorities decreasing
+  size_t demoted_head_ = 0;                            // entries before it are stale
+  std::vector<uint64_t> change_points_;                // sorted, in [1, k]
   size_t next_change_ = 0;
   // change_points_[next_change_], or never: the one compare pick_thread makes.
   uint64_t next_change_step_ = UINT64_MAX;
