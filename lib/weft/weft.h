@@ -25,6 +25,7 @@
 #include "weft/sync/condition_variable.h"
 #include "weft/sync/latch.h"
 #include "weft/sync/mutex.h"
+#include "weft/sync/select.h"
 #include "weft/sync/semaphore.h"
 #include "weft/sync/shared_mutex.h"
 #include "weft/sync/thread.h"

@@ -72,6 +72,8 @@ const char* op_name(Op op) {
       return "choose";
     case Op::kWakeup:
       return "wakeup";
+    case Op::kSelect:
+      return "select";
   }
   return "?";
 }

@@ -44,6 +44,7 @@ enum class Op : uint8_t {
   kClose,
   kChoose,
   kWakeup,
+  kSelect,  // weft::select: names its first channel; the choose step after it says which case ran
 };
 
 const char* op_name(Op op);
@@ -100,6 +101,7 @@ constexpr OpKind op_kind(Op op) {
     case Op::kTryReceive:
     case Op::kClose:
     case Op::kWakeup:
+    case Op::kSelect:
       return OpKind::kSync;
   }
   return OpKind::kLocal;

@@ -41,6 +41,7 @@ const char* object_kind(Op op) {
     case Op::kReceive:
     case Op::kTryReceive:
     case Op::kClose:
+    case Op::kSelect:
       return "channel";
     default:
       return "object";
