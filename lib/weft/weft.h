@@ -23,6 +23,7 @@
 #include "weft/sync/channel.h"
 #include "weft/sync/choose.h"
 #include "weft/sync/condition_variable.h"
+#include "weft/sync/event_loop.h"
 #include "weft/sync/latch.h"
 #include "weft/sync/mutex.h"
 #include "weft/sync/select.h"

@@ -74,6 +74,14 @@ const char* op_name(Op op) {
       return "wakeup";
     case Op::kSelect:
       return "select";
+    case Op::kPost:
+      return "post";
+    case Op::kHandler:
+      return "handler";
+    case Op::kRunLoop:
+      return "run";
+    case Op::kStop:
+      return "stop";
   }
   return "?";
 }
