@@ -8,8 +8,11 @@
 //   dropped. A consumer that is merely slower than the timeout (which in
 //   virtual time is any consumer: weft explores the timer firing before the
 //   consumer's next receive) loses messages.
-// Fix: on timeout, count the stall and try the send again: the timeout
-//   reports back-pressure instead of deciding the message's fate.
+// Fix: on timeout, count the stall and then send without a timeout: the
+//   timeout reports back-pressure instead of deciding the message's fate.
+//   (Retrying the select in a loop is no better under weft: its timeout can
+//   fire again and again while the consumer never runs, which weft reports
+//   as a livelock; a scheduler is not bound to be fair.)
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
@@ -25,7 +28,7 @@ using namespace std::chrono_literals;
 
 constexpr int kMessages = 3;
 
-template <bool kRetryOnTimeout>
+template <bool kSendAfterTimeout>
 void pipeline() {
   weft::channel<int> in{1, "in"}, out{0, "out"};
   weft::thread producer([&] {
@@ -35,11 +38,10 @@ void pipeline() {
   weft::thread stage([&] {
     int stalls = 0;
     while (std::optional<int> message = in.recv()) {
-      bool sent = false;
-      do {
-        weft::select(weft::on_send(out, *message, [&] { sent = true; }),
-                     weft::on_timeout(10ms, [&] { ++stalls; }));  // the consumer is slow
-      } while (kRetryOnTimeout && !sent);
+      weft::select(weft::on_send(out, *message), weft::on_timeout(10ms, [&] {
+                     ++stalls;  // the consumer is slow
+                     if (kSendAfterTimeout) out.send(*message);
+                   }));
     }
     out.close();
   });
@@ -58,7 +60,7 @@ TEST(SelectPipeline, FindsAMessageDroppedOnTimeout) {
   examples::expect_bug(examples::budget(2000), pipeline<false>, {weft::FailureKind::kAssertion}, "dropped a message");
 }
 
-WEFT_TEST_WITH(SelectPipeline, RetryingAfterATimeoutDeliversEveryMessage, weft::Options{.iterations = 2000}) {
+WEFT_TEST_WITH(SelectPipeline, SendingAfterATimeoutDeliversEveryMessage, weft::Options{.iterations = 2000}) {
   pipeline<true>();
 }
 
