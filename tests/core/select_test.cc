@@ -194,6 +194,24 @@ TEST(Select, SelectsOnBothEndsOfAnUnbufferedChannelMeet) {
   });
 }
 
+// Two selects waiting to receive on the same channels do not wake each
+// other: with nobody to send, that is a deadlock naming both, not a livelock.
+TEST(Select, TwoWaitingReceiversAreADeadlockNotALivelock) {
+  std::optional<weft::Failure> f =
+      weft::expect_bug(options_with(50),
+                       [] {
+                         weft::channel<int> jobs{0, "jobs"}, quit{0, "quit"};
+                         auto worker = [&] { weft::select(weft::on_recv(jobs), weft::on_recv(quit)); };
+                         weft::thread a(worker), b(worker);
+                         a.join();
+                         b.join();
+                       },
+                       {FailureKind::kDeadlock});
+  ASSERT_TRUE(f.has_value());
+  EXPECT_TRUE(contains(f->report, "thread 1 is blocked in select on jobs, quit"));
+  EXPECT_TRUE(contains(f->report, "thread 2 is blocked in select on jobs, quit"));
+}
+
 // Happens-before as for recv: what the sender wrote before sending is
 // visible to the select's handler; a select that timed out has no edge.
 TEST(Select, AReceiveCaseOrdersTheSendersWrites) {

@@ -154,12 +154,11 @@ class channel final : private detail::Waitable {
 
   // A blocked select waits on the channel like a blocked recv or send:
   // woken by any change; a receive case counts as a waiting receiver (an
-  // unbuffered sender may complete against it).
+  // unbuffered sender may complete against it). Only the first waiting
+  // receiver wakes the waiters: with more, nothing changes for a sender,
+  // and two selects waiting to receive would wake each other forever.
   void enlist(detail::Execution& ex, bool as_receiver) {
-    if (as_receiver) {
-      ++receivers_waiting_;
-      wake_all(ex);
-    }
+    if (as_receiver && receivers_waiting_++ == 0 && capacity_ == 0) wake_all(ex);
     waiters_.push_back(ex.current());
   }
   void leave(detail::Execution& ex, bool as_receiver) {
