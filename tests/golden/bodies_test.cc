@@ -1,6 +1,5 @@
 // Buggy bodies for the golden reports of the kinds no example has (a
-// livelock, an exception escaping a thread, a select that can never
-// complete), as disabled WEFT_TESTs that
+// livelock, an exception escaping a thread, a blocked select), as disabled WEFT_TESTs that
 // tests/golden/golden_test.py replays with fixed tokens. Run one with
 // --gtest_also_run_disabled_tests to see its report.
 #include <weft/weft.h>
