@@ -1,5 +1,5 @@
 // Buggy bodies for the golden reports of the kinds no example has (a
-// livelock, an exception escaping a thread), as disabled WEFT_TESTs that
+// livelock, an exception escaping a thread, a blocked select), as disabled WEFT_TESTs that
 // tests/golden/golden_test.py replays with fixed tokens. Run one with
 // --gtest_also_run_disabled_tests to see its report.
 #include <weft/weft.h>
@@ -32,4 +32,12 @@ WEFT_TEST_WITH(Golden, DISABLED_SpinOnAFlagNobodySets, weft::Options{.max_steps 
 WEFT_TEST(Golden, DISABLED_ExceptionEscapesAThread) {
   weft::thread t([] { parse("[1, 2]"); });
   t.join();
+}
+
+// A worker selects on two channels nobody sends to or closes; the main
+// thread joins it: the deadlock report names both channels of the select.
+WEFT_TEST(Golden, DISABLED_SelectOnChannelsNobodyFeeds) {
+  weft::channel<int> jobs{1, "jobs"}, quit{0, "quit"};
+  weft::thread worker([&] { weft::select(weft::on_recv(jobs), weft::on_recv(quit)); });
+  worker.join();
 }

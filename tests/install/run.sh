@@ -31,11 +31,12 @@ cmake -S "$src" -B "$work/weft" "${quick[@]}" -DCMAKE_INSTALL_PREFIX="$work/pref
 cmake --build "$work/weft" -j"$jobs"
 cmake --install "$work/weft" >/dev/null
 
-# What the package must hold, and what it must not: the README's targets;
+# What the package must hold, and what it must not: the README's targets
+# (and weft::asio, the Asio adapter);
 # public headers, not the internals only weft's .cc files include; none of
 # weft's own warning flags.
 targets=$(find "$work/prefix" -path '*/cmake/weft/weftTargets*.cmake' -exec cat {} +)
-for target in weft::weft weft::lin weft::gtest weft::gtest_main; do
+for target in weft::weft weft::lin weft::asio weft::gtest weft::gtest_main; do
   grep -q "add_library($target " <<<"$targets" || fail "the package does not define $target"
 done
 ! grep -Eq 'weft_build_flags|weft::weft_|-Wall|-Werror' <<<"$targets" ||

@@ -105,6 +105,11 @@ std::vector<weft::Failure> failures_of_every_kind() {
   weft::Options no_lock_order = options(5000);
   no_lock_order.detect_lock_order = false;
   out.push_back(found(no_lock_order, abba));
+  // and a select blocked on two channels (BlockedThread::objects)
+  out.push_back(found(options(10), [] {
+    weft::channel<int> a{0, "a"}, b{1, "b"};
+    weft::select(weft::on_recv(a), weft::on_recv(b));
+  }));
 
   // kLivelock
   weft::Options short_run = options(10);

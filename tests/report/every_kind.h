@@ -14,7 +14,8 @@ namespace weft_test {
 
 // At least one failure of each FailureKind, in FailureKind order; some kinds
 // twice, to cover both shapes of their evidence (a misuse with holders and
-// one with counts, a divergence inside an execution and one after it).
+// one with counts, a divergence inside an execution and one after it, a
+// deadlock in locks and one in a select).
 std::vector<weft::Failure> failures_of_every_kind();
 
 }  // namespace weft_test

@@ -83,10 +83,13 @@ void expect_evidence(const object& o, const weft::Deadlock& d) {
   ASSERT_EQ(blocked.size(), d.blocked.size());
   for (size_t i = 0; i < blocked.size(); ++i) {
     const object& b = blocked[i].as_object();
-    EXPECT_EQ(b.size(), 5u);
+    EXPECT_EQ(b.size(), 6u);
     EXPECT_EQ(num(b.at("thread")), d.blocked[i].thread);
     EXPECT_EQ(b.at("operation").as_string(), d.blocked[i].operation);
     expect_object(b.at("object"), d.blocked[i].object);
+    const array& objects = b.at("objects").as_array();
+    ASSERT_EQ(objects.size(), d.blocked[i].objects.size());
+    for (size_t k = 0; k < objects.size(); ++k) expect_object(objects[k], d.blocked[i].objects[k]);
     expect_position(b.at("site"), d.blocked[i].site);
     expect_numbers(b.at("holders"), d.blocked[i].holders);
   }

@@ -72,6 +72,16 @@ const char* op_name(Op op) {
       return "choose";
     case Op::kWakeup:
       return "wakeup";
+    case Op::kSelect:
+      return "select";
+    case Op::kPost:
+      return "post";
+    case Op::kHandler:
+      return "handler";
+    case Op::kRunLoop:
+      return "run";
+    case Op::kStop:
+      return "stop";
   }
   return "?";
 }

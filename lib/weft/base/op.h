@@ -44,6 +44,11 @@ enum class Op : uint8_t {
   kClose,
   kChoose,
   kWakeup,
+  kSelect,   // weft::select: names its first channel; the choose step after it says which case ran
+  kPost,     // event_loop::post / post_after
+  kHandler,  // the event loop's thread runs a handler (names it, at the site that posted it)
+  kRunLoop,  // event_loop::run waiting for work
+  kStop,     // event_loop::stop
 };
 
 const char* op_name(Op op);
@@ -100,6 +105,11 @@ constexpr OpKind op_kind(Op op) {
     case Op::kTryReceive:
     case Op::kClose:
     case Op::kWakeup:
+    case Op::kSelect:
+    case Op::kPost:
+    case Op::kHandler:
+    case Op::kRunLoop:
+    case Op::kStop:
       return OpKind::kSync;
   }
   return OpKind::kLocal;

@@ -51,6 +51,10 @@ std::vector<std::string> details_of(const Deadlock& d) {
     std::string line = absl::StrCat("thread ", b.thread, " is blocked in ", b.operation);
     if (join && !b.holders.empty()) {
       absl::StrAppend(&line, " of thread ", b.holders.front());
+    } else if (!b.objects.empty()) {
+      absl::StrAppend(&line, " on ", absl::StrJoin(b.objects, ", ", [](std::string* out, const ObjectRef& o) {
+        out->append(o.label);
+      }));
     } else if (!b.object.label.empty()) {
       absl::StrAppend(&line, " on ", b.object.label);
     }
@@ -152,6 +156,9 @@ std::string rule_text(const Misuse& m) {
       return absl::StrCat(object, " closed twice");
     case MisuseRule::kSendOnClosedChannel:
       return absl::StrCat("send on ", object, ", which is closed");
+    case MisuseRule::kSelectDuplicateCase:
+      return absl::StrCat("a select whose case ", m.amount.value_or(0),
+                          " is a second default or a second timeout: a select has at most one of each");
   }
   return std::string(misuse_rule_name(m.rule));
 }

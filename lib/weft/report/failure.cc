@@ -65,6 +65,8 @@ std::string_view misuse_rule_name(MisuseRule rule) {
       return "channel_closed_twice";
     case MisuseRule::kSendOnClosedChannel:
       return "send_on_closed_channel";
+    case MisuseRule::kSelectDuplicateCase:
+      return "select_duplicate_case";
   }
   return "unknown";
 }

@@ -78,10 +78,11 @@ struct UncaughtException {
 // ---- kDeadlock ---------------------------------------------------------------
 struct BlockedThread {
   int thread = 0;
-  std::string operation;     // what it is blocked in, as the trace names it: "lock", "wait", "join", "recv", ...
-  ObjectRef object;          // what it waits on; empty for "join"
-  SourcePosition site;       // where it blocked
-  std::vector<int> holders;  // the threads it waits for: the object's holders, or the thread it joins
+  std::string operation;           // what it is blocked in, as the trace names it: "lock", "wait", "join", "recv", ...
+  ObjectRef object;                // what it waits on; empty for "join"
+  std::vector<ObjectRef> objects;  // a select: every channel it waits on (`object` is the first); else empty
+  SourcePosition site;             // where it blocked
+  std::vector<int> holders;        // the threads it waits for: the object's holders, or the thread it joins
   bool operator==(const BlockedThread&) const = default;
 };
 
@@ -136,6 +137,7 @@ enum class MisuseRule {
   kThreadDestroyedWhileJoinable,  // a weft::thread handle destroyed while joinable (std::thread would terminate)
   kChannelClosedTwice,            // close() of a closed channel
   kSendOnClosedChannel,           // send on a closed channel
+  kSelectDuplicateCase,           // a select with two default cases or two timeouts
 };
 
 // "relock", "unlock_not_held", ...: the rule's stable name.
@@ -144,7 +146,8 @@ std::string_view misuse_rule_name(MisuseRule rule);
 struct Misuse {
   MisuseRule rule = MisuseRule::kRelock;
   // The primitive whose contract was broken: "mutex", "shared_mutex",
-  // "condition_variable", "latch", "barrier", "semaphore", "thread", "channel".
+  // "condition_variable", "latch", "barrier", "semaphore", "thread", "channel",
+  // "select".
   std::string object_type;
   ObjectRef object;
   int thread = -1;           // the thread that broke the rule

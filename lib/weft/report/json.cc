@@ -25,6 +25,12 @@ value position(const SourcePosition& p) {
 
 value object_ref(const ObjectRef& o) { return object{{"name", o.name}, {"label", o.label}}; }
 
+array object_refs(const std::vector<ObjectRef>& objects) {
+  array out;
+  for (const ObjectRef& o : objects) out.push_back(object_ref(o));
+  return out;
+}
+
 template <typename T>
 value optional_number(const std::optional<T>& x) {
   if (!x) return nullptr;
@@ -52,6 +58,7 @@ value evidence(const Deadlock& d) {
     blocked.emplace_back(object{{"thread", b.thread},
                                 {"operation", b.operation},
                                 {"object", object_ref(b.object)},
+                                {"objects", object_refs(b.objects)},
                                 {"site", position(b.site)},
                                 {"holders", numbers(b.holders)}});
   }

@@ -41,7 +41,13 @@ const char* object_kind(Op op) {
     case Op::kReceive:
     case Op::kTryReceive:
     case Op::kClose:
+    case Op::kSelect:
       return "channel";
+    case Op::kPost:
+    case Op::kRunLoop:
+    case Op::kStop:
+    case Op::kHandler:
+      return "loop";
     default:
       return "object";
   }

@@ -532,7 +532,17 @@ void Execution::record_deadlock() {
       b.object = {t.pending.name != nullptr ? t.pending.name : "", labels.label(t.pending)};
     }
     b.site = resolve_site(t.pending.where, t.pending.pc);
-    if (t.waiting_on != nullptr) t.waiting_on->holders(b.holders);
+    if (t.waiting_on != nullptr) {
+      t.waiting_on->holders(b.holders);
+      std::vector<WaitedObject> waited;
+      t.waiting_on->objects(waited);
+      for (const WaitedObject& w : waited) {
+        RawEvent as_step = t.pending;
+        as_step.object = w.object;
+        as_step.name = w.name;
+        b.objects.push_back({w.name != nullptr ? w.name : "", labels.label(as_step)});
+      }
+    }
     waits_for[i] = b.holders;
   }
   deadlock.cycle = find_wait_cycle(waits_for);

@@ -45,12 +45,20 @@ class LockOrder;
 
 inline constexpr int64_t kNoDeadline = INT64_MAX;
 
+// An object a blocked thread waits on, as a deadlock report names it.
+struct WaitedObject {
+  const void* object = nullptr;
+  const char* name = nullptr;
+};
+
 // Something a thread can block on. Deadlock reports ask it which threads hold
 // it: the edges of the wait-for graph. (What it is comes from the blocked
-// thread's pending operation.)
+// thread's pending operation.) A wait on several objects at once (a select)
+// also lists them, so the report can name every one.
 class Waitable {
  public:
   virtual void holders(std::vector<ThreadId>& out) const { (void)out; }
+  virtual void objects(std::vector<WaitedObject>& out) const { (void)out; }
 
  protected:
   ~Waitable() = default;

@@ -30,6 +30,13 @@
 
 namespace weft {
 
+namespace detail {
+template <typename T, typename F>
+class ReceiveCase;
+template <typename T, typename F>
+class SendCase;
+}  // namespace detail
+
 template <typename T>
 class channel final : private detail::Waitable {
  public:
@@ -45,13 +52,7 @@ class channel final : private detail::Waitable {
     while (!has_room()) {
       if (!wait(ex, where) || !check_open(ex, where)) return;
     }
-    const uint64_t ticket = push(ex, std::move(value));
-    // Unbuffered: the send completes only when a receiver has taken it.
-    while (capacity_ == 0 && taken_ <= ticket) {
-      if (!wait(ex, where)) return;
-      if (closed_ && taken_ <= ticket) return;  // receivers never came; close() made it moot
-    }
-    if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), room_clock_);
+    complete_send(ex, std::move(value), where);
   }
 
   bool try_send(T value, weft::source_location where = weft::source_location::current()) {
@@ -114,6 +115,11 @@ class channel final : private detail::Waitable {
   std::size_t capacity() const { return capacity_; }
 
  private:
+  template <typename, typename>
+  friend class detail::ReceiveCase;
+  template <typename, typename>
+  friend class detail::SendCase;
+
   struct Item {
     T value;
     detail::SyncClock clock;
@@ -125,6 +131,39 @@ class channel final : private detail::Waitable {
     if (!closed_) return true;
     detail::report_misuse(ex, {.rule = MisuseRule::kSendOnClosedChannel, .object_type = "channel"}, this, name_, where);
     return false;
+  }
+
+  // A send with room for its value: queues it, waits (unbuffered) until a
+  // receiver has taken it, and is then ordered after the receive that made
+  // the room.
+  void complete_send(detail::Execution& ex, T value, weft::source_location where) {
+    const uint64_t ticket = push(ex, std::move(value));
+    // Unbuffered: the send completes only when a receiver has taken it.
+    while (capacity_ == 0 && taken_ <= ticket) {
+      if (!wait(ex, where)) return;
+      if (closed_ && taken_ <= ticket) return;  // receivers never came; close() made it moot
+    }
+    if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), room_clock_);
+  }
+
+  // What weft::select asks: could a receive or a send complete now without
+  // blocking? An unbuffered send needs a receiver already waiting, as
+  // try_send does. A send on a closed channel is "ready": it fails at once.
+  bool receive_ready() const { return !items_.empty() || closed_; }
+  bool send_ready() const { return closed_ || (has_room() && (capacity_ > 0 || receivers_waiting_ > 0)); }
+
+  // A blocked select waits on the channel like a blocked recv or send:
+  // woken by any change; a receive case counts as a waiting receiver (an
+  // unbuffered sender may complete against it). Only the first waiting
+  // receiver wakes the waiters: with more, nothing changes for a sender,
+  // and two selects waiting to receive would wake each other forever.
+  void enlist(detail::Execution& ex, bool as_receiver) {
+    if (as_receiver && receivers_waiting_++ == 0 && capacity_ == 0) wake_all(ex);
+    waiters_.push_back(ex.current());
+  }
+  void leave(detail::Execution& ex, bool as_receiver) {
+    std::erase(waiters_, ex.current());
+    if (as_receiver) --receivers_waiting_;
   }
 
   uint64_t push(detail::Execution& ex, T value) {
