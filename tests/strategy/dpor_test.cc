@@ -170,6 +170,21 @@ std::vector<std::pair<std::string, std::function<void()>>> small_programs() {
          sender.join();
          other.join();
        }},
+      {"select over two channels",
+       [] {
+         // The select's step names only its first channel but reads both and
+         // takes from either: a send on the second races with it.
+         weft::channel<int> first{1, "first"}, second{1, "second"};
+         weft::var<int> taken{0, "taken"};
+         weft::thread a([&] { first.send(1); });
+         weft::thread b([&] { second.send(2); });
+         for (int i = 0; i < 2; ++i) {
+           weft::select(weft::on_recv(first, [&](std::optional<int> v) { taken = taken + *v; }),
+                        weft::on_recv(second, [&](std::optional<int> v) { taken = taken * 10 + *v; }));
+         }
+         a.join();
+         b.join();
+       }},
   };
 }
 

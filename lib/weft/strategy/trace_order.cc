@@ -21,6 +21,12 @@ struct History {
   std::vector<size_t> reads;
 };
 
+// Step x is some thread's latest select step.
+bool in_select_step(std::span<const RawEvent> steps, size_t x, const std::vector<size_t>& latest_select) {
+  const auto u = static_cast<size_t>(steps[x].thread);
+  return u < latest_select.size() && latest_select[u] == x;
+}
+
 }  // namespace
 
 TraceOrder::TraceOrder(std::span<const RawEvent> steps, int threads, bool find_races)
@@ -60,6 +66,12 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
   std::vector<uint32_t> counts(threads_, 0);
   std::vector<size_t> candidates;
   std::vector<int> blocked_in(threads_, -1);  // per thread, the op of its last skipped attempt
+  // A select's step names one channel but checks every case's channel and
+  // may take from any of them (and so may the retry after it blocked):
+  // it is dependent with every step on any object. Per thread, its latest
+  // such step (earlier ones are ordered before it).
+  std::vector<bool> in_select(threads_, false);
+  std::vector<size_t> latest_select(threads_, kNone);
   uint64_t hash = 0;
 
   for (size_t k = 0; k < n; ++k) {
@@ -67,6 +79,8 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
     const auto t = static_cast<size_t>(e.thread);
     if (t >= threads_) continue;
     if (e.op == Op::kJoin && e.value < threads_) joining[t] = static_cast<int64_t>(e.value);
+    const bool select_step = e.op == Op::kSelect || (e.op == Op::kWakeup && in_select[t]);
+    if (e.op != Op::kChoose) in_select[t] = select_step;
     if (skip[k]) {
       blocked_in[t] = static_cast<int>(e.op);
       continue;
@@ -85,20 +99,36 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
       join_clock(exited_at[joining[t]]);
       joining[t] = -1;
     }
-    if (touches_object(e)) {
-      History& h = objects[e.object];
+    if (select_step || touches_object(e)) {
       candidates.clear();
-      if (h.last_write != kNone) candidates.push_back(h.last_write);
-      if (changes_object(e)) candidates.insert(candidates.end(), h.reads.begin(), h.reads.end());
+      if (select_step) {
+        for (const auto& [object, h] : objects) {
+          if (h.last_write != kNone) candidates.push_back(h.last_write);
+          candidates.insert(candidates.end(), h.reads.begin(), h.reads.end());
+        }
+      } else {
+        const History& h = objects[e.object];
+        if (h.last_write != kNone) candidates.push_back(h.last_write);
+        if (changes_object(e)) candidates.insert(candidates.end(), h.reads.begin(), h.reads.end());
+      }
+      for (size_t x : latest_select) {
+        if (x != kNone) candidates.push_back(x);
+      }
       std::sort(candidates.begin(), candidates.end(), std::greater<>());
       // Latest first: an earlier step ordered before a later one is covered
       // by it, and then it is not a race.
       for (size_t x : candidates) {
         const auto u = static_cast<size_t>(steps[x].thread);
-        if (u == t || !conflicting(steps[x], e) || c[u] >= local[x]) continue;
+        if (u == t || c[u] >= local[x]) continue;
+        const bool selects = select_step || in_select_step(steps, x, latest_select);
+        if (!selects && !conflicting(steps[x], e)) continue;
         if (races != nullptr) races->emplace_back(x, k);
         join_clock(x);
       }
+    }
+    if (select_step) latest_select[t] = k;
+    if (!select_step && touches_object(e)) {
+      History& h = objects[e.object];
       if (changes_object(e)) {
         h.last_write = k;
         h.reads.clear();
