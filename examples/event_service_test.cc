@@ -33,7 +33,7 @@ class BookingService {
     if (free_seats_ == 0) return;  // sold out: refused
     if constexpr (kReserveBeforePaying) --free_seats_;
     payments.emplace_back([this, work = loop_.hold()] {
-      const bool paid = true;  // the payment provider's answer
+      bool paid = true;  // the payment provider's answer
       loop_.post([this, paid] { on_paid(paid); }, "on_paid");
     });
   }

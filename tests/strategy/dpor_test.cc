@@ -170,6 +170,17 @@ std::vector<std::pair<std::string, std::function<void()>>> small_programs() {
          sender.join();
          other.join();
        }},
+      {"an event loop and a post from another thread",
+       [] {
+         // The loop looks at its queue in the step that picks a handler: a
+         // post from another thread races with that look.
+         weft::event_loop loop{"loop"};
+         int order = 0;  // touched by handlers only, which run one at a time
+         loop.post([&] { order = order * 10 + 1; }, "first");
+         weft::thread poster([&, work = loop.hold()] { loop.post([&] { order = order * 10 + 2; }, "second"); });
+         loop.run();
+         poster.join();
+       }},
       {"select over two channels",
        [] {
          // The select's step names only its first channel but reads both and

@@ -117,17 +117,10 @@ int exec_gdb(const std::string& binary, const std::string& test, const std::stri
   // The test binary's own replay path (WEFT_REPLAY), not a worker: a worker
   // would wait for requests on pipes gdb's user cannot see.
   setenv("WEFT_REPLAY", token.c_str(), 1);
-  std::vector<std::string> argv = {gdb,
-                                   "-q",
-                                   "-ex",
-                                   "set breakpoint pending on",
-                                   "-ex",
-                                   "break weft_failure_raised",
-                                   "-ex",
-                                   "run",
-                                   "--args",
-                                   binary,
-                                   absl::StrCat("--gtest_filter=", test),
+  std::vector<std::string> argv = {gdb, "-q", "-ex", "set breakpoint pending on", "-ex", "break weft_failure_raised",
+                                   // A sanitizer build reports a crash itself, before any signal.
+                                   "-ex", "break __ubsan_on_report", "-ex", "break __asan_on_error", "-ex", "run",
+                                   "--args", binary, absl::StrCat("--gtest_filter=", test),
                                    "--gtest_also_run_disabled_tests"};
   std::vector<char*> c_argv;
   for (std::string& a : argv) c_argv.push_back(a.data());

@@ -96,10 +96,10 @@ void event_loop::wait(Execution& ex, int64_t deadline) {
 }
 
 void event_loop::run_entry(Execution& ex, Entry entry) {
-  // The step names the handler (its name is the object, so the label is
-  // the name) at the site that posted it.
-  const void* object = entry.name != nullptr ? static_cast<const void*>(entry.name) : this;
-  ex.point(Op::kHandler, object, entry.name != nullptr ? entry.name : name_, entry.where);
+  // The step that picked the handler (its point named the loop, so that it
+  // is ordered with every post) runs it: reports show it as the handler, by
+  // name, at the site that posted it.
+  ex.relabel_running_step(Op::kHandler, entry.name != nullptr ? entry.name : name_, entry.where);
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), entry.posted);
   ++running_;
   struct Finish {
@@ -123,11 +123,18 @@ std::size_t event_loop::run(weft::source_location where) {
     ~Leave() { loop.runners_.erase(std::find(loop.runners_.begin(), loop.runners_.end(), self)); }
   } leave{*this, ex.current()};
   std::size_t ran = 0;
+  // Every look at the queue happens in a step whose point named the loop
+  // (run's own, a wakeup on the loop, or one per handler), so a partial-order
+  // reduction orders it with the posts that change the queue.
+  bool at_loop_point = true;
   while (!stopped_) {
+    if (!at_loop_point) ex.point(Op::kRunLoop, this, name_, where);
+    at_loop_point = false;
     fire_due_timers(ex.now());
     if (ready_.empty()) {
       if (timers_.empty() && holds_ == 0 && running_ == 0) break;
       wait(ex, earliest_due());  // for a post, a timer, the last hold, or a running handler to end
+      at_loop_point = true;
       continue;
     }
     // Any ready handler may run next (of the timers that fired, those due
@@ -145,6 +152,7 @@ std::size_t event_loop::run(weft::source_location where) {
     const std::size_t pick = choices == 1 ? 0 : ex.choose(static_cast<uint32_t>(choices), where);
     if (pick == candidates_.size()) {
       wait(ex, earliest_due());
+      at_loop_point = true;
       continue;
     }
     const std::size_t index = candidates_[pick];
