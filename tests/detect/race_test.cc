@@ -314,6 +314,9 @@ void lost_update() {
 TEST(Race, ContinuingAfterARaceFindsTheAssertionAndRecordsEachRaceOnce) {
   weft::Options o = options_with(2000);
   o.stop_on_race = false;
+  // A strategy whose first schedule races without losing the update, so
+  // that finding the assertion shows the exploration went on past a race.
+  o.strategy = "random";
   const weft::Result r = weft::explore(o, lost_update);
   ASSERT_TRUE(r.bug_found());
   EXPECT_EQ(r.failure->kind, FailureKind::kAssertion);

@@ -121,19 +121,6 @@ class Execution final : public ExecutionView {
     running_->pending.object = object;
     running_->pending.name = name;
   }
-  // Names the step the running thread is in after the fact (its latest
-  // trace entry, past the choose() values recorded in it): an event loop's
-  // step names the loop at its point, so that it is ordered with posts, and
-  // says which handler it runs once it has picked one.
-  void relabel_running_step(Op op, const char* name, weft::source_location where) {
-    for (auto it = trace_.rbegin(); it != trace_.rend() && it->thread == current_; ++it) {
-      if (it->op == Op::kChoose) continue;
-      it->op = op;
-      it->name = name;
-      it->where = where;
-      return;
-    }
-  }
   // this_thread::yield: note_yield() then point(Op::kYield, ...), in one
   // frame (spin loops yield at every turn).
   void yield_point(weft::source_location where);

@@ -96,10 +96,11 @@ void event_loop::wait(Execution& ex, int64_t deadline) {
 }
 
 void event_loop::run_entry(Execution& ex, Entry entry) {
-  // The step that picked the handler (its point named the loop, so that it
-  // is ordered with every post) runs it: reports show it as the handler, by
-  // name, at the site that posted it.
-  ex.relabel_running_step(Op::kHandler, entry.name != nullptr ? entry.name : name_, entry.where);
+  // The step names the handler (its name is the object, so the label is
+  // the name) at the site that posted it. The step before it, which picked
+  // the handler, named the loop.
+  const void* object = entry.name != nullptr ? static_cast<const void*>(entry.name) : this;
+  ex.point(Op::kHandler, object, entry.name != nullptr ? entry.name : name_, entry.where);
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(ex.current(), entry.posted);
   ++running_;
   struct Finish {
@@ -124,8 +125,8 @@ std::size_t event_loop::run(weft::source_location where) {
   } leave{*this, ex.current()};
   std::size_t ran = 0;
   // Every look at the queue happens in a step whose point named the loop
-  // (run's own, a wakeup on the loop, or one per handler), so a partial-order
-  // reduction orders it with the posts that change the queue.
+  // (run's own, a wakeup on the loop, or one before each pick), so a
+  // partial-order reduction orders it with the posts that change the queue.
   bool at_loop_point = true;
   while (!stopped_) {
     if (!at_loop_point) ex.point(Op::kRunLoop, this, name_, where);
