@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "weft/report/html_escape.h"
 
 namespace weft_bugs {
 namespace {
@@ -13,26 +14,6 @@ namespace {
 // Colour-blind-safe palette (Okabe-Ito), one per strategy.
 constexpr const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
                                     "#D55E00", "#56B4E9", "#000000", "#F0E442"};
-
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -82,14 +63,14 @@ std::string plot_svg(const PlotData& data, double budget) {
                             kTop - 24, kColumn, kHeight + 24);
     }
     absl::StrAppendFormat(&svg, "<text transform=\"translate(%.1f %.0f) rotate(-50)\" text-anchor=\"end\">%s</text>\n",
-                          x0 + kColumn / 2 + 4, kTop + kHeight + 14, escape(data.programs[p]));
+                          x0 + kColumn / 2 + 4, kTop + kHeight + 14, weft::detail::html_escape(data.programs[p]));
     for (int s = 0; s < strategies; ++s) {
       const PlotCell& c = data.cells[p][s];
       const double x = x0 + kColumn * (s + 1) / (strategies + 1);
       const char* colour = kColours[s % std::size(kColours)];
       const std::string title =
-          absl::StrFormat("<title>%s, %s: %d/%d seeds, mean %.1f</title>", escape(data.programs[p]),
-                          escape(data.strategies[s]), c.found, c.seeds, c.mean);
+          absl::StrFormat("<title>%s, %s: %d/%d seeds, mean %.1f</title>", weft::detail::html_escape(data.programs[p]),
+                          weft::detail::html_escape(data.strategies[s]), c.found, c.seeds, c.mean);
       if (c.found == 0) {
         absl::StrAppendFormat(&svg,
                               "<g stroke=\"%s\" stroke-width=\"1.5\">%s<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
@@ -112,7 +93,7 @@ std::string plot_svg(const PlotData& data, double budget) {
     const char* colour = kColours[s % std::size(kColours)];
     absl::StrAppendFormat(
         &svg, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"4\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n", lx, y,
-        colour, lx + 10, y + 4, escape(data.strategies[s]));
+        colour, lx + 10, y + 4, weft::detail::html_escape(data.strategies[s]));
   }
   const double ly = kTop + 16 * strategies + 14;
   absl::StrAppendFormat(&svg,

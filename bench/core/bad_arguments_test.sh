@@ -6,22 +6,8 @@ set -uo pipefail
 body=$1
 compare=$2
 memory=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-# expect_bad "what it should say" command...
-expect_bad() {
-  local want=$1
-  shift
-  local out code
-  out=$("$@" 2>&1)
-  code=$?
-  if [ "$code" -ne 2 ] || ! grep -qF -- "$want" <<<"$out"; then
-    echo "FAIL: $* exited $code (want 2) with: $out (want: $want)"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=bench/expect_bad.sh
+source "$(dirname "$0")/../expect_bad.sh"
 
 expect_bad "unknown option --strategies" "$body" --strategies=random
 expect_bad 'bad value "many" for --executions' "$body" --executions=many

@@ -72,6 +72,7 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
   // such step (earlier ones are ordered before it).
   std::vector<bool> in_select(threads_, false);
   std::vector<size_t> latest_select(threads_, kNone);
+  bool any_select = false;  // most programs have none: then no step scans latest_select
   uint64_t hash = 0;
 
   for (size_t k = 0; k < n; ++k) {
@@ -111,8 +112,10 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
         if (h.last_write != kNone) candidates.push_back(h.last_write);
         if (changes_object(e)) candidates.insert(candidates.end(), h.reads.begin(), h.reads.end());
       }
-      for (size_t x : latest_select) {
-        if (x != kNone) candidates.push_back(x);
+      if (any_select) {
+        for (size_t x : latest_select) {
+          if (x != kNone) candidates.push_back(x);
+        }
       }
       std::sort(candidates.begin(), candidates.end(), std::greater<>());
       // Latest first: an earlier step ordered before a later one is covered
@@ -126,7 +129,10 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
         join_clock(x);
       }
     }
-    if (select_step) latest_select[t] = k;
+    if (select_step) {
+      latest_select[t] = k;
+      any_select = true;
+    }
     if (!select_step && touches_object(e)) {
       History& h = objects[e.object];
       if (changes_object(e)) {
