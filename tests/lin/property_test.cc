@@ -98,24 +98,51 @@ int agree_with_reference(const M& model, int iterations, unsigned seed, const Sh
   return linearizable;
 }
 
+// One operation of each kind, for the generators below; each draws from
+// `rng` only what its kind needs, after the caller drew the value v and the
+// kind.
+enum class RegisterOp { kRead, kWrite, kCas };
+void register_op(std::mt19937& rng, OperationOf<RegisterModel>& op, int v, RegisterOp kind, unsigned nil_one_in) {
+  using M = RegisterModel;
+  switch (kind) {
+    case RegisterOp::kRead:
+      op.input = M::read();
+      op.output = M::value(rng() % nil_one_in == 0 ? M::kNil : v);
+      break;
+    case RegisterOp::kWrite:
+      op.input = M::write(v);
+      op.output = M::ok();
+      break;
+    case RegisterOp::kCas:
+      op.input = M::cas(v, static_cast<int>(rng() % 3));
+      op.output = rng() % 2 ? M::ok() : M::failed();
+  }
+}
+
+enum class QueueOp { kEnqueue, kDequeue, kSize };
+void queue_op(std::mt19937& rng, OperationOf<QueueModel<int>>& op, int v, QueueOp kind) {
+  using M = QueueModel<int>;
+  switch (kind) {
+    case QueueOp::kEnqueue:
+      op.input = M::enqueue(v);
+      op.output = M::done();
+      break;
+    case QueueOp::kDequeue:
+      op.input = M::dequeue();
+      op.output = rng() % 4 == 0 ? M::empty() : M::value(v);
+      break;
+    case QueueOp::kSize:
+      op.input = M::size();
+      op.output = M::sized(static_cast<int>(rng() % 3));
+  }
+}
+
 TEST(Property, RegisterAgreesWithPlainSearch) {
   using M = RegisterModel;
   const int n = 6000;
   const int lin = agree_with_reference(M{}, n, 1, Shape{}, [](std::mt19937& rng, OperationOf<M>& op) {
     const int v = static_cast<int>(rng() % 3);
-    switch (rng() % 3) {
-      case 0:
-        op.input = M::read();
-        op.output = M::value(rng() % 4 == 0 ? M::kNil : v);
-        break;
-      case 1:
-        op.input = M::write(v);
-        op.output = M::ok();
-        break;
-      default:
-        op.input = M::cas(v, static_cast<int>(rng() % 3));
-        op.output = rng() % 2 ? M::ok() : M::failed();
-    }
+    register_op(rng, op, v, static_cast<RegisterOp>(rng() % 3), 4);
   });
   EXPECT_GT(lin, n / 10);
   EXPECT_LT(lin, n - n / 10);
@@ -126,19 +153,7 @@ TEST(Property, QueueAgreesWithPlainSearch) {
   const int n = 4000;
   const int lin = agree_with_reference(M{}, n, 2, Shape{}, [](std::mt19937& rng, OperationOf<M>& op) {
     const int v = static_cast<int>(rng() % 3);
-    switch (rng() % 3) {
-      case 0:
-        op.input = M::enqueue(v);
-        op.output = M::done();
-        break;
-      case 1:
-        op.input = M::dequeue();
-        op.output = rng() % 4 == 0 ? M::empty() : M::value(v);
-        break;
-      default:
-        op.input = M::size();
-        op.output = M::sized(static_cast<int>(rng() % 3));
-    }
+    queue_op(rng, op, v, static_cast<QueueOp>(rng() % 3));
   });
   EXPECT_GT(lin, n / 10);
   EXPECT_LT(lin, n - n / 10);
@@ -202,13 +217,7 @@ TEST(Property, LongerSparseRegisterHistoriesAgree) {
   const int n = 1500;
   const int lin = agree_with_reference(M{}, n, 5, shape, [](std::mt19937& rng, OperationOf<M>& op) {
     const int v = static_cast<int>(rng() % 2);
-    if (rng() % 2) {
-      op.input = M::read();
-      op.output = M::value(rng() % 5 == 0 ? M::kNil : v);
-    } else {
-      op.input = M::write(v);
-      op.output = M::ok();
-    }
+    register_op(rng, op, v, rng() % 2 ? RegisterOp::kRead : RegisterOp::kWrite, 5);
   });
   EXPECT_GT(lin, n / 20);
   EXPECT_LT(lin, n - n / 20);
@@ -225,19 +234,7 @@ TEST(Property, ManyUnknownOutcomesAgree) {
   const int n = 4000;
   const int lin = agree_with_reference(M{}, n, 6, shape, [](std::mt19937& rng, OperationOf<M>& op) {
     const int v = static_cast<int>(rng() % 3);
-    switch (rng() % 3) {
-      case 0:
-        op.input = M::read();
-        op.output = M::value(rng() % 5 == 0 ? M::kNil : v);
-        break;
-      case 1:
-        op.input = M::write(v);
-        op.output = M::ok();
-        break;
-      default:
-        op.input = M::cas(v, static_cast<int>(rng() % 3));
-        op.output = rng() % 2 ? M::ok() : M::failed();
-    }
+    register_op(rng, op, v, static_cast<RegisterOp>(rng() % 3), 5);
   });
   EXPECT_GT(lin, n / 10);
   EXPECT_LT(lin, n - n / 10);
@@ -251,13 +248,7 @@ TEST(Property, QueueWithManyUnknownOutcomesAgrees) {
   const int n = 3000;
   const int lin = agree_with_reference(M{}, n, 7, shape, [](std::mt19937& rng, OperationOf<M>& op) {
     const int v = static_cast<int>(rng() % 3);
-    if (rng() % 2) {
-      op.input = M::enqueue(v);
-      op.output = M::done();
-    } else {
-      op.input = M::dequeue();
-      op.output = rng() % 4 == 0 ? M::empty() : M::value(v);
-    }
+    queue_op(rng, op, v, rng() % 2 ? QueueOp::kEnqueue : QueueOp::kDequeue);
   });
   EXPECT_GT(lin, n / 10);
   EXPECT_LT(lin, n - n / 10);
@@ -276,21 +267,9 @@ TEST(Property, OverlappingQueueWithMostOutcomesUnknownAgrees) {
   const int n = 2000;
   const int lin = agree_with_reference(M{}, n, 8, shape, [](std::mt19937& rng, OperationOf<M>& op) {
     const int v = static_cast<int>(rng() % 3);
-    switch (rng() % 5) {
-      case 0:
-      case 1:
-        op.input = M::enqueue(v);
-        op.output = M::done();
-        break;
-      case 2:
-      case 3:
-        op.input = M::dequeue();
-        op.output = rng() % 4 == 0 ? M::empty() : M::value(v);
-        break;
-      default:
-        op.input = M::size();
-        op.output = M::sized(static_cast<int>(rng() % 3));
-    }
+    constexpr QueueOp kMix[] = {QueueOp::kEnqueue, QueueOp::kEnqueue, QueueOp::kDequeue, QueueOp::kDequeue,
+                                QueueOp::kSize};
+    queue_op(rng, op, v, kMix[rng() % 5]);
   });
   EXPECT_GT(lin, n / 10);
   EXPECT_LT(lin, n - n / 10);
