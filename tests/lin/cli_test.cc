@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -173,24 +174,19 @@ TEST_F(LincheckCli, PrintsTheVerdictBeforeTheExplanation) {
 
 TEST_F(LincheckCli, BadTimeAndExplanationOptionsExitTwo) {
   const std::string file = write("good.log", kGood);
-  ToolRun r = weft("lincheck --model cas-register --time_limit=0s " + file);
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("--time_limit must be positive"));
-  r = weft("lincheck --model cas-register --time_limit=-5s " + file);
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("--time_limit must be positive"));
-  r = weft("lincheck --model cas-register --explain_budget=-1s " + file);
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("--explain_budget must be a finite duration"));
-  r = weft("lincheck --model cas-register --explain_budget=inf " + file);
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("--explain_budget must be a finite duration"));
-  r = weft("lincheck --model cas-register --explain_budget=later " + file);
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("bad value \"later\" for --explain_budget"));
-  r = weft("lincheck --model cas-register --accept_unknown=maybe " + file);
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("bad value \"maybe\" for --accept_unknown"));
+  const std::pair<std::string, std::string> cases[] = {
+      {"--time_limit=0s", "--time_limit must be positive"},
+      {"--time_limit=-5s", "--time_limit must be positive"},
+      {"--explain_budget=-1s", "--explain_budget must be a finite duration"},
+      {"--explain_budget=inf", "--explain_budget must be a finite duration"},
+      {"--explain_budget=later", "bad value \"later\" for --explain_budget"},
+      {"--accept_unknown=maybe", "bad value \"maybe\" for --accept_unknown"},
+  };
+  for (const auto& [flag, message] : cases) {
+    const ToolRun r = weft("lincheck --model cas-register " + flag + " " + file);
+    EXPECT_EQ(r.exit_code, 2) << flag << ": " << r.output;
+    EXPECT_THAT(r.output, HasSubstr(message)) << flag;
+  }
 }
 
 TEST_F(LincheckCli, ReadsStandardInput) {
