@@ -122,6 +122,8 @@ class ListAndErrors(unittest.TestCase):
         self.expect_usage_error(weft("replay", BODIES, "No.Such", "w1s-random-5eed-0-100000-0"),
                                 "no WEFT_TEST named 'No.Such'", "weft list")
         self.expect_usage_error(weft("replay", "/nonexistent", "A.B", "w1s-random-5eed-0-100000-0"), "no such file")
+        self.expect_usage_error(weft("replay", BODIES, "Buggy.LostUpdate", "/nonexistent/crash-1"),
+                                "no such file: /nonexistent/crash-1")
         with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
             f.write('{"kind": "deadlock"}')
             f.flush()

@@ -61,7 +61,14 @@ int bad(absl::string_view message) {
 // The token itself, from the argument or the file it names.
 absl::StatusOr<std::string> read_token(const std::string& arg) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(arg, ec)) return std::string(absl::StripAsciiWhitespace(arg));
+  if (!std::filesystem::is_regular_file(arg, ec)) {
+    // A path that names nothing is a mistyped file, not a bad token.
+    if (absl::StrContains(arg, '/') && !absl::StartsWith(arg, "w1")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("no such file: ", arg, " (give a token, or a file holding one, a failure's JSON or a crash)"));
+    }
+    return std::string(absl::StripAsciiWhitespace(arg));
+  }
   std::ifstream in(arg, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
