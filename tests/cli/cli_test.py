@@ -273,6 +273,17 @@ class Replay(unittest.TestCase):
         self.assertEqual(again.returncode, 1, again.stderr)
         self.assertEqual(again.stdout, report)
 
+    def test_readme_shows_what_its_replay_line_prints(self):
+        # README's `weft run` sample: its report is the replay of the token it
+        # shows, so a change to the example or the report makes it stale.
+        readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+        shown = readme.split("=== bank_test Bank.DISABLED_LostUpdate: bug\n", 1)[1].split("(found at execution")[0]
+        token = re.search(r"^  token: +(\S+)$", shown, re.M).group(1)
+        r = weft("replay", EXAMPLE, "Bank.DISABLED_LostUpdate", token)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        shown = shown.replace("build/tools/weft/weft", WEFT).replace("build/examples/bank_test", EXAMPLE)
+        self.assertEqual(r.stdout, shown, "README's `weft run` sample is stale: run the command it shows again")
+
     def test_replay_from_json_and_html(self):
         with tempfile.TemporaryDirectory() as d:
             r = weft("run", BODIES, "Buggy.*", "--report-dir", d)
