@@ -87,20 +87,25 @@ if [ "${WEFT_SKIP_SANITIZERS:-0}" != 1 ]; then
 
   if [ "${WEFT_SKIP_FUZZ:-0}" != 1 ]; then
     stage "fuzzing the parsers (libFuzzer)"
-    found=0
-    while IFS= read -r fuzzer; do
-      found=1
-      echo "fuzzing $(basename "$fuzzer") for ${WEFT_FUZZ_SECONDS:-20}s"
+    # One libFuzzer process per parser, $jobs at a time. New inputs go to a
+    # scratch corpus; the checked-in seeds are read only. (The schedule fuzz
+    # targets find planted bugs by design: ctest runs them, seeded, in
+    # fuzz.schedule_finds_replays_and_minimizes.)
+    fuzz_one() {
+      local fuzzer=$1 seconds=$2 corpus
       corpus=$(mktemp -d)
-      # New inputs go to a scratch corpus; the checked-in seeds are read only.
-      "$fuzzer" -max_total_time="${WEFT_FUZZ_SECONDS:-20}" "$corpus" tests/fuzz/corpus/*/ 2>fuzz.log ||
-        { tail -50 fuzz.log; exit 1; }
-      rm -rf "$corpus"
-    # (The schedule fuzz targets find planted bugs by design: ctest runs
-    # them, seeded, in fuzz.schedule_finds_replays_and_minimizes.)
-    done < <(find build-san/tests/fuzz -type f -executable -name '*fuzz*' ! -name '*fuzz_schedule*' | sort)
-    [ "$found" = 1 ] || { echo "no fuzz targets were built" >&2; exit 1; }
-    rm -f fuzz.log
+      echo "fuzzing $(basename "$fuzzer") for ${seconds}s"
+      if ! "$fuzzer" -max_total_time="$seconds" "$corpus" tests/fuzz/corpus/*/ 2>"$corpus.log"; then
+        echo "$(basename "$fuzzer") failed:"
+        tail -50 "$corpus.log"
+        return 1
+      fi
+      rm -rf "$corpus" "$corpus.log"
+    }
+    export -f fuzz_one
+    fuzzers=$(find build-san/tests/fuzz -type f -executable -name '*fuzz*' ! -name '*fuzz_schedule*' | sort)
+    [ -n "$fuzzers" ] || { echo "no fuzz targets were built" >&2; exit 1; }
+    xargs -P "$jobs" -I{} bash -c 'fuzz_one "$1" "$2"' _ {} "${WEFT_FUZZ_SECONDS:-20}" <<<"$fuzzers"
   fi
 fi
 print_timings
