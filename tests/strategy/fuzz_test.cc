@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "bugs/program.h"
 #include "support/test_support.h"
 #include "weft/strategy/interleaving_feedback.h"
@@ -123,6 +124,29 @@ TEST(Fuzz, FindsTheCorpusDeepBugsAndTheirSeedTokensReplay) {
     }
   }
   EXPECT_GT(with_constraints, 0);  // the mutations, not only fresh samples, found bugs
+}
+
+// A fresh sample after the first execution depends on the profile SURW took
+// in that first one: its seed token ("fuzzp<execution>", no constraints)
+// replays by running the profile execution first.
+TEST(Fuzz, AFreshSampleAfterTheProfileReplays) {
+  int fresh = 0;
+  for (const char* name : {"corpus/weak_ref_lock", "corpus/lost_wakeup_timeout", "corpus/cas_read_init"}) {
+    const weft_bugs::Program& p = program(name);
+    for (uint64_t seed = 1; seed <= 20 && fresh < 3; ++seed) {
+      weft::Options o = p.options(weft_test::options_with(1000, "fuzz"));
+      o.seed = seed;
+      const weft::Result r = weft::explore(o, p.buggy);
+      ASSERT_TRUE(r.bug_found()) << name << " seed " << seed;
+      const std::string& token = r.failure->seed_token;
+      const std::string spec = token.substr(4, token.find('-', 4) - 4);
+      if (!absl::StartsWith(spec, "fuzzp") || absl::StrContains(spec, "r")) continue;
+      SCOPED_TRACE(token);
+      ++fresh;
+      weft::expect_replays(*r.failure, p.buggy, o);
+    }
+  }
+  EXPECT_EQ(fresh, 3);
 }
 
 // The relay chain needs one thread held back across ten others' steps: SURW,
