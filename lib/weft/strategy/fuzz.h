@@ -7,12 +7,13 @@
 // thread, object, occurrence), scheduled around by SURW (strategy/surw.h): a
 // thread whose next operation must wait for another is left out of the
 // enabled set until that one has run, and SURW picks among the others. So
-// the schedules the mutations start from sample the order of one shared
-// object's accesses uniformly, the sampler that finds bugs needing several
-// preemptions at exact points on its own (docs/bug-finding.md measured POS
-// as the base first; SURW's fuzzer finds those bugs 3-10x sooner and the
-// rest as soon). Each execution either samples afresh (no constraints) or
-// mutates a schedule of the corpus:
+// the part of a schedule the constraints leave free samples the order of one
+// shared object's accesses uniformly, which finds bugs needing several
+// preemptions at exact points, where flips of reads-from pairs alone wander
+// (docs/fuzzing.md measures it against POS, the first base: 3.7-7.9x fewer
+// executions on those bugs, the same within noise on the others). Each
+// execution either samples afresh (no constraints) or mutates a schedule of
+// the corpus:
 //   - flip: reverse one pair of back-to-back conflicting operations the
 //     parent ran (a read now sees another write, or a write lands before or
 //     after another thread's access), on top of the parent's constraints;
