@@ -32,36 +32,46 @@ constexpr int kNumbersPerConstraint = 6;
 
 absl::StatusOr<std::unique_ptr<FuzzStrategy>> FuzzStrategy::parse(absl::string_view spec) {
   if (spec == "fuzz") return std::make_unique<FuzzStrategy>();
+  // fuzzp<profile execution>, then r and the constraints' numbers, if any.
   absl::string_view rest = spec;
+  bool ok = absl::ConsumePrefix(&rest, "fuzzp");
+  const size_t r = rest.find('r');
+  uint64_t profile = 0;
+  ok = ok && absl::SimpleAtoi(rest.substr(0, r), &profile);
   std::vector<uint32_t> numbers;
-  bool ok = absl::ConsumePrefix(&rest, "fuzzr");
-  for (absl::string_view part : absl::StrSplit(rest, '.')) {
-    uint32_t n = 0;
-    ok = ok && absl::SimpleAtoi(part, &n) && n <= INT32_MAX;
-    numbers.push_back(n);
+  if (ok && r != absl::string_view::npos) {
+    for (absl::string_view part : absl::StrSplit(rest.substr(r + 1), '.')) {
+      uint32_t n = 0;
+      ok = ok && absl::SimpleAtoi(part, &n) && n <= INT32_MAX;
+      numbers.push_back(n);
+    }
   }
   if (!ok || numbers.size() % kNumbersPerConstraint != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("bad strategy '", spec,
-                                                   "': expected fuzz, or in a seed token fuzzr followed by ",
-                                                   kNumbersPerConstraint, " dot-separated numbers per constraint"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad strategy '", spec,
+                     "': expected fuzz, or in a seed token fuzzp and the profile execution, then optionally r and ",
+                     kNumbersPerConstraint, " dot-separated numbers per constraint (fuzzp3r1.0.2.3.1.0)"));
   }
   std::vector<OrderConstraint> constraints;
   for (size_t i = 0; i < numbers.size(); i += kNumbersPerConstraint) {
     constraints.push_back({{static_cast<ThreadId>(numbers[i]), numbers[i + 1], numbers[i + 2]},
                            {static_cast<ThreadId>(numbers[i + 3]), numbers[i + 4], numbers[i + 5]}});
   }
-  return std::make_unique<FuzzStrategy>(std::move(constraints));
+  return std::make_unique<FuzzStrategy>(profile, std::move(constraints));
 }
 
 std::string FuzzStrategy::replay_spec() const {
-  if (constraints_.empty()) return "fuzz";
+  // The profile execution is the fuzzer's first: no corpus, no constraints.
+  if (base_.profiling()) return "fuzz";
+  std::string spec = absl::StrCat("fuzzp", *base_.replay_prerequisite());
+  if (constraints_.empty()) return spec;
   std::vector<uint64_t> numbers;
   for (const OrderConstraint& c : constraints_) {
     for (const EventKey& k : {c.before, c.after}) {
       numbers.insert(numbers.end(), {static_cast<uint64_t>(k.thread), k.object, k.occurrence});
     }
   }
-  return absl::StrCat("fuzzr", absl::StrJoin(numbers, "."));
+  return absl::StrCat(spec, "r", absl::StrJoin(numbers, "."));
 }
 
 const FuzzStrategy::Entry* FuzzStrategy::choose_parent() {
@@ -115,12 +125,14 @@ std::vector<OrderConstraint> FuzzStrategy::mutate(const Entry& parent) {
 
 void FuzzStrategy::begin_execution(uint64_t seed, uint64_t index) {
   rng_.reseed(mix_seed(seed ^ kStream, index));
-  if (!replaying_) {
-    constraints_.clear();
-    if (!corpus_.empty() && !rng_.chance(1, kFreshOneIn)) constraints_ = mutate(*choose_parent());
+  base_.begin_execution(seed ^ kStream, index);
+  constraints_.clear();
+  if (replaying_) {
+    if (!base_.profiling()) constraints_ = replayed_;
+  } else if (!corpus_.empty() && !rng_.chance(1, kFreshOneIn)) {
+    constraints_ = mutate(*choose_parent());
   }
   active_.assign(constraints_.size(), Active{});
-  base_.begin_execution(seed ^ kStream, index);
   keys_.clear();
   steps_seen_ = 0;
 }

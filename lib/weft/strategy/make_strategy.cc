@@ -1,6 +1,6 @@
 // Parses strategy names ("random", "pct:3", "pos", "surw", "fuzz", "dfs:2",
 // "dfs:2:nodpor", "dpor") and seed-token specs ("pct3k57", "surwp4",
-// "fuzzr1.0.2.2.0.1", "dfs2d3x1", "dpord3x1").
+// "fuzzp0r1.0.2.2.0.1", "dfs2d3x1", "dpord3x1").
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"

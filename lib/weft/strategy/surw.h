@@ -71,6 +71,8 @@ class SurwStrategy final : public Strategy {
   std::string name() const override { return "surw"; }
   std::string replay_spec() const override;
   std::optional<uint64_t> replay_prerequisite() const override { return profile_execution_; }
+  // Whether the execution begun last is the profiling random walk.
+  bool profiling() const { return profiling_; }
 
  private:
   // One candidate object of the profile: which (thread, ordinal) keys name it
