@@ -255,7 +255,8 @@ void minimize(const Channel& channel, const RegisteredTest& test, const json::ob
   std::optional<Failure> best;
   auto better = [&](const Failure& f) {
     const Failure& current = best ? *best : before;
-    return std::pair(preemptions(f), f.trace.size()) < std::pair(preemptions(current), current.trace.size());
+    return std::pair(preemptions(f), f.trace.size() + f.elided_steps) <
+           std::pair(preemptions(current), current.trace.size() + current.elided_steps);
   };
   const uint64_t budget = number(request, "budget", 2000);
   uint64_t tried = 0;
@@ -278,10 +279,11 @@ void minimize(const Channel& channel, const RegisteredTest& test, const json::ob
   // The report of the decision token replayed, as `weft replay` prints it.
   const Result shown = replay(after.token, test.body, o);
   reply["executions"] = tried;
-  reply["before"] =
-      json::object{{"preemptions", preemptions(before)}, {"steps", before.trace.size()}, {"token", before.token}};
-  reply["after"] =
-      json::object{{"preemptions", preemptions(after)}, {"steps", after.trace.size()}, {"token", after.token}};
+  reply["before"] = json::object{{"preemptions", preemptions(before)},
+                                 {"steps", before.trace.size() + before.elided_steps},
+                                 {"token", before.token}};
+  reply["after"] = json::object{
+      {"preemptions", preemptions(after)}, {"steps", after.trace.size() + after.elided_steps}, {"token", after.token}};
   reply["report"] = shown.failure ? shown.failure->report : after.report;
   channel.send(reply);
 }

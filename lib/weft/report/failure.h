@@ -302,10 +302,13 @@ struct Failure {
   uint64_t step = 0;       // step at which it failed
   int thread_count = 0;
   std::vector<TraceStep> trace;  // the interleaving, oldest first
-  std::string token;             // full-decision form: replays exactly
-  std::string seed_token;        // seed form: strategy + seed + execution
-  std::string replay_command;    // the line to paste, when known
-  std::string report;            // the rendered text report
+  // Steps of a long execution left out of `trace`: it keeps the first and
+  // the last steps only, and its step numbers jump over these.
+  uint64_t elided_steps = 0;
+  std::string token;           // full-decision form: replays exactly
+  std::string seed_token;      // seed form: strategy + seed + execution
+  std::string replay_command;  // the line to paste, when known
+  std::string report;          // the rendered text report
 
   // The evidence as `E` (weft::DataRace, weft::Deadlock, ...), or null when it is another kind.
   template <typename E>

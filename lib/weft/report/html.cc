@@ -55,6 +55,10 @@ std::string trace_table(const Failure& f) {
   const bool cut = n > kHead + kTail;
   for (size_t i = 0; i < n; ++i) {
     const TraceStep& s = f.trace[i];
+    if (i > 0 && s.step > f.trace[i - 1].step + 1) {
+      absl::StrAppend(&out, "<tr class='gap'><td></td><td colspan='", threads, "'>", s.step - f.trace[i - 1].step - 1,
+                      " steps elided (a long execution keeps only its first and last steps)</td></tr>\n");
+    }
     if (cut && i == kHead) {
       absl::StrAppend(&out, "<tr class='gap'><td></td><td colspan='", threads, "'>", n - kHead - kTail,
                       " steps not shown (highlighted ones are)</td></tr>\n");
@@ -90,7 +94,8 @@ std::string failure_to_html(const Failure& f) {
     for (const std::string& d : details) absl::StrAppend(&out, "<li>", html_escape(d), "</li>\n");
     out += "</ul>\n";
   }
-  absl::StrAppend(&out, "<h2>Interleaving</h2>\n<p>", f.trace.size(), " steps, ", std::max(f.thread_count, 1),
+  absl::StrAppend(&out, "<h2>Interleaving</h2>\n<p>", f.trace.size() + f.elided_steps, " steps, ",
+                  std::max(f.thread_count, 1),
                   " threads. <span class='pre'>*</span> marks a preemption (a switch away from a thread that "
                   "could have gone on); highlighted rows are the steps the message refers to.</p>\n"
                   "<div class='trace'>\n",

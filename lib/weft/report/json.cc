@@ -185,21 +185,23 @@ std::string failure_to_json(const Failure& f) {
                               {"preempted", s.preempted},
                               {"highlighted", s.highlighted}});
   }
-  const object out{{"format", "weft-failure"},
-                   {"version", kFormatVersion},
-                   {"kind", std::string(failure_kind_name(f.kind))},
-                   {"message", f.message},
-                   {"details", std::move(details)},
-                   {"evidence", std::visit([](const auto& e) { return evidence(e); }, f.evidence)},
-                   {"thread", f.thread},
-                   {"where", position(f.where)},
-                   {"execution", f.execution},
-                   {"step", f.step},
-                   {"threads", f.thread_count},
-                   {"token", f.token},
-                   {"seed_token", f.seed_token},
-                   {"replay_command", f.replay_command},
-                   {"trace", std::move(trace)}};
+  object out{{"format", "weft-failure"},
+             {"version", kFormatVersion},
+             {"kind", std::string(failure_kind_name(f.kind))},
+             {"message", f.message},
+             {"details", std::move(details)},
+             {"evidence", std::visit([](const auto& e) { return evidence(e); }, f.evidence)},
+             {"thread", f.thread},
+             {"where", position(f.where)},
+             {"execution", f.execution},
+             {"step", f.step},
+             {"threads", f.thread_count},
+             {"token", f.token},
+             {"seed_token", f.seed_token},
+             {"replay_command", f.replay_command},
+             {"trace", std::move(trace)}};
+  // Only when a long execution left steps out: short reports stay as they were.
+  if (f.elided_steps > 0) out["elided_steps"] = f.elided_steps;
   return boost::json::serialize(out);
 }
 

@@ -41,7 +41,8 @@ std::string render_text_report(const Failure& f, const ReportContext& context) {
   }
 
   const int threads = std::max(f.thread_count, 1);
-  absl::StrAppend(&out, "\nInterleaving (", f.trace.size(), " steps, ", threads, threads == 1 ? " thread" : " threads",
+  absl::StrAppend(&out, "\nInterleaving (", f.trace.size() + f.elided_steps, " steps, ", threads,
+                  threads == 1 ? " thread" : " threads",
                   "; '*' marks a preemption, '>' a step the message refers to):\n");
   const bool columns = static_cast<size_t>(threads) <= kMaxColumns;
   if (columns) {
@@ -54,7 +55,12 @@ std::string render_text_report(const Failure& f, const ReportContext& context) {
   for (size_t i = 0; i < n; ++i) {
     const TraceStep& s = f.trace[i];
     if (n > kHead + kTail && i == kHead) {
-      absl::StrAppend(&out, "  ... ", n - kHead - kTail, " steps not shown ...\n");
+      if (f.elided_steps == 0) {
+        absl::StrAppend(&out, "  ... ", n - kHead - kTail, " steps not shown ...\n");
+      } else {
+        absl::StrAppend(&out, "  ... ", n + f.elided_steps - kHead - kTail, " steps not shown, ", f.elided_steps,
+                        " of them elided (a long execution keeps only its first and last steps) ...\n");
+      }
     }
     if (n > kHead + kTail && i >= kHead && i < n - kTail && !s.highlighted) continue;
     const char mark = s.highlighted ? '>' : ' ';

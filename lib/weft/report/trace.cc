@@ -83,22 +83,31 @@ std::string ObjectLabels::label(const RawEvent& event) {
   return label;
 }
 
-std::vector<TraceStep> to_trace_steps(std::span<const RawEvent> events, std::span<const uint64_t> highlight) {
+void label_all(ObjectLabels& labels, const TraceExcerpt& shown) {
+  for (const RawEvent& e : shown.head) labels.label(e);
+  for (const RawEvent& e : shown.tail) labels.label(e);
+}
+
+std::vector<TraceStep> to_trace_steps(const TraceExcerpt& shown, std::span<const uint64_t> highlight) {
   ObjectLabels labels;
   // Operators only know their caller's address: resolve those in one batch.
   std::vector<const void*> pcs;
-  for (const RawEvent& e : events) {
-    if (prefer_pc(e.where, e.pc)) pcs.push_back(e.pc);
+  for (std::span<const RawEvent> part : {shown.head, shown.tail}) {
+    for (const RawEvent& e : part) {
+      if (prefer_pc(e.where, e.pc)) pcs.push_back(e.pc);
+    }
   }
   std::sort(pcs.begin(), pcs.end());
   pcs.erase(std::unique(pcs.begin(), pcs.end()), pcs.end());
   const std::vector<SourcePosition> resolved = symbolize(pcs);
   std::vector<TraceStep> steps;
-  steps.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    const RawEvent& e = events[i];
+  steps.reserve(shown.head.size() + shown.tail.size());
+  const uint64_t tail_first = shown.head.size() + shown.elided + 1;
+  for (size_t i = 0; i < shown.head.size() + shown.tail.size(); ++i) {
+    const bool in_head = i < shown.head.size();
+    const RawEvent& e = in_head ? shown.head[i] : shown.tail[i - shown.head.size()];
     TraceStep s;
-    s.step = i + 1;
+    s.step = in_head ? i + 1 : tail_first + (i - shown.head.size());
     s.thread = e.thread;
     s.op = op_name(e.op);
     if (e.op == Op::kJoin || e.op == Op::kSpawn) {

@@ -27,7 +27,20 @@ class ObjectLabels {
   absl::flat_hash_map<std::string, int> counts_;
 };
 
+// The steps of an execution a report shows: `head` is steps 1, 2, ...;
+// `tail`, when a long execution's middle was left out, comes `elided`
+// steps after the head. Objects are labelled in this order, head then tail.
+struct TraceExcerpt {
+  std::span<const RawEvent> head;
+  uint64_t elided = 0;
+  std::span<const RawEvent> tail;
+};
+
+// Labels every object of `shown` in order, so that labels asked for later
+// read as the trace does.
+void label_all(ObjectLabels& labels, const TraceExcerpt& shown);
+
 // Steps are numbered from 1. `highlight` lists step numbers to mark.
-std::vector<TraceStep> to_trace_steps(std::span<const RawEvent> events, std::span<const uint64_t> highlight);
+std::vector<TraceStep> to_trace_steps(const TraceExcerpt& shown, std::span<const uint64_t> highlight);
 
 }  // namespace weft::detail

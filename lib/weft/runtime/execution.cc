@@ -62,7 +62,6 @@ void Execution::not_exploring() {
 }
 
 Execution::Execution(const ExecutionConfig& config, StackPool& stacks) : config_(config), stacks_(stacks) {
-  trace_.reserve(1024);
   decisions_.reserve(1024);
   pthread_sigmask(SIG_SETMASK, nullptr, &signal_mask_);
 }
@@ -97,7 +96,6 @@ void Execution::reset() {
   choice_points_ = 0;
   now_ = 0;
   decisions_.clear();
-  trace_.clear();
   aborting_ = false;
   unwinding_ = kNoThread;
   lost_thread_ = kNoThread;
@@ -111,6 +109,7 @@ void Execution::run(const std::function<void()>& body, Strategy& strategy, uint6
   reset();
   strategy_ = &strategy;
   strategy.attach(*this);
+  trace_.start(strategy.reads_steps());
   index_ = index;
   current_execution_ = this;
   running_ = &main_;
@@ -382,10 +381,10 @@ bool Execution::repeats_failed_attempt(const RawEvent& attempt) const {
   // Under PCT a spinner runs alone, so its attempts are close; further back
   // than this, treat the attempt as a first one (and keep the cost bounded).
   constexpr size_t kLookBack = 512;
-  const size_t last = trace_.size() - 1;
-  const size_t stop = last > kLookBack ? last - kLookBack : 0;
-  for (size_t i = last; i-- > stop;) {
-    const RawEvent& e = trace_[i];
+  static_assert(kLookBack < TraceWindow::kTail);
+  const std::span<const RawEvent> recent = trace_.last(kLookBack + 1);
+  for (size_t i = recent.size() - 1; i-- > 0;) {
+    const RawEvent& e = recent[i];
     const bool wrote = changes_object(e);
     if (e.thread == attempt.thread) {
       if (e.object == attempt.object && e.op == attempt.op && e.failed) return true;
@@ -503,15 +502,20 @@ Failure Execution::make_failure(Evidence evidence, const weft::source_location* 
   f.execution = index_;
   f.step = steps_;
   f.thread_count = thread_count_;
-  f.trace = to_trace_steps(trace_, highlight_steps);
+  const TraceExcerpt shown = trace_.excerpt();
+  f.trace = to_trace_steps(shown, highlight_steps);
+  f.elided_steps = shown.elided;
   return f;
 }
 
 std::string Execution::object_label(const void* object) const {
   ObjectLabels labels;
-  for (const RawEvent& e : trace_) {
-    std::string label = labels.label(e);
-    if (e.object == object && !label.empty() && label != "?") return label;
+  const TraceExcerpt shown = trace_.excerpt();
+  for (std::span<const RawEvent> part : {shown.head, shown.tail}) {
+    for (const RawEvent& e : part) {
+      std::string label = labels.label(e);
+      if (e.object == object && !label.empty() && label != "?") return label;
+    }
   }
   return {};
 }
@@ -519,7 +523,7 @@ std::string Execution::object_label(const void* object) const {
 void Execution::record_deadlock() {
   ObjectLabels labels;
   // Label objects the way the trace does, so the report reads as one text.
-  for (const RawEvent& e : trace_) labels.label(e);
+  label_all(labels, trace_.excerpt());
   Deadlock deadlock;
   absl::flat_hash_map<ThreadId, std::vector<ThreadId>> waits_for;
   for (int i = 0; i < thread_count_; ++i) {
@@ -555,10 +559,11 @@ void Execution::record_deadlock() {
 void Execution::record_livelock() {
   // What each unfinished thread kept doing in the last steps.
   constexpr size_t kWindow = 2000;
+  static_assert(kWindow <= TraceWindow::kTail);
   ObjectLabels labels;
-  for (const RawEvent& e : trace_) labels.label(e);
-  const size_t from = trace_.size() > kWindow ? trace_.size() - kWindow : 0;
-  Livelock livelock{.max_steps = config_.max_steps, .window = trace_.size() - from};
+  label_all(labels, trace_.excerpt());
+  const std::span<const RawEvent> recent = trace_.last(kWindow);
+  Livelock livelock{.max_steps = config_.max_steps, .window = recent.size()};
   for (int i = 0; i < thread_count_; ++i) {
     if (threads_[i]->status == Status::kFinished) continue;
     LivelockThread& thread = livelock.threads.emplace_back();
@@ -566,8 +571,7 @@ void Execution::record_livelock() {
     thread.blocked = threads_[i]->status == Status::kBlocked;
     // Steps count as the same when the report would name them the same: operation, object, line.
     absl::flat_hash_map<std::tuple<Op, std::string, std::string, int>, size_t> index;
-    for (size_t k = from; k < trace_.size(); ++k) {
-      const RawEvent& e = trace_[k];
+    for (const RawEvent& e : recent) {
       if (e.thread != i) continue;
       RepeatedStep step{.operation = op_name(e.op), .where = to_position(e.where)};
       if (e.object != nullptr) step.object = {e.name != nullptr ? e.name : "", labels.label(e)};

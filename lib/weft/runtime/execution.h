@@ -36,6 +36,7 @@
 #include "weft/runtime/fiber_jump.h"
 #include "weft/runtime/stack_pool.h"
 #include "weft/runtime/thread_fn.h"
+#include "weft/runtime/trace_window.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {
@@ -197,7 +198,8 @@ class Execution final : public ExecutionView {
 
   // ---- for strategies (ExecutionView) --------------------------------------
   const RawEvent& pending(ThreadId thread) const override { return threads_[thread]->pending; }
-  std::span<const RawEvent> steps() const override { return trace_; }
+  // Every step when the strategy reads_steps(); else a window (trace_window.h).
+  std::span<const RawEvent> steps() const override { return trace_.kept(); }
   int threads() const override { return thread_count_; }
   bool blocked(ThreadId thread) const override { return threads_[thread]->status == Status::kBlocked; }
 
@@ -324,7 +326,7 @@ class Execution final : public ExecutionView {
   int64_t now_ = 0;
   std::vector<uint32_t> decisions_;
   std::span<const uint32_t> replayed_;
-  std::vector<RawEvent> trace_;
+  TraceWindow trace_;
 
   bool aborting_ = false;
   bool retiring_ = false;           // ~Execution: parked thread fibers return

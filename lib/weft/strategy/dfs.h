@@ -92,6 +92,8 @@ class DfsStrategy final : public Strategy {
   void thread_spinning(ThreadId id) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override;
+  // Yes: the partial order of every step, for the reduction.
+  bool reads_steps() const override { return true; }
   std::string name() const override;
   std::string replay_spec() const override;
   bool search_done() const override { return done_; }

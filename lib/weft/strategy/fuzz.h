@@ -77,6 +77,8 @@ class FuzzStrategy final : public Strategy {
   void thread_spinning(ThreadId id) override { base_.thread_spinning(id); }
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return base_.pick_value(n); }
+  // Yes: its feedback walks every step; each pick applies the steps since the last.
+  bool reads_steps() const override { return true; }
   std::string name() const override { return "fuzz"; }
   std::string replay_spec() const override;
   std::optional<uint64_t> replay_prerequisite() const override { return base_.replay_prerequisite(); }

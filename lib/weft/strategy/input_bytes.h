@@ -33,6 +33,8 @@ class InputStrategy final : public Strategy {
   void end_execution(uint64_t choice_points) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return next(n); }
+  // Yes: its feedback walks every step.
+  bool reads_steps() const override { return true; }
   std::string name() const override { return "input"; }
   // No seed form: the input is the schedule (tokens are the w1i- form).
   std::string replay_spec() const override { return {}; }

@@ -40,6 +40,8 @@ class PosStrategy final : public Strategy {
   void thread_spinning(ThreadId id) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
+  // Yes: each pick applies the steps taken since the last, however many.
+  bool reads_steps() const override { return true; }
   std::string name() const override { return "pos"; }
   std::string replay_spec() const override { return "pos"; }
   // The priority of `thread`'s pending event as of the last pick (tests).

@@ -40,7 +40,8 @@ class ExecutionView {
   // thread woken from blocking it is kWakeup with the object it blocked on
   // (it retries that operation). Defined for every thread created so far.
   virtual const RawEvent& pending(ThreadId thread) const = 0;
-  // The steps taken so far, in order: what a report's interleaving shows,
+  // The steps taken so far, in order (every one when the strategy
+  // reads_steps(), else the first and the last ones): what a report's interleaving shows,
   // weft::choose values included (op kChoose). The step a pick_thread call
   // chooses is appended when that call returns; RawEvent::failed is set on
   // a step whose operation did not take effect right after it ran.
@@ -99,6 +100,12 @@ class Strategy {
   virtual ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) = 0;
   // A value in [0, n), n >= 2; or n itself when replay cannot continue.
   virtual uint32_t pick_value(uint32_t n) = 0;
+
+  // Whether it reads ExecutionView::steps() beyond the last few thousand
+  // (a walk over every step, or one that may fall behind): the runtime then
+  // keeps every step of an execution, else only a window of them, so that
+  // memory does not grow with the length of an execution.
+  virtual bool reads_steps() const { return false; }
 
   // Human-readable name: "random", "pct:2".
   virtual std::string name() const = 0;

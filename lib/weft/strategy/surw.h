@@ -68,6 +68,8 @@ class SurwStrategy final : public Strategy {
   void thread_spinning(ThreadId id) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
+  // Yes: its profile walks every step; each pick applies the steps since the last.
+  bool reads_steps() const override { return true; }
   std::string name() const override { return "surw"; }
   std::string replay_spec() const override;
   std::optional<uint64_t> replay_prerequisite() const override { return profile_execution_; }
