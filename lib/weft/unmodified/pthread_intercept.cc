@@ -16,18 +16,22 @@
 #include "weft/sync/thread.h"
 #include "weft/unmodified/control.h"
 #include "weft/unmodified/real_pthread.h"
+#include "weft/unmodified/tls_donors.h"
 
 namespace weft::detail {
 namespace {
 
-// A weft thread's pthread_t: a tag no real pthread_t (a TCB address, below
-// 2^47) carries, and the weft thread id.
-constexpr pthread_t kWeftThreadTag = 0x7765667400000000;  // "weft"
-constexpr pthread_t kWeftThreadIdMask = 0xffffffff;
+// A weft thread's pthread_t is the TCB it runs on (tls_donors.h), which is
+// what pthread_self() returns on it.
+pthread_t handle_of(const Execution& ex, ThreadId thread) { return static_cast<pthread_t>(ex.thread_pointer(thread)); }
 
-pthread_t handle_of(int thread) { return kWeftThreadTag | static_cast<pthread_t>(thread); }
-bool is_weft_handle(pthread_t handle) { return (handle & ~kWeftThreadIdMask) == kWeftThreadTag; }
-int thread_of(pthread_t handle) { return static_cast<int>(handle & kWeftThreadIdMask); }
+// The weft thread of this execution with that handle, or kNoThread.
+ThreadId thread_of(const Execution& ex, pthread_t handle) {
+  for (ThreadId t = 0; t < ex.thread_count(); ++t) {
+    if (handle_of(ex, t) == handle) return t;
+  }
+  return kNoThread;
+}
 
 // weft's virtual deadline for a wait until `abstime` on `clock`: as far in
 // virtual time as abstime is from the real clock now (clocks are not
@@ -69,7 +73,10 @@ int wait_on(Execution& ex, pthread_cond_t* c, pthread_mutex_t* m, int64_t deadli
 
 }  // namespace
 
-void install_pthread_interposers() { real(); }
+void install_pthread_interposers() {
+  real();
+  install_tls_donors();
+}
 
 }  // namespace weft::detail
 
@@ -91,7 +98,7 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
     Execution& self = Execution::get();
     ExecutionTables::of(self).set_result(self.current(), result);
   });
-  *thread = weft::detail::handle_of(id);
+  *thread = weft::detail::handle_of(*ex, id);
   int detach_state = PTHREAD_CREATE_JOINABLE;
   if (attr != nullptr && pthread_attr_getdetachstate(attr, &detach_state) == 0 &&
       detach_state == PTHREAD_CREATE_DETACHED) {
@@ -101,19 +108,22 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
 }
 
 int pthread_join(pthread_t thread, void** result) {
-  if (!weft::detail::is_weft_handle(thread)) return real().join(thread, result);
   Execution* ex = controlling_execution();
-  if (ex == nullptr) return ESRCH;  // a weft thread of an execution that is over
-  const int id = weft::detail::thread_of(thread);
+  const weft::detail::ThreadId id = ex != nullptr ? weft::detail::thread_of(*ex, thread) : weft::detail::kNoThread;
+  if (id == weft::detail::kNoThread) {
+    // A weft thread of an execution that is over is no thread to wait for.
+    return weft::detail::is_tls_donor(thread) ? ESRCH : real().join(thread, result);
+  }
   weft::detail::join_thread(id, {});
   if (result != nullptr) *result = ExecutionTables::of(*ex).result(id);
   return 0;
 }
 
 int pthread_detach(pthread_t thread) {
-  if (!weft::detail::is_weft_handle(thread)) return real().detach(thread);
-  if (controlling_execution() == nullptr) return ESRCH;
-  weft::detail::detach_thread(weft::detail::thread_of(thread), {});
+  Execution* ex = controlling_execution();
+  const weft::detail::ThreadId id = ex != nullptr ? weft::detail::thread_of(*ex, thread) : weft::detail::kNoThread;
+  if (id == weft::detail::kNoThread) return weft::detail::is_tls_donor(thread) ? ESRCH : real().detach(thread);
+  weft::detail::detach_thread(id, {});
   return 0;
 }
 
