@@ -1,5 +1,5 @@
-// The pthread calls behind std::thread, std::mutex,
-// std::condition_variable and std::this_thread::yield, interposed: the executable's definitions come
+// The pthread calls behind std::thread, std::mutex (timed and recursive
+// too) and std::condition_variable, interposed: the executable's definitions come
 // before glibc's, for the program's own calls and for libstdc++'s. On a weft
 // thread they are weft's operations (the same scheduling points, clocks and
 // reports as weft::thread, weft::mutex and weft::condition_variable); any
@@ -17,6 +17,7 @@
 #include "weft/unmodified/control.h"
 #include "weft/unmodified/real_pthread.h"
 #include "weft/unmodified/tls_donors.h"
+#include "weft/unmodified/virtual_time.h"
 
 namespace weft::detail {
 namespace {
@@ -32,26 +33,6 @@ ThreadId thread_of(const Execution& ex, pthread_t handle) {
   }
   return kNoThread;
 }
-
-// weft's virtual deadline for a wait until `abstime` on `clock`: as far in
-// virtual time as abstime is from the real clock now (clocks are not
-// virtual yet).
-int64_t virtual_deadline(Execution& ex, clockid_t clock, const timespec* abstime) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  const int64_t remaining =
-      (static_cast<int64_t>(abstime->tv_sec) - now.tv_sec) * 1000000000 + (abstime->tv_nsec - now.tv_nsec);
-  return ex.now() + std::max<int64_t>(remaining, 0);
-}
-
-bool is_steady(clockid_t clock) {
-  return clock == CLOCK_MONOTONIC || clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_MONOTONIC_COARSE ||
-         clock == CLOCK_BOOTTIME;
-}
-
-// Where the steady clocks stand at virtual time zero: an arbitrary day, so
-// that code subtracting a few hours from now() stays positive.
-constexpr int64_t kSteadyEpochNs = int64_t{86400} * 1000000000;
 
 int wait_on(Execution& ex, pthread_cond_t* c, pthread_mutex_t* m, int64_t deadline, const void* pc) {
   ExecutionTables& tables = ExecutionTables::of(ex);
@@ -140,6 +121,22 @@ int pthread_mutex_trylock(pthread_mutex_t* m) {
   return ExecutionTables::of(*ex).mutex(m).try_lock({}, __builtin_return_address(0)) ? 0 : EBUSY;
 }
 
+// std::timed_mutex::try_lock_until (system_clock) and try_lock_for.
+int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().mutex_timedlock(m, abstime);
+  const int64_t deadline = weft::detail::virtual_deadline(*ex, CLOCK_REALTIME, *abstime);
+  return ExecutionTables::of(*ex).mutex(m).try_lock_until(deadline, {}, __builtin_return_address(0)) ? 0 : ETIMEDOUT;
+}
+
+// std::timed_mutex::try_lock_until on the steady clock.
+int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().mutex_clocklock(m, clock, abstime);
+  const int64_t deadline = weft::detail::virtual_deadline(*ex, clock, *abstime);
+  return ExecutionTables::of(*ex).mutex(m).try_lock_until(deadline, {}, __builtin_return_address(0)) ? 0 : ETIMEDOUT;
+}
+
 int pthread_mutex_unlock(pthread_mutex_t* m) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().mutex_unlock(m);
@@ -156,14 +153,14 @@ int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* abstime) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().cond_timedwait(c, m, abstime);
-  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, CLOCK_REALTIME, abstime),
+  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, CLOCK_REALTIME, *abstime),
                                __builtin_return_address(0));
 }
 
 int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().cond_clockwait(c, m, clock, abstime);
-  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, clock, abstime),
+  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, clock, *abstime),
                                __builtin_return_address(0));
 }
 
@@ -173,27 +170,6 @@ int pthread_cond_signal(pthread_cond_t* c) {
   ex->point(weft::detail::Op::kNotifyOne, c, nullptr, {}, weft::detail::Cancel::kNonCancellable, 0,
             __builtin_return_address(0));
   ExecutionTables::of(*ex).condition(c).notify_one(*ex, {});
-  return 0;
-}
-
-// The steady clocks (std::chrono::steady_clock) read weft's virtual time:
-// libstdc++ checks them after a timed wait, and timeouts are virtual. The
-// realtime clock stays real (not yet virtual).
-int clock_gettime(clockid_t clock, timespec* now) {
-  Execution* ex = controlling_execution();
-  if (ex == nullptr || !weft::detail::is_steady(clock)) return real().clock_gettime(clock, now);
-  const int64_t ns = weft::detail::kSteadyEpochNs + ex->now();
-  now->tv_sec = ns / 1000000000;
-  now->tv_nsec = ns % 1000000000;
-  return 0;
-}
-
-// std::this_thread::yield: weft::this_thread::yield (PCT takes it as
-// evidence of a spin loop).
-int sched_yield() {
-  Execution* ex = controlling_execution();
-  if (ex == nullptr) return real().sched_yield();
-  ex->yield_point({});
   return 0;
 }
 
