@@ -8,11 +8,14 @@
 //   weft_fiber_tls_bench        # 5 repetitions
 //   weft_fiber_tls_bench 9      # 9 repetitions
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "../core/bodies.h"
@@ -60,10 +63,18 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int repetitions = argc > 1 ? std::atoi(argv[1]) : 5;
-  if (repetitions < 1) {
-    std::fprintf(stderr, "usage: weft_fiber_tls_bench [repetitions >= 1]\n");
+  int repetitions = 5;
+  if (argc > 2) {
+    std::fprintf(stderr, "weft_fiber_tls_bench: one argument at most (the repetitions), got %d\n", argc - 1);
     return 2;
+  }
+  if (argc == 2) {
+    const std::string_view arg = argv[1];
+    const auto [end, error] = std::from_chars(arg.data(), arg.data() + arg.size(), repetitions);
+    if (error != std::errc() || end != arg.data() + arg.size() || repetitions < 1) {
+      std::fprintf(stderr, "weft_fiber_tls_bench: the repetitions must be a positive integer, got \"%s\"\n", argv[1]);
+      return 2;
+    }
   }
   using weft_bench::WeftApi;
   const std::vector<Case> cases = {

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -262,6 +263,71 @@ TEST(UnmodifiedPosixSemaphore, PassThroughOutsideExploration) {
   t.join();
   EXPECT_EQ(sem_trywait(&sem), -1);
   sem_destroy(&sem);
+}
+
+// --------------------------------------------------- once, static guards
+
+// Two threads and the body call_once on one flag: the initializer runs
+// once, while the others wait (at the yield inside it, a weft thread is
+// paused in the initializer), and its writes are ordered before their reads.
+WEFT_TEST_WITH(UnmodifiedOnce, CallOnceRunsTheInitializerOnce, budget(300)) {
+  std::once_flag flag;
+  int runs = 0;
+  int value = 0;
+  const auto use = [&] {
+    std::call_once(flag, [&] {
+      ++runs;
+      std::this_thread::yield();
+      value = 42;
+    });
+    WEFT_ASSERT(value == 42);
+  };
+  std::thread a(use);
+  std::thread b(use);
+  use();
+  a.join();
+  b.join();
+  WEFT_ASSERT(runs == 1);
+}
+
+// An initializer that calls call_once on its own flag: glibc would wait for
+// itself forever; weft reports the relock.
+TEST(UnmodifiedOnce, CallOnceFromItsOwnInitializerIsReported) {
+  weft::expect_bug(budget(10),
+                   [] {
+                     std::once_flag flag;
+                     std::call_once(flag, [&flag] { std::call_once(flag, [] {}); });
+                   },
+                   {weft::FailureKind::kMisuse});
+}
+
+}  // namespace
+
+// The guard of a function-local static (libstdc++'s ABI, called here
+// directly so that each execution has a fresh guard): a second thread that
+// arrives while the first initializes waits in a futex, on the weft thread.
+extern "C" int __cxa_guard_acquire(int64_t* guard);
+extern "C" void __cxa_guard_release(int64_t* guard);
+
+namespace {
+
+WEFT_TEST_WITH(UnmodifiedOnce, StaticInitializationGuardWaitsForTheFirstThread, budget(300)) {
+  int64_t guard = 0;
+  int value = 0;
+  int runs = 0;
+  const auto get = [&] {
+    if (__cxa_guard_acquire(&guard) != 0) {
+      ++runs;
+      std::this_thread::yield();
+      value = 7;
+      __cxa_guard_release(&guard);
+    }
+    WEFT_ASSERT(value == 7);
+  };
+  std::thread a(get);
+  get();
+  a.join();
+  WEFT_ASSERT(runs == 1);
 }
 
 // ------------------------------------------------------ sleeps, clocks

@@ -251,7 +251,7 @@ ThreadId Execution::spawn(ThreadFn&& fn, weft::source_location where) {
   t.pending = RawEvent{.thread = id, .op = Op::kStart, .where = where};
   t.id = id;
   if (t.thread_pointer == 0) {
-    if (ThreadStorage* storage = thread_storage()) t.thread_pointer = storage->acquire();
+    if (ThreadStorage* storage = thread_storage()) t.thread_pointer = storage->acquire(id);
   }
   if (t.context == nullptr) {  // else: the fiber parked by thread `id` of an earlier execution
     const boost::context::stack_context stack = stacks_.allocate();

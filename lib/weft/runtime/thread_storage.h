@@ -18,8 +18,10 @@ namespace weft::detail {
 
 class ThreadStorage {
  public:
-  // A thread pointer that only the caller runs on until release().
-  virtual uintptr_t acquire() = 0;
+  // A thread pointer for thread `thread` (its id in the execution) that
+  // only the caller runs on until release(). Giving thread i the same one
+  // each time keeps pthread_self() the same from run to run.
+  virtual uintptr_t acquire(int thread) = 0;
   virtual void release(uintptr_t thread_pointer) = 0;
   // Called on a weft thread, already running on its thread pointer, before
   // its function: what a new thread's TLS must look like (fresh variables,

@@ -52,6 +52,12 @@ class ExecutionTables {
   WaitQueue& condition(const pthread_cond_t* c) { return conditions_[c]; }
   SyncClock& atomic_clock(const volatile void* a) { return atomic_clocks_[const_cast<const void*>(a)]; }
   weft::shared_mutex& rwlock(const pthread_rwlock_t* rw) { return rwlocks_[rw]; }
+  // The mutex that lets callers of pthread_once through one at a time.
+  MutexCore& once_gate(const pthread_once_t* once) {
+    auto it = once_gates_.find(once);
+    if (it == once_gates_.end()) it = once_gates_.try_emplace(once, "pthread_once", /*recursive=*/false).first;
+    return it->second;
+  }
   WaitQueue& futex(const void* word) { return futexes_[word]; }
   // `initial()`: the count it starts from, asked on first use only.
   template <typename Initial>
@@ -79,6 +85,7 @@ class ExecutionTables {
   absl::node_hash_map<const void*, WaitQueue> conditions_;
   absl::node_hash_map<const void*, SyncClock> atomic_clocks_;
   absl::node_hash_map<const void*, weft::shared_mutex> rwlocks_;
+  absl::node_hash_map<const void*, MutexCore> once_gates_;
   absl::node_hash_map<const void*, WaitQueue> futexes_;
   absl::node_hash_map<const void*, SemaphoreCore> semaphores_;
   absl::flat_hash_map<ThreadId, void*> results_;

@@ -144,6 +144,31 @@ int pthread_mutex_unlock(pthread_mutex_t* m) {
   return 0;
 }
 
+// std::call_once. glibc's pthread_once makes a second caller wait in the
+// kernel while the first runs the initializer, which would stall the OS
+// thread when the first is a weft thread paused at a scheduling point. So
+// callers pass one at a time through a weft mutex per once_control, and
+// each calls glibc's pthread_once, which finds nothing to wait for: it runs
+// the initializer, finds it done, or (an initializer that throws) resets it
+// and lets the exception through. The mutex orders the initializer before
+// every later caller; an initializer that calls its own pthread_once is a
+// relock, reported (glibc would hang).
+int pthread_once(pthread_once_t* once, void (*init)()) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().once(once, init);
+  weft::detail::MutexCore& gate = ExecutionTables::of(*ex).once_gate(once);
+  const void* pc = __builtin_return_address(0);
+  gate.lock({}, pc);
+  try {
+    real().once(once, init);
+  } catch (...) {
+    gate.unlock({}, pc);
+    throw;
+  }
+  gate.unlock({}, pc);
+  return 0;
+}
+
 int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().cond_wait(c, m);

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -23,6 +24,7 @@ RealPthread resolve_all() {
   resolve(r.create, "pthread_create");
   resolve(r.join, "pthread_join");
   resolve(r.detach, "pthread_detach");
+  resolve(r.once, "pthread_once");
   resolve(r.mutex_lock, "pthread_mutex_lock");
   resolve(r.mutex_trylock, "pthread_mutex_trylock");
   resolve(r.mutex_unlock, "pthread_mutex_unlock");
@@ -66,14 +68,34 @@ RealPthread resolve_all() {
   resolve(r.usleep, "usleep");
   resolve(r.sleep, "sleep");
   resolve(r.syscall, "syscall");
+  resolve(r.guard_acquire, "__cxa_guard_acquire");
+  resolve(r.guard_release, "__cxa_guard_release");
   return r;
+}
+
+// Not a function-local static: its guard is __cxa_guard_acquire, which is
+// interposed too and needs these functions.
+RealPthread resolved{};
+std::atomic<int> resolve_state{0};  // 0: not yet, 1: being resolved, 2: done
+
+const RealPthread& resolve_real() {
+  int expected = 0;
+  if (resolve_state.compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+    resolved = resolve_all();
+    resolve_state.store(2, std::memory_order_release);
+  } else {
+    // Another thread resolves (before main: constructors run on one thread).
+    while (resolve_state.load(std::memory_order_acquire) != 2) __builtin_ia32_pause();
+  }
+  return resolved;
 }
 
 }  // namespace
 
 const RealPthread& real() {
-  static const RealPthread functions = resolve_all();
-  return functions;
+  if (resolve_state.load(std::memory_order_acquire) == 2) [[likely]]
+    return resolved;
+  return resolve_real();
 }
 
 }  // namespace weft::detail

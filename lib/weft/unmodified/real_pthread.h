@@ -14,12 +14,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cstdint>
+
 namespace weft::detail {
 
 struct RealPthread {
   int (*create)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
   int (*join)(pthread_t, void**);
   int (*detach)(pthread_t);
+  int (*once)(pthread_once_t*, void (*)());
   int (*mutex_lock)(pthread_mutex_t*);
   int (*mutex_trylock)(pthread_mutex_t*);
   int (*mutex_unlock)(pthread_mutex_t*);
@@ -57,9 +60,11 @@ struct RealPthread {
   int (*usleep)(useconds_t);
   unsigned (*sleep)(unsigned);
   long (*syscall)(long, ...);
+  int (*guard_acquire)(int64_t*);
+  void (*guard_release)(int64_t*);
 };
 
-// Resolved on first use (thread-safe: a function-local static).
+// Resolved on first use (thread-safe).
 const RealPthread& real();
 
 }  // namespace weft::detail

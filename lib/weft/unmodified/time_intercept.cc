@@ -64,10 +64,8 @@ int gettimeofday(timeval* tv, void* tz) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().gettimeofday(tv, tz);
   const int64_t ns = weft::detail::clock_epoch_ns(CLOCK_REALTIME) + ex->now();
-  if (tv != nullptr) {
-    tv->tv_sec = static_cast<time_t>(ns / weft::detail::kNsPerSecond);
-    tv->tv_usec = static_cast<suseconds_t>(ns % weft::detail::kNsPerSecond / 1000);
-  }
+  tv->tv_sec = static_cast<time_t>(ns / weft::detail::kNsPerSecond);
+  tv->tv_usec = static_cast<suseconds_t>(ns % weft::detail::kNsPerSecond / 1000);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <link.h>
 #include <linux/futex.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include <algorithm>
@@ -77,25 +78,51 @@ void* donor_main(void* arg) {
   park_forever(&kNeverWoken);
 }
 
+// Where donor k's stack (and so its TCB, which glibc puts at the top of
+// the stack it is given) is placed when that address range is free: the
+// same in every process of the same program, so a weft thread's pthread_t,
+// which code may hash (std::barrier picks its starting node from
+// std::hash<std::thread::id>), is the same in a replay in another process.
+// Reserved, not committed: only the pages the TLS and the parked frame touch
+// are used.
+constexpr uintptr_t kDonorArea = 0x600000000000;
+constexpr std::size_t kDonorStackSize = std::size_t{8} << 20;
+
+void* fixed_donor_stack(std::size_t index) {
+  void* want = reinterpret_cast<void*>(kDonorArea + index * kDonorStackSize);
+  void* got = mmap(want, kDonorStackSize, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (got == MAP_FAILED) return nullptr;
+  if (got != want) {  // a kernel that does not know MAP_FIXED_NOREPLACE
+    munmap(got, kDonorStackSize);
+    return nullptr;
+  }
+  return got;
+}
+
 class TlsDonors final : public ThreadStorage {
  public:
   TlsDonors() : program_(find_program_tls()) {}
 
-  uintptr_t acquire() override {
+  // Thread `thread` gets donor `thread` whenever it is free, so a weft
+  // thread's pthread_t is the same in every exploration (an exploration on
+  // another OS thread at the same time gets others).
+  uintptr_t acquire(int thread) override {
     real().mutex_lock(&lock_);
-    uintptr_t donor = 0;
-    if (!free_.empty()) {
-      donor = free_.back();
-      free_.pop_back();
-    }
+    std::size_t slot = static_cast<std::size_t>(thread);
+    while (slot < slots_.size() && slots_[slot].in_use) ++slot;
+    while (slots_.size() <= slot) slots_.push_back({start_donor(slots_.size()), false});
+    slots_[slot].in_use = true;
+    const uintptr_t donor = slots_[slot].donor;
     real().mutex_unlock(&lock_);
-    if (donor == 0) donor = start_donor();
     return donor;
   }
 
   void release(uintptr_t donor) override {
     real().mutex_lock(&lock_);
-    free_.push_back(donor);
+    for (Slot& slot : slots_) {
+      if (slot.donor == donor) slot.in_use = false;
+    }
     real().mutex_unlock(&lock_);
   }
 
@@ -114,19 +141,26 @@ class TlsDonors final : public ThreadStorage {
 
   bool is_donor(pthread_t thread) {
     real().mutex_lock(&lock_);
-    const bool found = std::find(all_.begin(), all_.end(), static_cast<uintptr_t>(thread)) != all_.end();
+    const bool found = std::any_of(slots_.begin(), slots_.end(),
+                                   [thread](const Slot& slot) { return slot.donor == static_cast<uintptr_t>(thread); });
     real().mutex_unlock(&lock_);
     return found;
   }
 
  private:
-  uintptr_t start_donor() {
+  struct Slot {
+    uintptr_t donor;
+    bool in_use;
+  };
+
+  static uintptr_t start_donor(std::size_t index) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     sigset_t all;
     sigfillset(&all);
     pthread_attr_setsigmask_np(&attr, &all);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (void* stack = fixed_donor_stack(index)) pthread_attr_setstack(&attr, stack, kDonorStackSize);
     DonorStart start;
     pthread_t thread;
     const int error = real().create(&thread, &attr, donor_main, &start);
@@ -137,17 +171,12 @@ class TlsDonors final : public ThreadStorage {
     }
     while (!start.parked.load(std::memory_order_acquire)) real().sched_yield();
     // glibc's pthread_t is the thread's TCB, which its thread pointer names.
-    const auto donor = static_cast<uintptr_t>(thread);
-    real().mutex_lock(&lock_);
-    all_.push_back(donor);
-    real().mutex_unlock(&lock_);
-    return donor;
+    return static_cast<uintptr_t>(thread);
   }
 
   const ProgramTls program_;
   pthread_mutex_t lock_ = PTHREAD_MUTEX_INITIALIZER;
-  std::vector<uintptr_t> free_;
-  std::vector<uintptr_t> all_;
+  std::vector<Slot> slots_;  // slot k: donor k
 };
 
 TlsDonors& donors() {
