@@ -83,4 +83,30 @@ TEST(SharedMutex, AWaitingWriterGetsInOnceTheReadersLeave) {
   });
 }
 
+// The timed forms (what std::shared_timed_mutex and weft::unmodified's
+// timed pthread rwlocks use): each mode times out in virtual time while the
+// other holds the lock, and gets it when it is free.
+TEST(SharedMutex, TimedLocksTimeOutWhileTheOtherModeHolds) {
+  weft::expect_no_bug(options_with(300), [] {
+    weft::shared_mutex m;
+    m.lock();
+    weft::thread reader([&] {
+      const int64_t deadline = weft::detail::virtual_now_ns() + 1000;
+      if (m.lock_shared_until(deadline, {})) {
+        m.unlock_shared();
+      } else {
+        WEFT_ASSERT(weft::detail::virtual_now_ns() >= deadline);
+      }
+    });
+    reader.join();
+    m.unlock();
+    WEFT_ASSERT(m.lock_shared_until(weft::detail::kNoDeadline, {}));
+    weft::thread writer([&] { WEFT_ASSERT(!m.lock_until(weft::detail::virtual_now_ns() + 1000, {})); });
+    writer.join();
+    m.unlock_shared();
+    WEFT_ASSERT(m.lock_until(weft::detail::virtual_now_ns() + 1000, {}));
+    m.unlock();
+  });
+}
+
 }  // namespace

@@ -18,6 +18,7 @@
 #include "weft/report/trace.h"
 #include "weft/runtime/debugger_hook.h"
 #include "weft/runtime/sanitizer_fibers.h"
+#include "weft/runtime/thread_storage.h"
 #include "weft/strategy/conflict.h"
 
 namespace weft::detail {
@@ -81,6 +82,11 @@ Execution::~Execution() {
     boost::context::stack_context stack{.size = t->stack_size, .sp = t->stack_top};
     stacks_.deallocate(stack);
   }
+  if (ThreadStorage* storage = thread_storage()) {
+    for (std::unique_ptr<Thread>& t : threads_) {
+      if (t->thread_pointer != 0) storage->release(t->thread_pointer);
+    }
+  }
 }
 
 void Execution::reset() {
@@ -101,6 +107,7 @@ void Execution::reset() {
   lost_thread_ = kNoThread;
   crash_signal_ = 0;
   abandon_on_abort_ = false;
+  layer_state_ = nullptr;
   failure_.reset();
   current_ = kNoThread;
 }
@@ -113,6 +120,7 @@ void Execution::run(const std::function<void()>& body, Strategy& strategy, uint6
   index_ = index;
   current_execution_ = this;
   running_ = &main_;
+  if (thread_storage() != nullptr) main_.thread_pointer = current_thread_pointer();
   spawn([&body] { body(); }, {});
   if (sigsetjmp(overflow_jump_, 0) == 0) {
     current_ = 0;
@@ -136,6 +144,8 @@ void Execution::switch_to(Thread& next) {
   switched_from_ = self;
   void* fake_stack = nullptr;
   start_fiber_switch(&fake_stack, next.stack_bottom, next.stack_size);
+  // From here to the jump nothing reads TLS.
+  if (next.thread_pointer != self->thread_pointer) set_thread_pointer(next.thread_pointer);
   const FiberTransfer from = jump_to(std::exchange(next.context, nullptr), this);
   // Back in `self`: whoever switched here left its continuation in `from`.
   const void* bottom = nullptr;
@@ -176,11 +186,18 @@ void Execution::thread_main() {
   running_ = &main_;
   switched_from_ = &self;
   start_fiber_switch(nullptr, main_.stack_bottom, main_.stack_size);
+  if (main_.thread_pointer != self.thread_pointer) set_thread_pointer(main_.thread_pointer);
   jump_to(std::exchange(main_.context, nullptr), this);
   // Not reached; no __builtin_unreachable() either (see fiber_entry).
 }
 
 void Execution::run_thread(Thread& self, ThreadId id) {
+  if (self.thread_pointer != 0) {
+    // A thread of its own: fresh TLS, then the runtime's own thread-local
+    // state, which lives in it too.
+    thread_storage()->thread_starting();
+    current_execution_ = this;
+  }
   if (!aborting_) {
     try {
       self.fn();
@@ -232,6 +249,9 @@ ThreadId Execution::spawn(ThreadFn&& fn, weft::source_location where) {
   t.created_at = where;
   t.pending = RawEvent{.thread = id, .op = Op::kStart, .where = where};
   t.id = id;
+  if (t.thread_pointer == 0) {
+    if (ThreadStorage* storage = thread_storage()) t.thread_pointer = storage->acquire(id);
+  }
   if (t.context == nullptr) {  // else: the fiber parked by thread `id` of an earlier execution
     const boost::context::stack_context stack = stacks_.allocate();
     t.context = boost::context::detail::make_fcontext(stack.sp, stack.size, &Execution::fiber_entry);
@@ -638,6 +658,8 @@ void Execution::on_crash_signal(int signal) {
 void Execution::handle_stack_overflow() {
   // Main resumes here, off the overflowed fiber. Main's saved continuation
   // points into frames that no longer exist: it must never be resumed.
+  // Left by siglongjmp: still on the lost thread's TLS.
+  if (main_.thread_pointer != 0) set_thread_pointer(main_.thread_pointer);
   pthread_sigmask(SIG_SETMASK, &signal_mask_, nullptr);
   main_.context = nullptr;
   running_ = &main_;

@@ -157,6 +157,14 @@ class Execution final : public ExecutionView {
   // outside it (get_if_any() is null). For per-execution state kept by
   // layers above the runtime (weft::unmodified's tables of pthread objects).
   void at_end(absl::AnyInvocable<void()> fn) { at_end_.push_back(std::move(fn)); }
+  // One pointer of per-execution state for a layer above the runtime, null
+  // at the start of each execution. Not a thread_local of that layer: with
+  // per-thread TLS (thread_storage.h) each weft thread sees its own.
+  void*& layer_state() { return layer_state_; }
+
+  // The thread pointer `thread` runs on (its pthread_t, for glibc), or 0
+  // when the threads share the OS thread's TLS (no ThreadStorage installed).
+  uintptr_t thread_pointer(ThreadId thread) const { return threads_[thread]->thread_pointer; }
 
   // A controlled nondeterministic choice in [0, n), recorded like a switch.
   uint32_t choose(uint32_t n, weft::source_location where);
@@ -253,6 +261,9 @@ class Execution final : public ExecutionView {
     std::size_t stack_size = 0;
     void* stack_top = nullptr;
     bool abandoned = false;  // stopped for good by an abort (abandon_on_abort)
+    // Its TLS (thread_storage.h); 0: the OS thread's. Kept for the thread
+    // record's life, so thread i has the same TLS in every execution.
+    uintptr_t thread_pointer = 0;
   };
 
   [[noreturn]] static void not_exploring();
@@ -336,6 +347,7 @@ class Execution final : public ExecutionView {
   std::optional<Failure> failure_;
   std::vector<absl::AnyInvocable<void()>> at_end_;
   bool abandon_on_abort_ = false;
+  void* layer_state_ = nullptr;
   sigjmp_buf overflow_jump_;
   // The signal mask to restore after a stack overflow: saved once, because
   // sigsetjmp(..., 1) would cost a system call in every execution.

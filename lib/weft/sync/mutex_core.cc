@@ -85,10 +85,10 @@ bool MutexCore::try_lock(weft::source_location where, const void* pc) {
   return false;
 }
 
-bool MutexCore::try_lock_until(int64_t deadline, weft::source_location where) {
+bool MutexCore::try_lock_until(int64_t deadline, weft::source_location where, const void* pc) {
   Execution& ex = Execution::get();
-  ex.point(Op::kTryLock, this, name_, where);
-  return acquire_or_block(ex, deadline, where);
+  ex.point(Op::kTryLock, this, name_, where, Cancel::kCancellable, 0, pc);
+  return acquire_or_block(ex, deadline, where, pc);
 }
 
 void MutexCore::unlock(weft::source_location where, const void* pc) {

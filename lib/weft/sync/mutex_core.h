@@ -24,7 +24,7 @@ class MutexCore final : public Waitable {
   void lock(weft::source_location where, const void* pc = nullptr);
   bool try_lock(weft::source_location where, const void* pc = nullptr);
   // `deadline` in virtual ns; returns false on timeout.
-  bool try_lock_until(int64_t deadline, weft::source_location where);
+  bool try_lock_until(int64_t deadline, weft::source_location where, const void* pc = nullptr);
   void unlock(weft::source_location where, const void* pc = nullptr);
 
   // For condition variables: release fully / reacquire without a scheduling

@@ -37,6 +37,12 @@ bool SemaphoreCore::try_acquire(weft::source_location where) {
   return true;
 }
 
+std::ptrdiff_t SemaphoreCore::value(weft::source_location where) {
+  Execution& ex = Execution::get();
+  ex.point(Op::kLoad, this, name_, where);
+  return count_;
+}
+
 bool SemaphoreCore::acquire_until(int64_t deadline, weft::source_location where) {
   Execution& ex = Execution::get();
   ex.point(Op::kAcquire, this, name_, where);

@@ -29,6 +29,8 @@ class SemaphoreCore final : public Waitable {
   void acquire(weft::source_location where) { acquire_until(kNoDeadline, where); }
   bool try_acquire(weft::source_location where);
   bool acquire_until(int64_t deadline, weft::source_location where);
+  // The count now (sem_getvalue): a scheduling point, as a load.
+  std::ptrdiff_t value(weft::source_location where);
 
  private:
   std::ptrdiff_t count_;

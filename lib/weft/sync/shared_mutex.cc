@@ -34,30 +34,43 @@ void shared_mutex::holders(std::vector<detail::ThreadId>& out) const {
   }
 }
 
+bool shared_mutex::held_shared_by_current() const {
+  return std::find(readers_.begin(), readers_.end(), Execution::get().current()) != readers_.end();
+}
+
 void shared_mutex::wake_all(Execution& ex) {
   for (auto w : waiters_) ex.wake(w);
   waiters_.clear();
 }
 
 void shared_mutex::lock(weft::source_location where) {
+  lock_until(detail::kNoDeadline, where, __builtin_return_address(0));
+}
+
+bool shared_mutex::lock_until(int64_t deadline, weft::source_location where, const void* pc) {
   Execution& ex = Execution::get();
-  const void* pc = __builtin_return_address(0);
   ex.point(Op::kLock, this, name_, where, Cancel::kCancellable, 0, pc);
   const auto self = ex.current();
   if (writer_ == self || std::find(readers_.begin(), readers_.end(), self) != readers_.end()) {
     report_misuse(ex, {.rule = MisuseRule::kRelock, .object_type = "shared_mutex"}, this, name_, where);
-    return;
+    return false;
   }
   while (writer_ != kNoThread || !readers_.empty()) {
     waiters_.push_back(self);
-    if (ex.block(*this) == WakeReason::kAborted) return;
+    const WakeReason why = ex.block(*this, deadline);
+    if (why != WakeReason::kWoken) {
+      std::erase(waiters_, self);
+      if (why == WakeReason::kAborted || writer_ != kNoThread || !readers_.empty()) return false;
+    }
   }
   writer_ = self;
   if (detail::HappensBefore* hb = ex.races()) {
     hb->acquire(self, write_clock_);
     hb->acquire(self, read_clock_);
   }
-  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/true, detail::Hold::kExclusive);
+  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/deadline == detail::kNoDeadline,
+                        detail::Hold::kExclusive);
+  return true;
 }
 
 bool shared_mutex::try_lock(weft::source_location where) {
@@ -95,22 +108,31 @@ void shared_mutex::unlock(weft::source_location where) {
 }
 
 void shared_mutex::lock_shared(weft::source_location where) {
+  lock_shared_until(detail::kNoDeadline, where, __builtin_return_address(0));
+}
+
+bool shared_mutex::lock_shared_until(int64_t deadline, weft::source_location where, const void* pc) {
   Execution& ex = Execution::get();
-  const void* pc = __builtin_return_address(0);
   ex.point(Op::kLockShared, this, name_, where, Cancel::kCancellable, 0, pc);
   const auto self = ex.current();
   if (writer_ == self) {
     report_misuse(ex, {.rule = MisuseRule::kLockSharedWhileExclusive, .object_type = "shared_mutex"}, this, name_,
                   where);
-    return;
+    return false;
   }
   while (writer_ != kNoThread) {
     waiters_.push_back(self);
-    if (ex.block(*this) == WakeReason::kAborted) return;
+    const WakeReason why = ex.block(*this, deadline);
+    if (why != WakeReason::kWoken) {
+      std::erase(waiters_, self);
+      if (why == WakeReason::kAborted || writer_ != kNoThread) return false;
+    }
   }
   readers_.push_back(self);
   if (detail::HappensBefore* hb = ex.races()) hb->acquire(self, write_clock_);
-  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/true, detail::Hold::kShared);
+  detail::note_acquired(ex, this, order_node_, name_, where, pc, /*blocking=*/deadline == detail::kNoDeadline,
+                        detail::Hold::kShared);
+  return true;
 }
 
 bool shared_mutex::try_lock_shared(weft::source_location where) {

@@ -32,9 +32,18 @@ class shared_mutex final : private detail::Waitable {
   bool try_lock(weft::source_location where = weft::source_location::current());
   void unlock(weft::source_location where = weft::source_location::current());
 
+  // Timed locks (std::shared_timed_mutex's, weft::unmodified's
+  // pthread_rwlock_timed*lock): `deadline` in virtual ns, false on timeout.
+  // `pc`: the caller's return address, for when `where` is unknown.
+  bool lock_until(int64_t deadline, weft::source_location where, const void* pc = nullptr);
+  bool lock_shared_until(int64_t deadline, weft::source_location where, const void* pc = nullptr);
+
   void lock_shared(weft::source_location where = weft::source_location::current());
   bool try_lock_shared(weft::source_location where = weft::source_location::current());
   void unlock_shared(weft::source_location where = weft::source_location::current());
+  // Whether the running thread holds it shared (pthread_rwlock_unlock
+  // releases whichever mode its caller holds).
+  bool held_shared_by_current() const;
 
  private:
   void holders(std::vector<detail::ThreadId>& out) const override;

@@ -32,6 +32,9 @@ class WaitQueue final : public Waitable {
 
   void notify_one(Execution& ex, weft::source_location where);
   void notify_all(Execution& ex);
+  // How many threads a notify would reach (a futex wake returns the number
+  // it woke).
+  std::size_t waiting() const { return waiters_.size(); }
 
  private:
   std::vector<ThreadId> waiters_;

@@ -1,23 +1,19 @@
 #include "weft/unmodified/control.h"
 
 namespace weft::detail {
-namespace {
-
-// The tables of the execution running on this OS thread. (Per OS thread,
-// like Execution's own pointer; per-fiber TLS will have to reach it the
-// same way the runtime reaches its execution.)
-thread_local ExecutionTables* current_tables = nullptr;
-
-}  // namespace
 
 ExecutionTables& ExecutionTables::of(Execution& ex) {
-  if (current_tables == nullptr) {
-    current_tables = new ExecutionTables;
+  // Kept by the execution, not in a thread_local: each weft thread has TLS
+  // of its own.
+  void*& tables = ex.layer_state();
+  if (tables == nullptr) [[unlikely]] {
+    auto* created = new ExecutionTables;
+    tables = created;
     // Destroyed outside the execution, so a mutex still held by a thread
     // the execution abandoned is not reported as destroyed while held.
-    ex.at_end([] { delete std::exchange(current_tables, nullptr); });
+    ex.at_end([created] { delete created; });
   }
-  return *current_tables;
+  return *static_cast<ExecutionTables*>(tables);
 }
 
 MutexCore& ExecutionTables::mutex(const pthread_mutex_t* m) {

@@ -12,6 +12,7 @@
 // GoogleTest) and from other OS threads (the stall watchdog) are not.
 #pragma once
 
+#include <limits.h>
 #include <pthread.h>
 
 #include <memory>
@@ -21,6 +22,8 @@
 #include "weft/detect/vector_clock.h"
 #include "weft/runtime/execution.h"
 #include "weft/sync/mutex_core.h"
+#include "weft/sync/semaphore.h"
+#include "weft/sync/shared_mutex.h"
 #include "weft/sync/wait_queue.h"
 
 namespace weft::detail {
@@ -48,6 +51,27 @@ class ExecutionTables {
   MutexCore& mutex(const pthread_mutex_t* m);
   WaitQueue& condition(const pthread_cond_t* c) { return conditions_[c]; }
   SyncClock& atomic_clock(const volatile void* a) { return atomic_clocks_[const_cast<const void*>(a)]; }
+  weft::shared_mutex& rwlock(const pthread_rwlock_t* rw) { return rwlocks_[rw]; }
+  // The mutex that lets callers of pthread_once through one at a time.
+  MutexCore& once_gate(const pthread_once_t* once) {
+    auto it = once_gates_.find(once);
+    if (it == once_gates_.end()) it = once_gates_.try_emplace(once, "pthread_once", /*recursive=*/false).first;
+    return it->second;
+  }
+  WaitQueue& futex(const void* word) { return futexes_[word]; }
+  // `initial()`: the count it starts from, asked on first use only.
+  template <typename Initial>
+  SemaphoreCore& semaphore(const void* sem, Initial initial) {
+    auto it = semaphores_.find(sem);
+    if (it == semaphores_.end()) it = semaphores_.try_emplace(sem, initial(), SEM_VALUE_MAX, nullptr).first;
+    return it->second;
+  }
+  // An object initialized or destroyed at `address` inside the execution:
+  // the next use starts afresh. (Destroying a held rwlock is reported.)
+  void forget(const void* address) {
+    rwlocks_.erase(address);
+    semaphores_.erase(address);
+  }
 
   // What a thread started by pthread_create returned, for pthread_join.
   void set_result(ThreadId thread, void* result) { results_[thread] = result; }
@@ -60,6 +84,10 @@ class ExecutionTables {
   absl::flat_hash_map<const void*, std::unique_ptr<MutexCore>> mutexes_;
   absl::node_hash_map<const void*, WaitQueue> conditions_;
   absl::node_hash_map<const void*, SyncClock> atomic_clocks_;
+  absl::node_hash_map<const void*, weft::shared_mutex> rwlocks_;
+  absl::node_hash_map<const void*, MutexCore> once_gates_;
+  absl::node_hash_map<const void*, WaitQueue> futexes_;
+  absl::node_hash_map<const void*, SemaphoreCore> semaphores_;
   absl::flat_hash_map<ThreadId, void*> results_;
 };
 

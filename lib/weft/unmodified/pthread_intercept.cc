@@ -1,5 +1,5 @@
-// The pthread calls behind std::thread, std::mutex,
-// std::condition_variable and std::this_thread::yield, interposed: the executable's definitions come
+// The pthread calls behind std::thread, std::mutex (timed and recursive
+// too) and std::condition_variable, interposed: the executable's definitions come
 // before glibc's, for the program's own calls and for libstdc++'s. On a weft
 // thread they are weft's operations (the same scheduling points, clocks and
 // reports as weft::thread, weft::mutex and weft::condition_variable); any
@@ -16,38 +16,23 @@
 #include "weft/sync/thread.h"
 #include "weft/unmodified/control.h"
 #include "weft/unmodified/real_pthread.h"
+#include "weft/unmodified/tls_donors.h"
+#include "weft/unmodified/virtual_time.h"
 
 namespace weft::detail {
 namespace {
 
-// A weft thread's pthread_t: a tag no real pthread_t (a TCB address, below
-// 2^47) carries, and the weft thread id.
-constexpr pthread_t kWeftThreadTag = 0x7765667400000000;  // "weft"
-constexpr pthread_t kWeftThreadIdMask = 0xffffffff;
+// A weft thread's pthread_t is the TCB it runs on (tls_donors.h), which is
+// what pthread_self() returns on it.
+pthread_t handle_of(const Execution& ex, ThreadId thread) { return static_cast<pthread_t>(ex.thread_pointer(thread)); }
 
-pthread_t handle_of(int thread) { return kWeftThreadTag | static_cast<pthread_t>(thread); }
-bool is_weft_handle(pthread_t handle) { return (handle & ~kWeftThreadIdMask) == kWeftThreadTag; }
-int thread_of(pthread_t handle) { return static_cast<int>(handle & kWeftThreadIdMask); }
-
-// weft's virtual deadline for a wait until `abstime` on `clock`: as far in
-// virtual time as abstime is from the real clock now (clocks are not
-// virtual yet).
-int64_t virtual_deadline(Execution& ex, clockid_t clock, const timespec* abstime) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  const int64_t remaining =
-      (static_cast<int64_t>(abstime->tv_sec) - now.tv_sec) * 1000000000 + (abstime->tv_nsec - now.tv_nsec);
-  return ex.now() + std::max<int64_t>(remaining, 0);
+// The weft thread of this execution with that handle, or kNoThread.
+ThreadId thread_of(const Execution& ex, pthread_t handle) {
+  for (ThreadId t = 0; t < ex.thread_count(); ++t) {
+    if (handle_of(ex, t) == handle) return t;
+  }
+  return kNoThread;
 }
-
-bool is_steady(clockid_t clock) {
-  return clock == CLOCK_MONOTONIC || clock == CLOCK_MONOTONIC_RAW || clock == CLOCK_MONOTONIC_COARSE ||
-         clock == CLOCK_BOOTTIME;
-}
-
-// Where the steady clocks stand at virtual time zero: an arbitrary day, so
-// that code subtracting a few hours from now() stays positive.
-constexpr int64_t kSteadyEpochNs = int64_t{86400} * 1000000000;
 
 int wait_on(Execution& ex, pthread_cond_t* c, pthread_mutex_t* m, int64_t deadline, const void* pc) {
   ExecutionTables& tables = ExecutionTables::of(ex);
@@ -69,7 +54,10 @@ int wait_on(Execution& ex, pthread_cond_t* c, pthread_mutex_t* m, int64_t deadli
 
 }  // namespace
 
-void install_pthread_interposers() { real(); }
+void install_pthread_interposers() {
+  real();
+  install_tls_donors();
+}
 
 }  // namespace weft::detail
 
@@ -91,7 +79,7 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
     Execution& self = Execution::get();
     ExecutionTables::of(self).set_result(self.current(), result);
   });
-  *thread = weft::detail::handle_of(id);
+  *thread = weft::detail::handle_of(*ex, id);
   int detach_state = PTHREAD_CREATE_JOINABLE;
   if (attr != nullptr && pthread_attr_getdetachstate(attr, &detach_state) == 0 &&
       detach_state == PTHREAD_CREATE_DETACHED) {
@@ -101,19 +89,22 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
 }
 
 int pthread_join(pthread_t thread, void** result) {
-  if (!weft::detail::is_weft_handle(thread)) return real().join(thread, result);
   Execution* ex = controlling_execution();
-  if (ex == nullptr) return ESRCH;  // a weft thread of an execution that is over
-  const int id = weft::detail::thread_of(thread);
+  const weft::detail::ThreadId id = ex != nullptr ? weft::detail::thread_of(*ex, thread) : weft::detail::kNoThread;
+  if (id == weft::detail::kNoThread) {
+    // A weft thread of an execution that is over is no thread to wait for.
+    return weft::detail::is_tls_donor(thread) ? ESRCH : real().join(thread, result);
+  }
   weft::detail::join_thread(id, {});
   if (result != nullptr) *result = ExecutionTables::of(*ex).result(id);
   return 0;
 }
 
 int pthread_detach(pthread_t thread) {
-  if (!weft::detail::is_weft_handle(thread)) return real().detach(thread);
-  if (controlling_execution() == nullptr) return ESRCH;
-  weft::detail::detach_thread(weft::detail::thread_of(thread), {});
+  Execution* ex = controlling_execution();
+  const weft::detail::ThreadId id = ex != nullptr ? weft::detail::thread_of(*ex, thread) : weft::detail::kNoThread;
+  if (id == weft::detail::kNoThread) return weft::detail::is_tls_donor(thread) ? ESRCH : real().detach(thread);
+  weft::detail::detach_thread(id, {});
   return 0;
 }
 
@@ -130,10 +121,51 @@ int pthread_mutex_trylock(pthread_mutex_t* m) {
   return ExecutionTables::of(*ex).mutex(m).try_lock({}, __builtin_return_address(0)) ? 0 : EBUSY;
 }
 
+// std::timed_mutex::try_lock_until (system_clock) and try_lock_for.
+int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().mutex_timedlock(m, abstime);
+  const int64_t deadline = weft::detail::virtual_deadline(*ex, CLOCK_REALTIME, *abstime);
+  return ExecutionTables::of(*ex).mutex(m).try_lock_until(deadline, {}, __builtin_return_address(0)) ? 0 : ETIMEDOUT;
+}
+
+// std::timed_mutex::try_lock_until on the steady clock.
+int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().mutex_clocklock(m, clock, abstime);
+  const int64_t deadline = weft::detail::virtual_deadline(*ex, clock, *abstime);
+  return ExecutionTables::of(*ex).mutex(m).try_lock_until(deadline, {}, __builtin_return_address(0)) ? 0 : ETIMEDOUT;
+}
+
 int pthread_mutex_unlock(pthread_mutex_t* m) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().mutex_unlock(m);
   ExecutionTables::of(*ex).mutex(m).unlock({}, __builtin_return_address(0));
+  return 0;
+}
+
+// std::call_once. glibc's pthread_once makes a second caller wait in the
+// kernel while the first runs the initializer, which would stall the OS
+// thread when the first is a weft thread paused at a scheduling point. So
+// callers pass one at a time through a weft mutex per once_control, and
+// each calls glibc's pthread_once, which finds nothing to wait for: it runs
+// the initializer, finds it done, or (an initializer that throws) resets it
+// and lets the exception through. The mutex orders the initializer before
+// every later caller; an initializer that calls its own pthread_once is a
+// relock, reported (glibc would hang).
+int pthread_once(pthread_once_t* once, void (*init)()) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().once(once, init);
+  weft::detail::MutexCore& gate = ExecutionTables::of(*ex).once_gate(once);
+  const void* pc = __builtin_return_address(0);
+  gate.lock({}, pc);
+  try {
+    real().once(once, init);
+  } catch (...) {
+    gate.unlock({}, pc);
+    throw;
+  }
+  gate.unlock({}, pc);
   return 0;
 }
 
@@ -146,14 +178,14 @@ int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
 int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* abstime) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().cond_timedwait(c, m, abstime);
-  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, CLOCK_REALTIME, abstime),
+  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, CLOCK_REALTIME, *abstime),
                                __builtin_return_address(0));
 }
 
 int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
   Execution* ex = controlling_execution();
   if (ex == nullptr) return real().cond_clockwait(c, m, clock, abstime);
-  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, clock, abstime),
+  return weft::detail::wait_on(*ex, c, m, weft::detail::virtual_deadline(*ex, clock, *abstime),
                                __builtin_return_address(0));
 }
 
@@ -163,27 +195,6 @@ int pthread_cond_signal(pthread_cond_t* c) {
   ex->point(weft::detail::Op::kNotifyOne, c, nullptr, {}, weft::detail::Cancel::kNonCancellable, 0,
             __builtin_return_address(0));
   ExecutionTables::of(*ex).condition(c).notify_one(*ex, {});
-  return 0;
-}
-
-// The steady clocks (std::chrono::steady_clock) read weft's virtual time:
-// libstdc++ checks them after a timed wait, and timeouts are virtual. The
-// realtime clock stays real (not yet virtual).
-int clock_gettime(clockid_t clock, timespec* now) {
-  Execution* ex = controlling_execution();
-  if (ex == nullptr || !weft::detail::is_steady(clock)) return real().clock_gettime(clock, now);
-  const int64_t ns = weft::detail::kSteadyEpochNs + ex->now();
-  now->tv_sec = ns / 1000000000;
-  now->tv_nsec = ns % 1000000000;
-  return 0;
-}
-
-// std::this_thread::yield: weft::this_thread::yield (PCT takes it as
-// evidence of a spin loop).
-int sched_yield() {
-  Execution* ex = controlling_execution();
-  if (ex == nullptr) return real().sched_yield();
-  ex->yield_point({});
   return 0;
 }
 
