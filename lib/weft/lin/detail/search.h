@@ -467,7 +467,10 @@ class PortfolioSearch final : public PartSearch {
     if (reductions.search_required_first || !reductions.search_in_call_order) {
       searchers_.emplace_back(model, p_, memo_, Order::kRequiredFirst, reductions, deadline, stats);
     }
-    if (reductions.search_in_call_order) {
+    // Without optional operations the two orders are one: a second searcher
+    // would walk the first one's path again (only failed nodes are shared),
+    // doubling the work for nothing.
+    if (reductions.search_in_call_order && (searchers_.empty() || !p_.optional.empty())) {
       searchers_.emplace_back(model, p_, memo_, Order::kCallOrder, reductions, deadline, stats);
     }
   }
