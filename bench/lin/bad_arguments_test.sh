@@ -32,6 +32,7 @@ expect_bad "--model: " "$nodes" --model=heap "$work/file"
 expect_bad "--time_limit must be a positive finite duration" "$nodes" --model=queue --time_limit=0s "$work/file"
 expect_bad "unknown option --limit" "$nodes" --model=queue --limit=3 "$work/file"
 expect_bad "$work/missing" "$nodes" --model=queue "$work/missing"
+expect_bad 'unknown search "no_speed"' "$nodes" --model=queue --searches=full,no_speed "$work/file"
 
 # And the corpus they make is read back.
 if ! "$corpus" "$work/corpus" --per_kind=1 >/dev/null; then
@@ -40,7 +41,8 @@ if ! "$corpus" "$work/corpus" --per_kind=1 >/dev/null; then
 fi
 [ "$(wc -l <"$work/corpus/manifest.tsv")" -eq 4 ] || { echo "FAIL: manifest of 3 files"; failures=$((failures + 1)); }
 queue_file=$(ls "$work/corpus"/queue-*.jsonl)
-if ! "$nodes" --model=queue --time_limit=2s "$queue_file" | grep -q "plain"; then
+if ! "$nodes" --model=queue --time_limit=2s --searches=plain,no_greedy_read_only "$queue_file" |
+  grep -q "no_greedy_read_only"; then
   echo "FAIL: $nodes --model=queue $queue_file"
   failures=$((failures + 1))
 fi

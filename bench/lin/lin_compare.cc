@@ -22,9 +22,11 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -65,7 +67,10 @@ struct Row {
   double explain_budget_ms = 0;
   bool explanation_complete = true;
   std::optional<Timing> porcupine;  // none: porcupine has no model for it
-  std::string problem;              // a wrong verdict, named
+  // kv files: weft on the problem porcupine's runner solves (see
+  // as_porcupine_reads_kv), the like-for-like comparison.
+  std::optional<Timing> weft_as_porcupine;
+  std::string problem;  // a wrong verdict, named
 };
 
 // Porcupine's data: its README's verdicts (tests/lin/porcupine_reference.h).
@@ -147,6 +152,49 @@ Timing run_porcupine(const std::string& runner, const File& file, int copies, ab
   return t;
 }
 
+// A kv history as porcupine's runner reads it: it has no pattern for
+// `:info` (or `:fail`) lines and completes every call still open at the end
+// of the log with an empty `:ok` after the last event. So for porcupine an
+// unknown-outcome write did take effect, some time before the end (and an
+// unknown get read ""), where weft lets it also never have happened: a
+// larger search.
+weft::lin::RawHistory as_porcupine_reads_kv(weft::lin::RawHistory h) {
+  weft::lin::Time end = 0;
+  for (const auto& op : h.operations) {
+    end = std::max(end, op.call);
+    if (op.ret != weft::lin::kEndOfTime) end = std::max(end, op.ret);
+  }
+  for (auto& op : h.operations) {
+    if (op.outcome == weft::lin::Outcome::kOk) continue;
+    op.outcome = weft::lin::Outcome::kOk;
+    op.ret = end + 1;
+    op.output = op.function == "get" ? boost::json::value("") : boost::json::value(nullptr);
+  }
+  return h;
+}
+
+// weft's check time (the mean of repeats while under --repeat_under) and verdict.
+absl::StatusOr<std::pair<Timing, weft::lin::Verdict>> time_weft(const File& file, const weft::lin::RawHistory& raw,
+                                                                const weft::lin::CheckOptions& options) {
+  const double repeat_under = absl::ToDoubleMilliseconds(absl::GetFlag(FLAGS_repeat_under));
+  int runs = 0;
+  double total = 0;
+  weft::lin::Verdict verdict = weft::lin::Verdict::kUnknown;
+  do {
+    // The check's own time, as porcupine's runner times CheckEvents: not
+    // decoding the file's values into the model's operations.
+    auto checked = weft::lin::check_raw(file.model, raw, options);
+    if (!checked.ok()) return checked.status();
+    total += absl::ToDoubleMilliseconds(checked->result.stats.elapsed);
+    ++runs;
+    verdict = checked->result.verdict;
+  } while (total < repeat_under && runs < 50);
+  Timing t;
+  t.ms = total / runs;
+  if (verdict != weft::lin::Verdict::kUnknown) t.linearizable = verdict == weft::lin::Verdict::kLinearizable;
+  return std::make_pair(t, verdict);
+}
+
 Row measure(const File& file, const std::string& runner) {
   Row row;
   row.file = file;
@@ -160,23 +208,17 @@ Row measure(const File& file, const std::string& runner) {
   weft::lin::CheckOptions options;
   options.explain = false;
   options.time_limit = absl::GetFlag(FLAGS_time_limit);
-  int runs = 0;
-  double total = 0;
-  weft::lin::Verdict verdict = weft::lin::Verdict::kUnknown;
-  do {
-    // The check's own time, as porcupine's runner times CheckEvents: not
-    // decoding the file's values into the model's operations.
-    auto checked = weft::lin::check_raw(file.model, *raw, options);
-    if (!checked.ok()) {
-      row.problem = std::string(checked.status().message());
-      return row;
-    }
-    total += absl::ToDoubleMilliseconds(checked->result.stats.elapsed);
-    ++runs;
-    verdict = checked->result.verdict;
-  } while (total < repeat_under && runs < 50);
-  row.weft.ms = total / runs;
-  if (verdict != weft::lin::Verdict::kUnknown) row.weft.linearizable = verdict == weft::lin::Verdict::kLinearizable;
+  auto timed = time_weft(file, *raw, options);
+  if (!timed.ok()) {
+    row.problem = std::string(timed.status().message());
+    return row;
+  }
+  row.weft = timed->first;
+  const weft::lin::Verdict verdict = timed->second;
+  if (file.model == "kv" && !runner.empty()) {
+    auto as_porcupine = time_weft(file, as_porcupine_reads_kv(*raw), options);
+    if (as_porcupine.ok()) row.weft_as_porcupine = as_porcupine->first;
+  }
 
   // The explanation, as `weft lincheck` computes it (default budget).
   if (verdict == weft::lin::Verdict::kNotLinearizable) {
@@ -214,6 +256,12 @@ Row measure(const File& file, const std::string& runner) {
   };
   check_against(row.weft.linearizable, "weft");
   if (row.porcupine) check_against(row.porcupine->linearizable, "porcupine");
+  // On porcupine's reading of a kv file both solve one problem: the verdicts must agree.
+  if (row.weft_as_porcupine && row.weft_as_porcupine->linearizable && row.porcupine && row.porcupine->linearizable &&
+      *row.weft_as_porcupine->linearizable != *row.porcupine->linearizable) {
+    absl::StrAppend(&row.problem, row.problem.empty() ? "" : "; ", "on porcupine's reading weft says ",
+                    *row.weft_as_porcupine->linearizable ? "linearizable" : "not linearizable", ", porcupine not");
+  }
   return row;
 }
 
@@ -227,6 +275,10 @@ struct Tier {
   double worst_ratio = 0, worst_ratio_10ms = 0;  // weft time / porcupine time
   std::string worst_file, worst_file_10ms;
   bool compared = false;
+  // weft on porcupine's reading of kv files (Row::weft_as_porcupine), against porcupine.
+  int like_files = 0, like_unknown = 0;
+  double like_weft_ms = 0, like_porcupine_ms = 0, like_worst_ratio_10ms = 0;
+  std::string like_worst_file_10ms;
 };
 
 void add(Tier& t, const Row& r) {
@@ -242,6 +294,17 @@ void add(Tier& t, const Row& r) {
     t.explanations_cut += !r.explanation_complete;
   }
   if (!r.porcupine) return;
+  if (r.weft_as_porcupine) {
+    ++t.like_files;
+    t.like_weft_ms += r.weft_as_porcupine->ms;
+    t.like_porcupine_ms += r.porcupine->ms;
+    t.like_unknown += !r.weft_as_porcupine->linearizable.has_value();
+    const double ratio = r.weft_as_porcupine->ms / std::max(r.porcupine->ms, 0.001);
+    if (r.porcupine->linearizable && r.porcupine->ms >= 10 && ratio > t.like_worst_ratio_10ms) {
+      t.like_worst_ratio_10ms = ratio;
+      t.like_worst_file_10ms = std::filesystem::path(r.file.path).filename().string();
+    }
+  }
   t.compared = true;
   t.porcupine_ms += r.porcupine->ms;
   t.weft_ms_compared += r.weft.ms;
@@ -311,8 +374,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("%-18s %-58s %5s %-8s %10s %-8s %10s %9s %10s %s\n", "tier", "file", "ops", "weft", "weft_ms", "porc",
-              "porc_ms", "porc/weft", "explain_ms", "note");
+  // weft_pk_ms: weft on porcupine's reading of a kv file (as_porcupine_reads_kv).
+  std::printf("%-18s %-58s %5s %-8s %10s %-8s %10s %9s %10s %10s %s\n", "tier", "file", "ops", "weft", "weft_ms",
+              "porc", "porc_ms", "porc/weft", "weft_pk_ms", "explain_ms", "note");
   std::map<std::string, Tier> tiers;
   std::vector<std::string> order;
   Tier all_generated;
@@ -326,11 +390,14 @@ int main(int argc, char** argv) {
     std::string note = r.problem.empty() ? "" : "WRONG: " + r.problem;
     if (r.explain_budget_ms > 0 && !r.explanation_complete) note += note.empty() ? "explanation cut" : "; cut";
     std::printf(
-        "%-18s %-58s %5zu %-8s %10.3f %-8s %10s %9s %10s %s\n", file.tier.c_str(),
+        "%-18s %-58s %5zu %-8s %10.3f %-8s %10s %9s %10s %10s %s\n", file.tier.c_str(),
         std::filesystem::path(file.path).filename().c_str(), r.operations, verdict_text(r.weft.linearizable).c_str(),
         r.weft.ms, r.porcupine ? verdict_text(r.porcupine->linearizable).c_str() : "-",
         r.porcupine ? absl::StrFormat("%s%.3f", r.porcupine->linearizable ? "" : ">", r.porcupine->ms).c_str() : "-",
         r.porcupine && r.porcupine->linearizable ? absl::StrFormat("%.1f", r.porcupine->ms / r.weft.ms).c_str() : "-",
+        r.weft_as_porcupine
+            ? absl::StrFormat("%s%.3f", r.weft_as_porcupine->linearizable ? "" : ">", r.weft_as_porcupine->ms).c_str()
+            : "-",
         r.explain_budget_ms > 0 ? absl::StrFormat("%.2f", r.explain_ms).c_str() : "-", note.c_str());
     std::fflush(stdout);
   }
@@ -355,6 +422,24 @@ int main(int argc, char** argv) {
   };
   for (const std::string& name : order) print_tier(name, tiers[name]);
   if (all_generated.files > 0) print_tier("all generated", all_generated);
+
+  std::printf(
+      "\nkv like for like: weft on porcupine's reading of the kv files (unknown-outcome calls completed at the end, "
+      "as porcupine's runner does)\n\n");
+  std::printf(
+      "| tier | files | weft total | porcupine total | speedup | weft unknown | worst weft/porcupine (porcupine >= 10 "
+      "ms) |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---|\n");
+  for (const std::string& name : order) {
+    const Tier& t = tiers[name];
+    if (t.like_files == 0) continue;
+    std::printf("| %s | %d | %.1f ms | %s%.1f ms | %s%.1fx | %d | %s |\n", name.c_str(), t.like_files, t.like_weft_ms,
+                t.porcupine_timeouts ? ">= " : "", t.like_porcupine_ms, t.porcupine_timeouts ? ">= " : "",
+                t.like_porcupine_ms / t.like_weft_ms, t.like_unknown,
+                t.like_worst_file_10ms.empty()
+                    ? "-"
+                    : absl::StrFormat("%.3f (%s)", t.like_worst_ratio_10ms, t.like_worst_file_10ms).c_str());
+  }
 
   std::printf("\nTargets (issue 12), over the generated corpus:\n");
   std::printf("  unknown where porcupine decided within 1 s: %d (target 0)\n",

@@ -56,6 +56,28 @@ TEST(KvModel, KeysStartEmptyAndAppendConcatenates) {
                           {M::get("a"), M::value("z")}}));
 }
 
+// The state is one string; a map reached in any order is the same state (the
+// memo relies on it), a key set to "" is as if never set, and keys that are
+// prefixes of others, or hold bytes such as NUL, stay apart.
+TEST(KvModel, EqualMapsAreEqualStates) {
+  using M = KvModel;
+  const M m;
+  auto run = [&](const std::vector<M::Input>& ops) {
+    M::State s = m.initial();
+    for (const auto& in : ops) s = *m.step(s, in, M::done());
+    return s;
+  };
+  const std::string nul("x\0y", 3);
+  const M::State ab = run({M::put("a", "1"), M::put("ab", nul), M::append("b", "2")});
+  EXPECT_EQ(ab, run({M::append("b", "2"), M::put("ab", nul), M::put("a", "1")}));
+  EXPECT_EQ(ab, run({M::put("c", "3"), M::append("b", "2"), M::put("ab", nul), M::put("a", "1"), M::put("c", "")}));
+  EXPECT_EQ(run({M::put("a", "1"), M::put("a", "")}), m.initial());
+  EXPECT_TRUE(m.step(ab, M::get("ab"), M::value(nul)).has_value());
+  EXPECT_FALSE(m.step(ab, M::get("a"), M::value("12")).has_value());
+  EXPECT_TRUE(m.step(ab, M::get("abc"), M::value("")).has_value());
+  EXPECT_EQ(m.describe_state(run({M::put("b", "2"), M::put("a", "1")})), "{\"a\": \"1\", \"b\": \"2\"}");
+}
+
 TEST(KvModel, PartitionsByKey) {
   using M = KvModel;
   auto h = sequential<M>({{M::put("a", "1"), M::done()}, {M::put("b", "2"), M::done()}, {M::get("a"), M::value("1")}});

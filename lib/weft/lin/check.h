@@ -67,7 +67,7 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
   }
   result.stats.parts = parts.size();
 
-  // Parts are searched in rounds with a doubling node budget, so one hard
+  // Parts are searched in rounds with a doubling work budget, so one hard
   // part cannot hide a violation that another part shows quickly.
   detail::Deadline deadline(options.time_limit);
   std::vector<std::unique_ptr<detail::PartSearch>> searches(parts.size());
@@ -76,7 +76,7 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
   std::iota(open.begin(), open.end(), std::size_t{0});
   bool timed_out = false;
   std::optional<std::size_t> failed;
-  for (std::uint64_t budget = 4096; !open.empty() && !timed_out && !failed; budget *= 2) {
+  for (std::uint64_t budget = 16384; !open.empty() && !timed_out && !failed; budget *= 2) {
     std::vector<std::size_t> still_open;
     for (std::size_t k : open) {
       if (timed_out || failed) {
@@ -119,11 +119,11 @@ CheckResult check(const M& model, const HistoryOf<M>& history, const CheckOption
     }
     // Trials of the explanation may search somewhat more than the verdict
     // needed, not without bound; the explanation has its own time budget.
-    const std::uint64_t trial_nodes = std::max<std::uint64_t>(20'000, 10 * result.stats.nodes);
+    const std::uint64_t trial_work = std::max<std::uint64_t>(80'000, 10 * detail::work_done(result.stats));
     const absl::Duration budget =
         options.explain_time_limit.value_or(std::max(absl::Milliseconds(100), result.stats.elapsed));
     const absl::Time explain_start = absl::Now();
-    detail::Explainer<M>(model, history, parts[*failed], options.reductions, budget, trial_nodes).explain(result);
+    detail::Explainer<M>(model, history, parts[*failed], options.reductions, budget, trial_work).explain(result);
     result.stats.explain_elapsed = absl::Now() - explain_start;
     return result;
   }

@@ -15,7 +15,7 @@
 //    leaves a core of operations with known outcomes that no choice of the
 //    others can explain. The core on its own cannot be linearized either:
 //    dropping optional operations only removes possibilities.
-// Each trial search gets a node budget; a trial that runs out counts as
+// Each trial search gets a work budget (work_done()); a trial that runs out counts as
 // "not shown unlinearizable", which keeps every claim proven (the core may
 // then be larger than necessary, and says so). The whole explanation has a
 // time budget: when it runs out, what was proven by then is reported (at
@@ -38,13 +38,13 @@ template <Model M>
 class Explainer {
  public:
   Explainer(const M& model, const HistoryOf<M>& history, const std::vector<std::size_t>& part,
-            const Reductions& reductions, absl::Duration budget, std::uint64_t trial_nodes)
+            const Reductions& reductions, absl::Duration budget, std::uint64_t trial_work)
       : model_(model),
         history_(history),
         part_(part),
         reductions_(reductions),
         deadline_(budget),
-        trial_nodes_(trial_nodes) {}
+        trial_work_(trial_work) {}
 
   void explain(CheckResult& result) {
     result.failing_part = part_;
@@ -60,7 +60,7 @@ class Explainer {
     // Smallest k such that prefix(returns[k]) fails; the last one does (it is
     // the whole part: what is called later is optional and can only follow
     // everything else). Prefixes are monotone, so a binary search finds it.
-    // Inconclusive trials (node budget) move right, so `hi` stays proven;
+    // Inconclusive trials (work budget) move right, so `hi` stays proven;
     // the prefix is the longest only if every trial was conclusive.
     std::size_t lo = 0, hi = returns.size() - 1;
     std::vector<std::size_t> best_prefix;
@@ -211,13 +211,13 @@ class Explainer {
     return h;
   }
 
-  // One search within the trial node budget; kTimedOut once the explanation's
+  // One search within the trial work budget; kTimedOut once the explanation's
   // time is up (checked before preparing, which is linear in the history).
   SearchResult trial(const HistoryOf<M>& h) {
     if (deadline_.expired_now()) return {Outcome::kTimedOut, {}};
     std::vector<std::size_t> all(h.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-    return make_search(model_, h, all, reductions_, deadline_, stats_)->resume(trial_nodes_);
+    return make_search(model_, h, all, reductions_, deadline_, stats_)->resume(trial_work_);
   }
 
   Outcome run(const HistoryOf<M>& h) { return trial(h).outcome; }
@@ -233,7 +233,7 @@ class Explainer {
   const std::vector<std::size_t>& part_;
   Reductions reductions_;
   Deadline deadline_;
-  std::uint64_t trial_nodes_;
+  std::uint64_t trial_work_;
   CheckStats stats_;  // explanation work is not counted in the verdict's stats
   std::vector<std::size_t> index_;
 };

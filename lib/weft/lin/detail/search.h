@@ -38,6 +38,13 @@ namespace weft::lin::detail {
 
 enum class Outcome { kLinearizable, kNotLinearizable, kTimedOut, kPaused };
 
+// The unit of the budgets searches take turns with: nodes entered plus model
+// steps taken. Nodes alone would be unfair to an order that tries more
+// candidates per node (the required-first order takes several steps per node
+// where the call order takes one or two, each a copy of the model's state),
+// and time would make the turns, and so the node counts, vary between runs.
+inline std::uint64_t work_done(const CheckStats& stats) { return stats.nodes + stats.steps; }
+
 struct SearchResult {
   Outcome outcome = Outcome::kTimedOut;
   std::vector<std::size_t> linearization;  // history indices, when linearizable
@@ -49,8 +56,9 @@ struct SearchResult {
 class PartSearch {
  public:
   virtual ~PartSearch() = default;
-  // Searches until a verdict, the deadline, or `node_budget` more nodes.
-  virtual SearchResult resume(std::uint64_t node_budget) = 0;
+  // Searches until a verdict, the deadline, or `work_budget` more work
+  // (work_done(): nodes entered plus model steps taken).
+  virtual SearchResult resume(std::uint64_t work_budget) = 0;
   // How far it got: the latest time such that some node had linearized every
   // operation that returned before it.
   virtual Time reached() const = 0;
@@ -98,8 +106,8 @@ class Searcher {
 
   Time reached() const { return reached_; }
 
-  // Searches until a verdict, the deadline, or `node_budget` more nodes.
-  SearchResult resume(std::uint64_t node_budget) {
+  // Searches until a verdict, the deadline, or `work_budget` more work.
+  SearchResult resume(std::uint64_t work_budget) {
     if (!started_) {
       started_ = true;
       Frame root{model_.initial(), {}, {}, {}, std::numeric_limits<Time>::min(), 0, 0, 0, 0, 0, 0, 0, 0, kNoGroup};
@@ -108,12 +116,12 @@ class Searcher {
       if (settle(root) == Settled::kDone) return success();
       stack_.push_back(std::move(root));
     }
-    const std::uint64_t stop_at = node_budget > std::numeric_limits<std::uint64_t>::max() - stats_.nodes
+    const std::uint64_t stop_at = work_budget > std::numeric_limits<std::uint64_t>::max() - work_done(stats_)
                                       ? std::numeric_limits<std::uint64_t>::max()
-                                      : stats_.nodes + node_budget;
+                                      : work_done(stats_) + work_budget;
     while (!stack_.empty()) {
       if (deadline_.expired()) return {Outcome::kTimedOut, {}};
-      if (stats_.nodes >= stop_at) return {Outcome::kPaused, {}};
+      if (work_done(stats_) >= stop_at) return {Outcome::kPaused, {}};
       if (descend(stack_.back())) {
         if (done_) return success();
       } else {
@@ -443,7 +451,7 @@ class Searcher {
 };
 
 // The searches of one part: one per candidate order (Order), sharing the
-// memo of failed nodes and taking turns with equal node budgets. The first
+// memo of failed nodes and taking turns with equal work budgets. The first
 // verdict wins, so the part costs at most about twice its faster order (plus
 // what the other order's failed nodes save it), and no order's bad case is
 // the part's: each is at worst plain Wing-Gong with memoization over a space
@@ -459,14 +467,17 @@ class PortfolioSearch final : public PartSearch {
     if (reductions.search_required_first || !reductions.search_in_call_order) {
       searchers_.emplace_back(model, p_, memo_, Order::kRequiredFirst, reductions, deadline, stats);
     }
-    if (reductions.search_in_call_order) {
+    // Without optional operations the two orders are one: a second searcher
+    // would walk the first one's path again (only failed nodes are shared),
+    // doubling the work for nothing.
+    if (reductions.search_in_call_order && (searchers_.empty() || !p_.optional.empty())) {
       searchers_.emplace_back(model, p_, memo_, Order::kCallOrder, reductions, deadline, stats);
     }
   }
 
-  SearchResult resume(std::uint64_t node_budget) override {
+  SearchResult resume(std::uint64_t work_budget) override {
     for (auto& searcher : searchers_) {
-      SearchResult r = searcher.resume(node_budget);
+      SearchResult r = searcher.resume(work_budget);
       if (r.outcome != Outcome::kPaused) return r;
     }
     return {Outcome::kPaused, {}};

@@ -10,8 +10,9 @@
 //   weft::lin::check(KvModel{}, h);  // linearizable
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,14 +20,19 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "weft/lin/history.h"
 
 namespace weft::lin {
 
 struct KvModel {
-  // Sorted by key; keys whose value is "" are left out, so equal maps are
-  // equal vectors.
-  using State = std::vector<std::pair<std::string, std::string>>;
+  // The map as one string: per key with a non-empty value, by key, the key's
+  // length, the key, the value's length and the value (lengths as 4 bytes).
+  // Keys whose value is "" are left out, so equal maps are equal strings. One
+  // string, rather than a vector of pairs of strings, makes a step one
+  // allocation and a memo lookup one pass over contiguous bytes; a part of a
+  // partitioned history holds one key.
+  using State = std::string;
 
   enum class Kind : std::uint8_t { kGet, kPut, kAppend, kCas };
   struct Input {
@@ -55,14 +61,14 @@ struct KvModel {
   State initial() const { return {}; }
 
   std::optional<State> step(const State& s, const Input& in, const Output& out) const {
-    const std::string& current = lookup(s, in.key);
+    const absl::string_view current = lookup(s, in.key);
     switch (in.kind) {
       case Kind::kGet:
         return out.value == current ? std::optional<State>(s) : std::nullopt;
       case Kind::kPut:
         return with(s, in.key, in.value);
       case Kind::kAppend:
-        return with(s, in.key, current + in.value);
+        return with(s, in.key, current, in.value);
       case Kind::kCas:
         if (out.ok) return current == in.value ? std::optional<State>(with(s, in.key, in.swap)) : std::nullopt;
         return current != in.value ? std::optional<State>(s) : std::nullopt;
@@ -71,14 +77,14 @@ struct KvModel {
   }
 
   std::optional<State> step_unknown(const State& s, const Input& in) const {
-    const std::string& current = lookup(s, in.key);
+    const absl::string_view current = lookup(s, in.key);
     switch (in.kind) {
       case Kind::kGet:
         return s;
       case Kind::kPut:
         return with(s, in.key, in.value);
       case Kind::kAppend:
-        return with(s, in.key, current + in.value);
+        return with(s, in.key, current, in.value);
       case Kind::kCas:
         return current == in.value ? with(s, in.key, in.swap) : s;
     }
@@ -119,29 +125,67 @@ struct KvModel {
 
   std::string describe_state(const State& s) const {
     std::string out = "{";
-    for (const auto& [k, v] : s) absl::StrAppend(&out, out.size() > 1 ? ", " : "", "\"", k, "\": \"", v, "\"");
+    for (std::size_t at = 0; at < s.size();) {
+      const Entry e = entry_at(s, at);
+      absl::StrAppend(&out, out.size() > 1 ? ", " : "", "\"", e.key, "\": \"", e.value, "\"");
+      at = e.end;
+    }
     return out + "}";
   }
 
  private:
-  static const std::string& lookup(const State& s, const std::string& key) {
-    static const std::string kEmpty;
-    auto it = std::lower_bound(s.begin(), s.end(), key,
-                               [](const auto& entry, const std::string& k) { return entry.first < k; });
-    return it != s.end() && it->first == key ? it->second : kEmpty;
+  struct Entry {
+    absl::string_view key;
+    absl::string_view value;
+    std::size_t begin;  // where the entry starts in the state
+    std::size_t end;    // where the next one starts
+  };
+  static std::uint32_t length_at(const State& s, std::size_t at) {
+    std::uint32_t n = 0;
+    std::memcpy(&n, s.data() + at, sizeof n);
+    return n;
   }
-  static State with(const State& s, const std::string& key, std::string value) {
-    State next = s;
-    auto it = std::lower_bound(next.begin(), next.end(), key,
-                               [](const auto& entry, const std::string& k) { return entry.first < k; });
-    const bool present = it != next.end() && it->first == key;
-    if (value.empty()) {
-      if (present) next.erase(it);
-    } else if (present) {
-      it->second = std::move(value);
-    } else {
-      next.insert(it, {key, std::move(value)});
+  static Entry entry_at(const State& s, std::size_t at) {
+    const std::uint32_t key_length = length_at(s, at);
+    const std::size_t key_at = at + sizeof(std::uint32_t);
+    const std::size_t value_length_at = key_at + key_length;
+    const std::uint32_t value_length = length_at(s, value_length_at);
+    const std::size_t value_at = value_length_at + sizeof(std::uint32_t);
+    return {absl::string_view(s).substr(key_at, key_length), absl::string_view(s).substr(value_at, value_length), at,
+            value_at + value_length};
+  }
+  // The entry of `key`, or where it would be inserted (begin == end).
+  static Entry find(const State& s, absl::string_view key) {
+    std::size_t at = 0;
+    while (at < s.size()) {
+      const Entry e = entry_at(s, at);
+      if (e.key == key) return e;
+      if (key < e.key) break;
+      at = e.end;
     }
+    return {key, {}, at, at};
+  }
+  static absl::string_view lookup(const State& s, const std::string& key) { return find(s, key).value; }
+  static void append_length(std::string& out, std::size_t n) {
+    const auto n32 = static_cast<std::uint32_t>(n);
+    out.append(reinterpret_cast<const char*>(&n32), sizeof n32);
+  }
+  // The state with `key` set to `head` + `tail` (the value, or the old value
+  // and an appended part).
+  static State with(const State& s, const std::string& key, absl::string_view head, absl::string_view tail = {}) {
+    const Entry e = find(s, key);
+    State next;
+    const std::size_t length = head.size() + tail.size();
+    next.reserve(s.size() - (e.end - e.begin) + 2 * sizeof(std::uint32_t) + key.size() + length);
+    next.append(s, 0, e.begin);
+    if (length > 0) {
+      append_length(next, key.size());
+      next.append(key);
+      append_length(next, length);
+      next.append(head.data(), head.size());
+      next.append(tail.data(), tail.size());
+    }
+    next.append(s, e.end, std::string::npos);
     return next;
   }
 };
