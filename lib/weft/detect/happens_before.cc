@@ -21,6 +21,8 @@ void HappensBefore::reset() {
   for (size_t i = 0; i < threads_.size(); ++i) {
     threads_[i].clear();
     threads_[i].set(static_cast<int>(i), 1);
+    fences_[i].released.clear();
+    fences_[i].acquirable.clear();
   }
   cells_.clear();
   free_cells_.clear();
@@ -41,6 +43,7 @@ void HappensBefore::reset() {
 void HappensBefore::grow_threads(ThreadId thread) {
   const size_t old = threads_.size();
   threads_.resize(static_cast<size_t>(thread) + 1);
+  fences_.resize(threads_.size());
   // A thread's own entry starts at 1: epoch 0 means "no access".
   for (size_t i = old; i < threads_.size(); ++i) threads_[i].set(static_cast<int>(i), 1);
 }
@@ -78,14 +81,39 @@ void HappensBefore::release_store(ThreadId thread, SyncClock& sync) {
   c.tick(thread);
 }
 
-void HappensBefore::relaxed_store(SyncClock& sync) {
-  sync.clock.clear();
+void HappensBefore::relaxed_store(ThreadId thread, SyncClock& sync) {
+  sync.clock.assign(fences_of(thread).released);
   sync.generation = generation_;
+}
+
+void HappensBefore::relaxed_release(ThreadId thread, SyncClock& sync) {
+  const VectorClock& released = fences_of(thread).released;
+  if (sync.generation != generation_) {
+    sync.clock.assign(released);
+    sync.generation = generation_;
+  } else {
+    sync.clock.join(released);
+  }
 }
 
 void HappensBefore::acquire(ThreadId thread, const SyncClock& sync) {
   if (sync.generation != generation_) return;  // released in an earlier execution: nothing to learn
   clock_of(thread).join(sync.clock);
+}
+
+void HappensBefore::relaxed_load(ThreadId thread, const SyncClock& sync) {
+  if (sync.generation != generation_) return;
+  fences_of(thread).acquirable.join(sync.clock);
+}
+
+void HappensBefore::fence(ThreadId thread, bool acquire, bool release) {
+  Fences& fences = fences_of(thread);
+  VectorClock& c = clock_of(thread);
+  if (acquire) c.join(fences.acquirable);
+  if (release) {
+    fences.released.assign(c);
+    c.tick(thread);
+  }
 }
 
 void HappensBefore::race_with(const Cell& cell, const Access& earlier, const Access& later) {

@@ -77,10 +77,21 @@ class HappensBefore {
   // A release store: `sync` now carries exactly this thread's clock, since a
   // later acquire load synchronizes with the store it reads, not older ones.
   void release_store(ThreadId thread, SyncClock& sync);
-  // A relaxed store ends the release sequence: acquirers of its value learn nothing.
-  void relaxed_store(SyncClock& sync);
+  // A relaxed store ends the release sequence: acquirers of its value learn
+  // what `thread` had seen at its last release fence (nothing without one).
+  void relaxed_store(ThreadId thread, SyncClock& sync);
+  // A relaxed read-modify-write continues the release sequence it reads and
+  // adds `thread`'s last release fence to it.
+  void relaxed_release(ThreadId thread, SyncClock& sync);
   // `thread` learns what `sync` carries (lock, acquire load, wakeup, ...).
   void acquire(ThreadId thread, const SyncClock& sync);
+  // A relaxed load: `thread` learns what `sync` carries at its next acquire
+  // fence, not before.
+  void relaxed_load(ThreadId thread, const SyncClock& sync);
+  // std::atomic_thread_fence: an acquire fence makes every earlier relaxed
+  // load an acquire; a release fence makes every later relaxed store or RMW
+  // publish what the thread had seen at the fence (acq_rel/seq_cst: both).
+  void fence(ThreadId thread, bool acquire, bool release);
 
   // Checks an access to [address, address + size) and records it. Returns the
   // races it makes, the most recent conflicting access first; the span stays
@@ -192,6 +203,15 @@ class HappensBefore {
       grow_threads(thread);
     return threads_[thread];
   }
+  // What a thread's fences work with (C++ [atomics.fences]).
+  struct Fences {
+    VectorClock released;    // the thread's clock at its last release fence
+    VectorClock acquirable;  // what its relaxed loads read, for its next acquire fence
+  };
+  Fences& fences_of(ThreadId thread) {
+    clock_of(thread);
+    return fences_[thread];
+  }
   void grow_threads(ThreadId thread);
   bool ordered_before(const Epoch& e, const VectorClock& now) const { return e.clock <= now.get(e.access.thread); }
   void check_and_record(Cell& cell, const Access& access, const VectorClock& now);
@@ -209,6 +229,7 @@ class HappensBefore {
   void drop_read_set(Cell& cell);
 
   std::vector<VectorClock> threads_;
+  std::vector<Fences> fences_;  // same indices as threads_
   uint64_t generation_ = 0;
 
   std::vector<Cell> cells_;

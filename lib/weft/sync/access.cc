@@ -98,23 +98,45 @@ void atomic_sync(AtomicEffect effect, std::memory_order order, SyncClock& clock)
       order == std::memory_order_release || order == std::memory_order_acq_rel || order == std::memory_order_seq_cst;
   switch (effect) {
     case AtomicEffect::kLoad:
-      if (acquire) hb->acquire(t, clock);
+      if (acquire) {
+        hb->acquire(t, clock);
+      } else {
+        hb->relaxed_load(t, clock);  // for a later acquire fence
+      }
       break;
     case AtomicEffect::kStore:
       // A store heads a new release sequence (C++20: only RMWs continue one);
-      // a relaxed one gives later acquirers of its value nothing.
+      // a relaxed one gives later acquirers of its value only what a release
+      // fence before it published.
       if (release) {
         hb->release_store(t, clock);
       } else {
-        hb->relaxed_store(clock);
+        hb->relaxed_store(t, clock);
       }
       break;
     case AtomicEffect::kReadModifyWrite:
       // RMWs continue the release sequence of the store they read.
-      if (acquire) hb->acquire(t, clock);
-      if (release) hb->release(t, clock);
+      if (acquire) {
+        hb->acquire(t, clock);
+      } else {
+        hb->relaxed_load(t, clock);
+      }
+      if (release) {
+        hb->release(t, clock);
+      } else {
+        hb->relaxed_release(t, clock);
+      }
       break;
   }
+}
+
+void atomic_fence(std::memory_order order) {
+  Execution& ex = Execution::get();
+  HappensBefore* hb = ex.races();
+  if (hb == nullptr || order == std::memory_order_relaxed) return;
+  const bool release =
+      order == std::memory_order_release || order == std::memory_order_acq_rel || order == std::memory_order_seq_cst;
+  hb->fence(ex.current(), order != std::memory_order_release, release);
 }
 
 }  // namespace weft::detail

@@ -39,6 +39,10 @@ void checked_memory_created(const void* address, std::size_t size, const char* n
 enum class AtomicEffect : uint8_t { kLoad, kStore, kReadModifyWrite };
 void atomic_sync(AtomicEffect effect, std::memory_order order, SyncClock& clock);
 
+// The happens-before effect of std::atomic_thread_fence(order) on the
+// current thread (no scheduling point: a fence touches no shared object).
+void atomic_fence(std::memory_order order);
+
 // Scheduling point of an atomic operation (cancellable: atomics are not
 // used in destructors often enough to justify the alternative).
 inline void atomic_point(Op op, const void* object, const char* name, weft::source_location where,
