@@ -252,6 +252,19 @@ void HappensBefore::created(ThreadId thread, const void* address, std::size_t si
       Epoch{clock_of(thread).get(thread), Access{thread, Access::Kind::kCreate, step, where, nullptr, begin, end}};
 }
 
+void HappensBefore::forget(const void* address, std::size_t size) {
+  if (size == 0 || ordered_.empty()) return;
+  const auto begin = reinterpret_cast<uintptr_t>(address);
+  const uintptr_t end = begin + size;
+  // Most allocations are of memory no access has touched: one lookup.
+  auto it = ordered_.lower_bound(begin);
+  bool overlaps = it != ordered_.end() && it->first < end;
+  if (!overlaps && it != ordered_.begin()) overlaps = cells_[std::prev(it)->second].end > begin;
+  if (!overlaps) return;
+  cover(begin, end, nullptr);
+  for (uint32_t index : pieces_) drop_cell(index);
+}
+
 void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {
   pieces_.clear();
   inserts_.clear();

@@ -143,6 +143,11 @@ class HappensBefore {
   void created(ThreadId thread, const void* address, std::size_t size, const char* name, uint64_t step,
                weft::source_location where);
 
+  // [address, address + size) was just allocated: whatever the memory held
+  // before (freed by some thread, whose accesses nothing orders with the new
+  // owner's) is forgotten. No access is recorded.
+  void forget(const void* address, std::size_t size);
+
   // ---- reporting policy, for the whole exploration ----
   void set_stop_on_race(bool stop) { stop_on_race_ = stop; }
   bool stop_on_race() const { return stop_on_race_; }

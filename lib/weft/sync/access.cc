@@ -1,5 +1,6 @@
 #include "weft/sync/access.h"
 
+#include <atomic>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 
 namespace weft::detail {
 namespace {
+
+std::atomic<MemoryDescriber> memory_describer{nullptr};
 
 AccessKind kind_of(Access::Kind kind) {
   switch (kind) {
@@ -40,15 +43,22 @@ DataRace evidence_of(const Race& race, const Execution& ex, const void* address)
     }
     return out;
   };
-  DataRace evidence{.object = {race.name != nullptr ? race.name : "", ex.object_label(address)},
-                    .begin = race.begin,
-                    .end = race.end};
+  std::string label = ex.object_label(address);
+  if (label.empty() && race.name == nullptr) {
+    if (const MemoryDescriber describe = memory_describer.load(std::memory_order_relaxed)) {
+      label = describe(race.begin, race.end);
+    }
+  }
+  DataRace evidence{
+      .object = {race.name != nullptr ? race.name : "", std::move(label)}, .begin = race.begin, .end = race.end};
   evidence.earlier = access(race.earlier);
   evidence.later = access(race.later);
   return evidence;
 }
 
 }  // namespace
+
+void set_memory_describer(MemoryDescriber describer) { memory_describer.store(describer, std::memory_order_relaxed); }
 
 void plain_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
                   const void* pc) {

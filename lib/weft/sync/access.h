@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "weft/base/source_location.h"
 #include "weft/detect/vector_clock.h"
@@ -34,6 +36,13 @@ void check_access(Op op, const void* address, std::size_t size, const char* name
 // a write by the current thread. No scheduling point: construction is not
 // shared yet. Does nothing outside an execution.
 void checked_memory_created(const void* address, std::size_t size, const char* name, weft::source_location where);
+
+// Names memory that has no label of its own in a race report, from what the
+// layer that installed it knows (weft::unmodified: the heap block and who
+// allocated it). Returns "" for memory it knows nothing of. The name must
+// not depend on addresses, so a replay reports the same text.
+using MemoryDescriber = std::string (*)(uintptr_t begin, uintptr_t end);
+void set_memory_describer(MemoryDescriber describer);
 
 // The happens-before effect of an atomic operation with `order`.
 enum class AtomicEffect : uint8_t { kLoad, kStore, kReadModifyWrite };
