@@ -214,11 +214,11 @@ void HappensBefore::order_found() {
 
 std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t begin, std::size_t size,
                                                    Access::Kind kind, const char* name, uint64_t step,
-                                                   weft::source_location where, const void* pc) {
+                                                   weft::source_location where, const void* pc, uint32_t stack) {
   found_.clear();
   if (size == 0) return found_;
   const uintptr_t end = begin + size;
-  const Access a{thread, kind, step, where, pc, begin, end};
+  const Access a{thread, kind, step, where, pc, begin, end, stack};
   cover(begin, end, name);
   const VectorClock& now = clock_of(thread);
   for (uint32_t index : pieces_) check_and_record(cells_[index], a, now);

@@ -49,6 +49,7 @@ struct Access {
   const void* pc = nullptr;  // caller address when `where` is unknown
   uintptr_t begin = 0;       // the bytes it touched: [begin, end)
   uintptr_t end = 0;
+  uint32_t stack = 0;  // the caller's name for the call stack it was made from (0: none)
   bool is_write() const { return kind != Kind::kRead; }
 };
 
@@ -95,9 +96,9 @@ class HappensBefore {
 
   // Checks an access to [address, address + size) and records it. Returns the
   // races it makes, the most recent conflicting access first; the span stays
-  // valid until the next call.
+  // valid until the next call. `stack` is kept with the access, for reports.
   std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write, const char* name,
-                               uint64_t step, weft::source_location where, const void* pc) {
+                               uint64_t step, weft::source_location where, const void* pc, uint32_t stack = 0) {
     found_.clear();
     if (size == 0) [[unlikely]]
       return found_;  // (an empty cache slot is the range [0, 0))
@@ -109,7 +110,7 @@ class HappensBefore {
       auto it = by_begin_.find(begin);
       if (it == by_begin_.end() || cells_[it->second].end != end) {
         return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step, where,
-                             pc);
+                             pc, stack);
       }
       index = it->second;
       slot = CacheSlot{begin, end, index, cache_generation_};
@@ -123,14 +124,14 @@ class HappensBefore {
     // stalls on store forwarding, and this is most accesses.
     if (write) {
       if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
-        restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end);
+        restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end, stack);
         return found_;
       }
     } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
-      restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end);
+      restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end, stack);
       return found_;
     }
-    const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end};
+    const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end, stack};
     check_and_record(cell, a, now);
     if (found_.size() > 1) [[unlikely]]
       order_found();
@@ -194,13 +195,14 @@ class HappensBefore {
   }
 
   static void restamp(Access& to, Access::Kind kind, uint64_t step, weft::source_location where, const void* pc,
-                      uintptr_t begin, uintptr_t end) {
+                      uintptr_t begin, uintptr_t end, uint32_t stack) {
     to.kind = kind;
     to.step = step;
     to.where = where;
     to.pc = pc;
     to.begin = begin;
     to.end = end;
+    to.stack = stack;
   }
 
   VectorClock& clock_of(ThreadId thread) {
@@ -223,7 +225,8 @@ class HappensBefore {
   void race_with(const Cell& cell, const Access& earlier, const Access& later);
   void order_found();
   std::span<const Race> access_ranges(ThreadId thread, uintptr_t begin, std::size_t size, Access::Kind kind,
-                                      const char* name, uint64_t step, weft::source_location where, const void* pc);
+                                      const char* name, uint64_t step, weft::source_location where, const void* pc,
+                                      uint32_t stack);
   // Cells overlapping [begin, end), split at begin and end, gaps filled with
   // fresh cells: on return `pieces_` covers the range exactly, in order.
   void cover(uintptr_t begin, uintptr_t end, const char* name);

@@ -13,6 +13,10 @@ namespace weft::detail {
 namespace {
 
 std::atomic<MemoryDescriber> memory_describer{nullptr};
+std::atomic<StackFrames> stack_frames{nullptr};
+
+// A report shows at most this many call sites per access.
+constexpr size_t kMaxStackFrames = 16;
 
 AccessKind kind_of(Access::Kind kind) {
   switch (kind) {
@@ -26,11 +30,29 @@ AccessKind kind_of(Access::Kind kind) {
   return AccessKind::kRead;
 }
 
+// Where an access of unmodified code was, as ThreadSanitizer shows it: the
+// innermost frame (inlined library code included), then every frame that
+// led there, from the access's inlined callers out through each recorded
+// call site's.
+void locate_with_stack(const Access& a, const StackFrames frames_of, MemoryAccess& out) {
+  std::vector<const void*> pcs{a.pc};
+  frames_of(a.stack, pcs);
+  const std::vector<std::vector<SourcePosition>> frames = symbolize_inlined(pcs);
+  out.where = frames[0][0];
+  for (size_t i = 0; i < frames.size() && out.stack.size() < kMaxStackFrames; ++i) {
+    for (size_t j = i == 0 ? 1 : 0; j < frames[i].size() && out.stack.size() < kMaxStackFrames; ++j) {
+      out.stack.push_back(frames[i][j]);
+    }
+  }
+}
+
 DataRace evidence_of(const Race& race, const Execution& ex, const void* address) {
+  const StackFrames frames_of = stack_frames.load(std::memory_order_relaxed);
+  const auto has_stack = [&](const Access& a) { return a.stack != 0 && a.pc != nullptr && frames_of != nullptr; };
   // Operators only know their caller's address: resolve both in one batch.
   std::vector<const void*> pcs;
   for (const Access* a : {&race.earlier, &race.later}) {
-    if (a->where.line() == 0 && a->pc != nullptr) pcs.push_back(a->pc);
+    if (a->where.line() == 0 && a->pc != nullptr && !has_stack(*a)) pcs.push_back(a->pc);
   }
   const std::vector<SourcePosition> resolved = symbolize(pcs);
   size_t next = 0;
@@ -38,6 +60,8 @@ DataRace evidence_of(const Race& race, const Execution& ex, const void* address)
     MemoryAccess out{.thread = a.thread, .kind = kind_of(a.kind), .step = a.step, .begin = a.begin, .end = a.end};
     if (a.where.line() != 0) {
       out.where = to_position(a.where);
+    } else if (has_stack(a)) {
+      locate_with_stack(a, frames_of, out);
     } else if (a.pc != nullptr) {
       out.where = resolved[next++];
     }
@@ -58,6 +82,8 @@ DataRace evidence_of(const Race& race, const Execution& ex, const void* address)
 
 }  // namespace
 
+void set_stack_frames(StackFrames frames) { stack_frames.store(frames, std::memory_order_relaxed); }
+
 void set_memory_describer(MemoryDescriber describer) { memory_describer.store(describer, std::memory_order_relaxed); }
 
 void plain_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
@@ -67,12 +93,12 @@ void plain_access(Op op, const void* address, std::size_t size, const char* name
 }
 
 void check_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
-                  const void* pc, Cancel cancel) {
+                  const void* pc, Cancel cancel, uint32_t stack) {
   Execution& ex = Execution::get();
   HappensBefore* hb = ex.races();
   if (hb == nullptr || ex.aborting()) return;
   const std::span<const Race> races =
-      hb->access(ex.current(), address, size, op == Op::kWrite, name, ex.step(), where, pc);
+      hb->access(ex.current(), address, size, op == Op::kWrite, name, ex.step(), where, pc, stack);
   if (races.empty()) [[likely]]
     return;
   if (hb->stop_on_race()) {
