@@ -24,13 +24,13 @@
 
 #include "access_body.h"
 #include "seed_patterns.h"
+#include "weft_twins.h"
 
 namespace {
 
 using seed::Recheck;
 using seed::StdTypes;
 using seed::Update;
-using seed::WeftTypes;
 
 struct Twins {
   const char* name;
@@ -58,21 +58,18 @@ std::vector<Twins> twins() {
   using seed::Guard;
   using seed::Locking;
   return {
-      {"lost update", seed::lost_update<StdTypes>, seed::lost_update<WeftTypes>,
-       seed::lost_update<StdTypes, Guard::kMutex>, seed::lost_update<WeftTypes, Guard::kMutex>,
-       without_race_detector()},
-      {"lock-order deadlock", seed::lock_order_deadlock<StdTypes>, seed::lock_order_deadlock<WeftTypes>,
-       seed::lock_order_deadlock<StdTypes, Locking::kScopedLock>,
-       seed::lock_order_deadlock<WeftTypes, Locking::kScopedLock>, without_lock_order_detector()},
-      {"lost wakeup (if, not while)", seed::lost_wakeup<StdTypes, Recheck::kIf>,
-       seed::lost_wakeup<WeftTypes, Recheck::kIf>, seed::lost_wakeup<StdTypes, Recheck::kWhile>,
-       seed::lost_wakeup<WeftTypes, Recheck::kWhile>, weft::Options{}},
-      {"Treiber stack ABA", seed::treiber_aba<StdTypes, seed::PointerHead>,
-       seed::treiber_aba<WeftTypes, seed::PointerHead>, seed::treiber_aba<StdTypes, seed::TaggedHead>,
-       seed::treiber_aba<WeftTypes, seed::TaggedHead>, weft::Options{}},
+      {"lost update", seed::lost_update<StdTypes>, weft_twins::lost_update, seed::lost_update<StdTypes, Guard::kMutex>,
+       weft_twins::lost_update_locked, without_race_detector()},
+      {"lock-order deadlock", seed::lock_order_deadlock<StdTypes>, weft_twins::lock_order_deadlock,
+       seed::lock_order_deadlock<StdTypes, Locking::kScopedLock>, weft_twins::lock_order_scoped,
+       without_lock_order_detector()},
+      {"lost wakeup (if, not while)", seed::lost_wakeup<StdTypes, Recheck::kIf>, weft_twins::lost_wakeup_if,
+       seed::lost_wakeup<StdTypes, Recheck::kWhile>, weft_twins::lost_wakeup_while, weft::Options{}},
+      {"Treiber stack ABA", seed::treiber_aba<StdTypes, seed::PointerHead>, weft_twins::treiber_aba_pointer_head,
+       seed::treiber_aba<StdTypes, seed::TaggedHead>, weft_twins::treiber_aba_tagged_head, weft::Options{}},
       {"actor mailbox (get then set)", seed::actor_mailbox<StdTypes, Update::kGetThenSet>,
-       seed::actor_mailbox<WeftTypes, Update::kGetThenSet>, seed::actor_mailbox<StdTypes, Update::kOneMessage>,
-       seed::actor_mailbox<WeftTypes, Update::kOneMessage>, weft::Options{}},
+       weft_twins::actor_get_then_set, seed::actor_mailbox<StdTypes, Update::kOneMessage>,
+       weft_twins::actor_one_message, weft::Options{}},
   };
 }
 

@@ -182,6 +182,13 @@ WEFT_TEST_WITH(BoostLockfree, SpscQueueKeepsOrderAndEveryItem, weft::Options{.it
 
 // ------------------------------------------------------- boost::lockfree::queue
 
+weft::Options without_race_detector(uint64_t iterations) {
+  weft::Options o;
+  o.iterations = iterations;
+  o.detect_races = false;
+  return o;
+}
+
 // Michael-Scott queue with a tagged free list: two producers, two consumers,
 // nodes recycled through the free list (a fixed pool of four, so push fails
 // when they are all in use, and the ABA the tags prevent is reachable).
@@ -228,10 +235,7 @@ void boost_queue() {
   WEFT_ASSERT_MSG(q.empty(), "the queue made up an item");
 }
 
-WEFT_TEST_WITH(BoostLockfree, QueueEveryItemOnceInProducerOrder,
-               weft::Options{.iterations = 300, .detect_races = false}) {
-  boost_queue();
-}
+WEFT_TEST_WITH(BoostLockfree, QueueEveryItemOnceInProducerOrder, without_race_detector(300)) { boost_queue(); }
 
 // The free list's race, found and replayed (a true report, see above).
 TEST(BoostLockfree, QueueFreeListReadsANodeBeingRecycled) {

@@ -1,6 +1,7 @@
 // Three more seed bug patterns in unmodified std:: code, each found and
 // replayed, each with its fixed version clean over many schedules, and each
-// next to its weft:: twin (the same code over weft's types, seed_patterns.h):
+// next to its weft:: twin (the same code over weft's types, seed_patterns.h,
+// compiled without instrumentation in weft_twins.cc):
 //
 // - lost wakeup: `if` instead of `while` around std::condition_variable::wait;
 // - Treiber stack ABA with std::atomic: a bare-pointer head against a
@@ -17,13 +18,13 @@
 
 #include "expect_bug.h"
 #include "seed_patterns.h"
+#include "weft_twins.h"
 
 namespace {
 
 using seed::Recheck;
 using seed::StdTypes;
 using seed::Update;
-using seed::WeftTypes;
 
 }  // namespace
 
@@ -35,8 +36,8 @@ TEST(UnmodifiedLostWakeup, FindsIfInsteadOfWhile) {
 }
 
 TEST(UnmodifiedLostWakeup, WeftTwinFindsIfInsteadOfWhile) {
-  examples::expect_bug(examples::budget(3000), seed::lost_wakeup<WeftTypes, Recheck::kIf>,
-                       {weft::FailureKind::kAssertion}, "popped from an empty buffer");
+  examples::expect_bug(examples::budget(3000), weft_twins::lost_wakeup_if, {weft::FailureKind::kAssertion},
+                       "popped from an empty buffer");
 }
 
 WEFT_TEST_WITH(UnmodifiedLostWakeup, WhileIsClean, weft::Options{.iterations = 2000}) {
@@ -51,8 +52,7 @@ TEST(UnmodifiedTreiberStack, FindsAba) {
 }
 
 TEST(UnmodifiedTreiberStack, WeftTwinFindsAba) {
-  examples::expect_bug(examples::budget(5000), seed::treiber_aba<WeftTypes, seed::PointerHead>,
-                       {weft::FailureKind::kAssertion});
+  examples::expect_bug(examples::budget(5000), weft_twins::treiber_aba_pointer_head, {weft::FailureKind::kAssertion});
 }
 
 WEFT_TEST_WITH(UnmodifiedTreiberStack, TaggedHeadIsClean, weft::Options{.iterations = 3000}) {
@@ -66,8 +66,8 @@ TEST(UnmodifiedActor, FindsLostUpdateAcrossGetThenSet) {
 }
 
 TEST(UnmodifiedActor, WeftTwinFindsLostUpdateAcrossGetThenSet) {
-  examples::expect_bug(examples::budget(3000), seed::actor_mailbox<WeftTypes, Update::kGetThenSet>,
-                       {weft::FailureKind::kAssertion}, "an update sent to the actor was lost");
+  examples::expect_bug(examples::budget(3000), weft_twins::actor_get_then_set, {weft::FailureKind::kAssertion},
+                       "an update sent to the actor was lost");
 }
 
 WEFT_TEST_WITH(UnmodifiedActor, OneMessageUpdateIsClean, weft::Options{.iterations = 2000}) {
