@@ -217,6 +217,7 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
                                                    weft::source_location where, const void* pc, uint32_t stack) {
   found_.clear();
   if (size == 0) return found_;
+  const Busy busy(busy_);
   const uintptr_t end = begin + size;
   const Access a{thread, kind, step, where, pc, begin, end, stack};
   cover(begin, end, name);
@@ -239,6 +240,7 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
 void HappensBefore::created(ThreadId thread, const void* address, std::size_t size, const char* name, uint64_t step,
                             weft::source_location where) {
   if (size == 0) return;
+  const Busy busy(busy_);
   const auto begin = reinterpret_cast<uintptr_t>(address);
   const uintptr_t end = begin + size;
   cover(begin, end, name);
@@ -253,7 +255,8 @@ void HappensBefore::created(ThreadId thread, const void* address, std::size_t si
 }
 
 void HappensBefore::forget(const void* address, std::size_t size) {
-  if (size == 0 || ordered_.empty()) return;
+  if (size == 0 || ordered_.empty() || busy_) return;
+  const Busy busy(busy_);
   const auto begin = reinterpret_cast<uintptr_t>(address);
   const uintptr_t end = begin + size;
   // Most allocations are of memory no access has touched: one lookup.

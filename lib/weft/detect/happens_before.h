@@ -132,6 +132,7 @@ class HappensBefore {
       return found_;
     }
     const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end, stack};
+    const Busy busy(busy_);
     check_and_record(cell, a, now);
     if (found_.size() > 1) [[unlikely]]
       order_found();
@@ -146,7 +147,9 @@ class HappensBefore {
 
   // [address, address + size) was just allocated: whatever the memory held
   // before (freed by some thread, whose accesses nothing orders with the new
-  // owner's) is forgotten. No access is recorded.
+  // owner's) is forgotten. No access is recorded. Called by an allocator
+  // hook, it may arrive while this detector is allocating for itself: it
+  // then does nothing (that memory is the detector's own).
   void forget(const void* address, std::size_t size);
 
   // ---- reporting policy, for the whole exploration ----
@@ -162,6 +165,16 @@ class HappensBefore {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+
+  // Marks the shadow as being changed, for forget() (see there).
+  struct Busy {
+    explicit Busy(bool& flag) : flag_(flag) { flag_ = true; }
+    ~Busy() { flag_ = false; }
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+    bool& flag_;
+  };
+  bool busy_ = false;
 
   // The last access of one thread, at its epoch (clock 0: none).
   struct Epoch {
