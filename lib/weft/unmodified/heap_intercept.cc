@@ -17,6 +17,7 @@
 // the program refers to it by name otherwise).
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 
 #include "absl/container/btree_map.h"
@@ -73,6 +74,16 @@ Blocks& blocks_of(Execution& ex) {
   return *current_blocks;
 }
 
+// A new block overlaps no live one: any record it overlaps is of a block
+// freed where the hook does not see it (by the scheduler, between threads),
+// and must not name this memory.
+void record(Blocks& blocks, uintptr_t start, const Block& block) {
+  auto it = blocks.upper_bound(start);
+  if (it != blocks.begin() && std::prev(it)->first + std::prev(it)->second.size > start) --it;
+  while (it != blocks.end() && it->first < start + block.size) it = blocks.erase(it);
+  blocks.emplace(start, block);
+}
+
 void* allocated(void* memory, std::size_t size) {
   if (memory == nullptr || in_allocator_hook) return memory;
   Execution* ex = controlling_execution();
@@ -80,7 +91,7 @@ void* allocated(void* memory, std::size_t size) {
     return memory;
   in_allocator_hook = true;
   if (HappensBefore* hb = ex->races()) hb->forget(memory, size);
-  blocks_of(*ex)[reinterpret_cast<uintptr_t>(memory)] = Block{size, ex->current(), ex->step()};
+  record(blocks_of(*ex), reinterpret_cast<uintptr_t>(memory), Block{size, ex->current(), ex->step()});
   in_allocator_hook = false;
   return memory;
 }
