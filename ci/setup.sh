@@ -11,6 +11,7 @@ packages=(
   libboost-context1.81-dev libboost-json1.81-dev
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema libxml2-utils gdb
+  libconcurrentqueue-dev libreaderwriterqueue-dev
 )
 [ "${1:-}" = --bench ] && packages+=(golang-go)
 

@@ -152,8 +152,11 @@ std::vector<weft::Failure> failures_of_every_kind() {
     }));
   }
 
-  // kDataRace
+  // kDataRace; a race in unmodified code also carries each access's call
+  // stack (here one known frame and one in a library without line numbers)
   out.push_back(found(options(10), lost_update));
+  std::get<weft::DataRace>(out.back().evidence).later.stack = {weft::SourcePosition{"caller.cc", 12, "caller()"},
+                                                               weft::SourcePosition{}};
 
   // kLockOrderInversion, across two executions: one order each, chosen
   out.push_back(found(options(50), [] {

@@ -149,13 +149,16 @@ void expect_evidence(const object& o, const weft::StackOverflow& s) {
 
 void expect_access(const value& v, const weft::MemoryAccess& a) {
   const object& o = v.as_object();
-  EXPECT_EQ(o.size(), 6u);
+  EXPECT_EQ(o.size(), 7u);
   EXPECT_EQ(num(o.at("thread")), a.thread);
   EXPECT_EQ(o.at("kind").as_string(), std::string(weft::access_kind_name(a.kind)));
   EXPECT_EQ(unsigned_num(o.at("step")), a.step);
   expect_position(o.at("where"), a.where);
   EXPECT_EQ(unsigned_num(o.at("begin")), a.begin);
   EXPECT_EQ(unsigned_num(o.at("end")), a.end);
+  const array& stack = o.at("stack").as_array();
+  ASSERT_EQ(stack.size(), a.stack.size());
+  for (size_t i = 0; i < stack.size(); ++i) expect_position(stack[i], a.stack[i]);
 }
 
 void expect_evidence(const object& o, const weft::DataRace& r) {

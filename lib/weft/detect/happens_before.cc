@@ -21,6 +21,8 @@ void HappensBefore::reset() {
   for (size_t i = 0; i < threads_.size(); ++i) {
     threads_[i].clear();
     threads_[i].set(static_cast<int>(i), 1);
+    fences_[i].released.clear();
+    fences_[i].acquirable.clear();
   }
   cells_.clear();
   free_cells_.clear();
@@ -41,6 +43,7 @@ void HappensBefore::reset() {
 void HappensBefore::grow_threads(ThreadId thread) {
   const size_t old = threads_.size();
   threads_.resize(static_cast<size_t>(thread) + 1);
+  fences_.resize(threads_.size());
   // A thread's own entry starts at 1: epoch 0 means "no access".
   for (size_t i = old; i < threads_.size(); ++i) threads_[i].set(static_cast<int>(i), 1);
 }
@@ -78,14 +81,39 @@ void HappensBefore::release_store(ThreadId thread, SyncClock& sync) {
   c.tick(thread);
 }
 
-void HappensBefore::relaxed_store(SyncClock& sync) {
-  sync.clock.clear();
+void HappensBefore::relaxed_store(ThreadId thread, SyncClock& sync) {
+  sync.clock.assign(fences_of(thread).released);
   sync.generation = generation_;
+}
+
+void HappensBefore::relaxed_release(ThreadId thread, SyncClock& sync) {
+  const VectorClock& released = fences_of(thread).released;
+  if (sync.generation != generation_) {
+    sync.clock.assign(released);
+    sync.generation = generation_;
+  } else {
+    sync.clock.join(released);
+  }
 }
 
 void HappensBefore::acquire(ThreadId thread, const SyncClock& sync) {
   if (sync.generation != generation_) return;  // released in an earlier execution: nothing to learn
   clock_of(thread).join(sync.clock);
+}
+
+void HappensBefore::relaxed_load(ThreadId thread, const SyncClock& sync) {
+  if (sync.generation != generation_) return;
+  fences_of(thread).acquirable.join(sync.clock);
+}
+
+void HappensBefore::fence(ThreadId thread, bool acquire, bool release) {
+  Fences& fences = fences_of(thread);
+  VectorClock& c = clock_of(thread);
+  if (acquire) c.join(fences.acquirable);
+  if (release) {
+    fences.released.assign(c);
+    c.tick(thread);
+  }
 }
 
 void HappensBefore::race_with(const Cell& cell, const Access& earlier, const Access& later) {
@@ -186,11 +214,12 @@ void HappensBefore::order_found() {
 
 std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t begin, std::size_t size,
                                                    Access::Kind kind, const char* name, uint64_t step,
-                                                   weft::source_location where, const void* pc) {
+                                                   weft::source_location where, const void* pc, uint32_t stack) {
   found_.clear();
   if (size == 0) return found_;
+  const Busy busy(busy_);
   const uintptr_t end = begin + size;
-  const Access a{thread, kind, step, where, pc, begin, end};
+  const Access a{thread, kind, step, where, pc, begin, end, stack};
   cover(begin, end, name);
   const VectorClock& now = clock_of(thread);
   for (uint32_t index : pieces_) check_and_record(cells_[index], a, now);
@@ -211,6 +240,7 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
 void HappensBefore::created(ThreadId thread, const void* address, std::size_t size, const char* name, uint64_t step,
                             weft::source_location where) {
   if (size == 0) return;
+  const Busy busy(busy_);
   const auto begin = reinterpret_cast<uintptr_t>(address);
   const uintptr_t end = begin + size;
   cover(begin, end, name);
@@ -222,6 +252,20 @@ void HappensBefore::created(ThreadId thread, const void* address, std::size_t si
   cell.read = Epoch{};
   cell.write =
       Epoch{clock_of(thread).get(thread), Access{thread, Access::Kind::kCreate, step, where, nullptr, begin, end}};
+}
+
+void HappensBefore::forget(const void* address, std::size_t size) {
+  if (size == 0 || ordered_.empty() || busy_) return;
+  const Busy busy(busy_);
+  const auto begin = reinterpret_cast<uintptr_t>(address);
+  const uintptr_t end = begin + size;
+  // Most allocations are of memory no access has touched: one lookup.
+  auto it = ordered_.lower_bound(begin);
+  bool overlaps = it != ordered_.end() && it->first < end;
+  if (!overlaps && it != ordered_.begin()) overlaps = cells_[std::prev(it)->second].end > begin;
+  if (!overlaps) return;
+  cover(begin, end, nullptr);
+  for (uint32_t index : pieces_) drop_cell(index);
 }
 
 void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {

@@ -49,6 +49,7 @@ struct Access {
   const void* pc = nullptr;  // caller address when `where` is unknown
   uintptr_t begin = 0;       // the bytes it touched: [begin, end)
   uintptr_t end = 0;
+  uint32_t stack = 0;  // the caller's name for the call stack it was made from (0: none)
   bool is_write() const { return kind != Kind::kRead; }
 };
 
@@ -77,16 +78,27 @@ class HappensBefore {
   // A release store: `sync` now carries exactly this thread's clock, since a
   // later acquire load synchronizes with the store it reads, not older ones.
   void release_store(ThreadId thread, SyncClock& sync);
-  // A relaxed store ends the release sequence: acquirers of its value learn nothing.
-  void relaxed_store(SyncClock& sync);
+  // A relaxed store ends the release sequence: acquirers of its value learn
+  // what `thread` had seen at its last release fence (nothing without one).
+  void relaxed_store(ThreadId thread, SyncClock& sync);
+  // A relaxed read-modify-write continues the release sequence it reads and
+  // adds `thread`'s last release fence to it.
+  void relaxed_release(ThreadId thread, SyncClock& sync);
   // `thread` learns what `sync` carries (lock, acquire load, wakeup, ...).
   void acquire(ThreadId thread, const SyncClock& sync);
+  // A relaxed load: `thread` learns what `sync` carries at its next acquire
+  // fence, not before.
+  void relaxed_load(ThreadId thread, const SyncClock& sync);
+  // std::atomic_thread_fence: an acquire fence makes every earlier relaxed
+  // load an acquire; a release fence makes every later relaxed store or RMW
+  // publish what the thread had seen at the fence (acq_rel/seq_cst: both).
+  void fence(ThreadId thread, bool acquire, bool release);
 
   // Checks an access to [address, address + size) and records it. Returns the
   // races it makes, the most recent conflicting access first; the span stays
-  // valid until the next call.
+  // valid until the next call. `stack` is kept with the access, for reports.
   std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write, const char* name,
-                               uint64_t step, weft::source_location where, const void* pc) {
+                               uint64_t step, weft::source_location where, const void* pc, uint32_t stack = 0) {
     found_.clear();
     if (size == 0) [[unlikely]]
       return found_;  // (an empty cache slot is the range [0, 0))
@@ -98,7 +110,7 @@ class HappensBefore {
       auto it = by_begin_.find(begin);
       if (it == by_begin_.end() || cells_[it->second].end != end) {
         return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step, where,
-                             pc);
+                             pc, stack);
       }
       index = it->second;
       slot = CacheSlot{begin, end, index, cache_generation_};
@@ -112,14 +124,15 @@ class HappensBefore {
     // stalls on store forwarding, and this is most accesses.
     if (write) {
       if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
-        restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end);
+        restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end, stack);
         return found_;
       }
     } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
-      restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end);
+      restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end, stack);
       return found_;
     }
-    const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end};
+    const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end, stack};
+    const Busy busy(busy_);
     check_and_record(cell, a, now);
     if (found_.size() > 1) [[unlikely]]
       order_found();
@@ -131,6 +144,13 @@ class HappensBefore {
   // by `thread` (so a reader that was not handed the object races with it).
   void created(ThreadId thread, const void* address, std::size_t size, const char* name, uint64_t step,
                weft::source_location where);
+
+  // [address, address + size) was just allocated: whatever the memory held
+  // before (freed by some thread, whose accesses nothing orders with the new
+  // owner's) is forgotten. No access is recorded. Called by an allocator
+  // hook, it may arrive while this detector is allocating for itself: it
+  // then does nothing (that memory is the detector's own).
+  void forget(const void* address, std::size_t size);
 
   // ---- reporting policy, for the whole exploration ----
   void set_stop_on_race(bool stop) { stop_on_race_ = stop; }
@@ -145,6 +165,16 @@ class HappensBefore {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+
+  // Marks the shadow as being changed, for forget() (see there).
+  struct Busy {
+    explicit Busy(bool& flag) : flag_(flag) { flag_ = true; }
+    ~Busy() { flag_ = false; }
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+    bool& flag_;
+  };
+  bool busy_ = false;
 
   // The last access of one thread, at its epoch (clock 0: none).
   struct Epoch {
@@ -178,13 +208,14 @@ class HappensBefore {
   }
 
   static void restamp(Access& to, Access::Kind kind, uint64_t step, weft::source_location where, const void* pc,
-                      uintptr_t begin, uintptr_t end) {
+                      uintptr_t begin, uintptr_t end, uint32_t stack) {
     to.kind = kind;
     to.step = step;
     to.where = where;
     to.pc = pc;
     to.begin = begin;
     to.end = end;
+    to.stack = stack;
   }
 
   VectorClock& clock_of(ThreadId thread) {
@@ -192,13 +223,23 @@ class HappensBefore {
       grow_threads(thread);
     return threads_[thread];
   }
+  // What a thread's fences work with (C++ [atomics.fences]).
+  struct Fences {
+    VectorClock released;    // the thread's clock at its last release fence
+    VectorClock acquirable;  // what its relaxed loads read, for its next acquire fence
+  };
+  Fences& fences_of(ThreadId thread) {
+    clock_of(thread);
+    return fences_[thread];
+  }
   void grow_threads(ThreadId thread);
   bool ordered_before(const Epoch& e, const VectorClock& now) const { return e.clock <= now.get(e.access.thread); }
   void check_and_record(Cell& cell, const Access& access, const VectorClock& now);
   void race_with(const Cell& cell, const Access& earlier, const Access& later);
   void order_found();
   std::span<const Race> access_ranges(ThreadId thread, uintptr_t begin, std::size_t size, Access::Kind kind,
-                                      const char* name, uint64_t step, weft::source_location where, const void* pc);
+                                      const char* name, uint64_t step, weft::source_location where, const void* pc,
+                                      uint32_t stack);
   // Cells overlapping [begin, end), split at begin and end, gaps filled with
   // fresh cells: on return `pieces_` covers the range exactly, in order.
   void cover(uintptr_t begin, uintptr_t end, const char* name);
@@ -209,6 +250,7 @@ class HappensBefore {
   void drop_read_set(Cell& cell);
 
   std::vector<VectorClock> threads_;
+  std::vector<Fences> fences_;  // same indices as threads_
   uint64_t generation_ = 0;
 
   std::vector<Cell> cells_;

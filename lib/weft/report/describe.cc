@@ -196,16 +196,67 @@ std::string message_of(const DataRace& race) {
                       "'s ", std::string(access_kind_name(race.earlier.kind)), " at step ", race.earlier.step);
 }
 
+// "boost::lockfree::queue<int>::pop<int>(int&)" -> "boost::lockfree::queue::pop":
+// a call stack line names the function; its template arguments and
+// parameter lists would drown the line. Lambdas keep their braces
+// ("f()::{lambda(int)#1}::operator()").
+std::string short_function(std::string_view function) {
+  std::string out;
+  int angles = 0;
+  int braces = 0;
+  for (size_t i = 0; i < function.size(); ++i) {
+    const char c = function[i];
+    const std::string_view before = function.substr(0, i);
+    if (c == '{') ++braces;
+    if (c == '}' && braces > 0) --braces;
+    if (c == '<' && !before.ends_with("operator") && !before.ends_with("operator<")) {
+      ++angles;
+      continue;
+    }
+    if (c == '>' && angles > 0) {
+      --angles;
+      continue;
+    }
+    if (angles > 0) continue;
+    if (c == '(' && braces == 0 && !function.substr(i).starts_with("(anonymous namespace)")) {
+      if (before.ends_with("operator") && function.substr(i).starts_with("()")) {
+        out += "()";
+        ++i;
+        continue;
+      }
+      // The parameter list: skip it, keep what follows ("::{lambda...}").
+      int parens = 0;
+      for (; i < function.size(); ++i) {
+        if (function[i] == '(') ++parens;
+        if (function[i] == ')' && --parens == 0) break;
+      }
+      continue;
+    }
+    out += c;
+  }
+  // What is left of " const" and other qualifiers after the parameters.
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.ends_with(" const")) out.resize(out.size() - 6);
+  return out;
+}
+
 std::vector<std::string> details_of(const DataRace& race) {
   const std::string what = subject(race);
-  const auto line = [&](const MemoryAccess& a) {
-    std::string text = absl::StrCat("thread ", a.thread, " ", verb(a.kind), " ", what);
+  std::vector<std::string> lines;
+  const auto add = [&](const char* heading, const MemoryAccess& a) {
+    std::string text = absl::StrCat(heading, "thread ", a.thread, " ", verb(a.kind), " ", what);
     if (!same_bytes(race)) absl::StrAppend(&text, " (", a.end - a.begin, " bytes at ", hex(a.begin), ")");
     absl::StrAppend(&text, " at step ", a.step, ", ", format_position(a.where));
-    return text;
+    lines.push_back(std::move(text));
+    for (const SourcePosition& call : a.stack) {
+      if (!call.known()) continue;  // in a library without line information
+      std::string frame = absl::StrCat("         called from ", format_position(call));
+      if (!call.function.empty()) absl::StrAppend(&frame, " in ", short_function(call.function));
+      lines.push_back(std::move(frame));
+    }
   };
-  std::vector<std::string> lines{absl::StrCat("earlier: ", line(race.earlier)),
-                                 absl::StrCat("later:   ", line(race.later))};
+  add("earlier: ", race.earlier);
+  add("later:   ", race.later);
   if (!same_bytes(race)) {
     lines.push_back(absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes at ", hex(race.begin)));
   }

@@ -180,6 +180,9 @@ struct MemoryAccess {
   SourcePosition where;  // the source line (resolved from the return address for operators)
   uint64_t begin = 0;    // the bytes it touched: [begin, end)
   uint64_t end = 0;
+  // The call sites that led to it, innermost first (unmodified code, from
+  // __tsan_func_entry/exit); empty when unknown.
+  std::vector<SourcePosition> stack;
   bool operator==(const MemoryAccess&) const = default;
 };
 

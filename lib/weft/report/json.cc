@@ -99,9 +99,12 @@ value evidence(const Crash& c) {
 value evidence(const StackOverflow& s) { return object{{"thread", s.thread}, {"stack_size", s.stack_size}}; }
 
 value access(const MemoryAccess& a) {
-  return object{{"thread", a.thread}, {"kind", std::string(access_kind_name(a.kind))},
-                {"step", a.step},     {"where", position(a.where)},
-                {"begin", a.begin},   {"end", a.end}};
+  array stack;
+  for (const SourcePosition& call : a.stack) stack.emplace_back(position(call));
+  return object{{"thread", a.thread},       {"kind", std::string(access_kind_name(a.kind))},
+                {"step", a.step},           {"where", position(a.where)},
+                {"begin", a.begin},         {"end", a.end},
+                {"stack", std::move(stack)}};
 }
 
 value evidence(const DataRace& r) {

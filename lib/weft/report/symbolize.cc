@@ -45,10 +45,9 @@ SourcePosition parse_addr2line(absl::string_view function, absl::string_view loc
   return p;
 }
 
-}  // namespace
-
-std::vector<SourcePosition> symbolize(std::span<const void* const> pcs) {
-  std::vector<SourcePosition> out(pcs.size());
+// Every frame of each address, innermost first, from addr2line -i.
+std::vector<std::vector<SourcePosition>> frames_of(std::span<const void* const> pcs) {
+  std::vector<std::vector<SourcePosition>> out(pcs.size());
   // Group addresses by the object file that contains them.
   struct Request {
     std::vector<size_t> indices;
@@ -69,8 +68,7 @@ std::vector<SourcePosition> symbolize(std::span<const void* const> pcs) {
   }
   for (auto& [file, request] : by_file) {
     // -i -p: one line per address, "function at file:line", then one
-    // " (inlined by) ..." line per enclosing inlined frame. The first line is
-    // the innermost frame: the code the user wrote, even inside a lambda.
+    // " (inlined by) ..." line per enclosing inlined frame.
     const std::string command = absl::StrCat("addr2line -C -f -i -p -e ", quoted(file), " ",
                                              absl::StrJoin(request.offsets, " "), " 2>/dev/null");
     FILE* pipe = popen(command.c_str(), "r");
@@ -80,29 +78,47 @@ std::vector<SourcePosition> symbolize(std::span<const void* const> pcs) {
     while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
       absl::string_view line(buffer);
       if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-      if (absl::StartsWith(line, " (inlined by) ")) {
-        // The innermost frame is in a system header (std::lock_guard's
-        // constructor calling lock()): the enclosing frames lead back to
-        // the user's line.
+      const bool inlined = absl::StartsWith(line, " (inlined by) ");
+      if (inlined) {
         if (next == 0) continue;
-        SourcePosition& current = out[request.indices[next - 1]];
-        if (current.known() && !is_system_header(current.file)) continue;
         line.remove_prefix(std::string_view(" (inlined by) ").size());
-        const size_t at = line.rfind(" at ");
-        if (at == absl::string_view::npos) continue;
-        SourcePosition outer = parse_addr2line(line.substr(0, at), line.substr(at + 4));
-        if (outer.known()) current = std::move(outer);
-        continue;
+      } else if (next >= request.indices.size()) {
+        break;
+      } else {
+        ++next;
       }
-      if (next >= request.indices.size()) break;
       const size_t at = line.rfind(" at ");
-      out[request.indices[next++]] =
-          at == absl::string_view::npos ? SourcePosition{} : parse_addr2line(line.substr(0, at), line.substr(at + 4));
+      out[request.indices[next - 1]].push_back(
+          at == absl::string_view::npos ? SourcePosition{} : parse_addr2line(line.substr(0, at), line.substr(at + 4)));
     }
     pclose(pipe);
   }
+  for (std::vector<SourcePosition>& frames : out) {
+    if (frames.empty()) frames.emplace_back();
+  }
   return out;
 }
+
+}  // namespace
+
+std::vector<SourcePosition> symbolize(std::span<const void* const> pcs) {
+  std::vector<SourcePosition> out;
+  out.reserve(pcs.size());
+  for (std::vector<SourcePosition>& frames : frames_of(pcs)) {
+    // The first frame is the innermost: the code the user wrote, even inside
+    // a lambda. When it is in a system header (std::lock_guard's constructor
+    // calling lock()), the enclosing inlined frames lead back to the user's line.
+    size_t chosen = 0;
+    for (size_t outer = 1; outer < frames.size(); ++outer) {
+      if (frames[chosen].known() && !is_system_header(frames[chosen].file)) break;
+      if (frames[outer].known()) chosen = outer;
+    }
+    out.push_back(std::move(frames[chosen]));
+  }
+  return out;
+}
+
+std::vector<std::vector<SourcePosition>> symbolize_inlined(std::span<const void* const> pcs) { return frames_of(pcs); }
 
 bool is_system_header(std::string_view file) {
   return file.starts_with("/usr/include/") || file.starts_with("/usr/lib/gcc/") ||

@@ -17,6 +17,11 @@ namespace weft::detail {
 // Resolves each address; unknown ones stay !known().
 std::vector<SourcePosition> symbolize(std::span<const void* const> pcs);
 
+// Resolves each address to every frame it is in, innermost first: the
+// function it is in, then each function that function was inlined into.
+// An unknown address gives one unknown frame.
+std::vector<std::vector<SourcePosition>> symbolize_inlined(std::span<const void* const> pcs);
+
 // Where a step recorded at `where` and `pc` was: `where` when it is known,
 // else `pc` resolved, else unknown. A `where` inside a system header
 // (std::lock_guard calling lock()) yields to `pc`, whose inlined frames lead

@@ -139,11 +139,13 @@ WEFT_TSAN_ATOMICS(16, uint16_t)
 WEFT_TSAN_ATOMICS(32, uint32_t)
 WEFT_TSAN_ATOMICS(64, uint64_t)
 
-// Fences order nothing in weft's model yet (weft::atomic has none either):
-// values are sequentially consistent already, and happens-before through a
-// fence is not tracked, so a release fence before a relaxed store does not
-// publish (a race may be reported that ThreadSanitizer would not report).
-void __tsan_atomic_thread_fence(int) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+// Not a scheduling point (values are sequentially consistent already); on a
+// weft thread it orders relaxed atomics for the race detector, as the
+// standard's fence rules say (detail::atomic_fence).
+void __tsan_atomic_thread_fence(int mo) {
+  if (weft::detail::controlling_execution() != nullptr) weft::detail::atomic_fence(weft::detail::order_of(mo));
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
 void __tsan_atomic_signal_fence(int) { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
 
 }  // extern "C"

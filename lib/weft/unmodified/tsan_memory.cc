@@ -7,17 +7,19 @@
 #include <cstdint>
 
 #include "weft/sync/access.h"
+#include "weft/unmodified/call_stacks.h"
 #include "weft/unmodified/control.h"
 
 namespace weft::detail {
 namespace {
 
 [[gnu::always_inline]] inline void on_access(Op op, const void* address, std::size_t size, const void* pc) {
-  if (controlling_execution() == nullptr) [[likely]]
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) [[likely]]
     return;
   // An access may sit in a noexcept function: a race fails the execution
   // without unwinding here; the thread stops at its next cancellable point.
-  check_access(op, address, size, nullptr, {}, pc, Cancel::kNonCancellable);
+  check_access(op, address, size, nullptr, {}, pc, Cancel::kNonCancellable, CallStacks::of(*ex).current(ex->current()));
 }
 
 }  // namespace
@@ -39,9 +41,19 @@ extern "C" {
 // from libstdc++).
 void __tsan_init() { weft::detail::install_pthread_interposers(); }
 
-// Call stacks for race reports: not recorded yet (docs/unmodified.md).
-void __tsan_func_entry(void*) {}
-void __tsan_func_exit() {}
+// Each weft thread's call stack, for race reports (call_stacks.h). The
+// argument is the return address of the function being entered: its call
+// site.
+void __tsan_func_entry(void* return_address) {
+  if (weft::detail::Execution* ex = weft::detail::controlling_execution()) {
+    weft::detail::CallStacks::of(*ex).enter(ex->current(), return_address);
+  }
+}
+void __tsan_func_exit() {
+  if (weft::detail::Execution* ex = weft::detail::controlling_execution()) {
+    weft::detail::CallStacks::of(*ex).exit(ex->current());
+  }
+}
 
 void __tsan_read1(void* address) { on_access(Op::kRead, address, 1, __builtin_return_address(0)); }
 void __tsan_write1(void* address) { on_access(Op::kWrite, address, 1, __builtin_return_address(0)); }
