@@ -1,15 +1,10 @@
 #include "weft/unmodified/call_stacks.h"
 
-#include <algorithm>
-
 #include "weft/sync/access.h"
+#include "weft/unmodified/control.h"
 
 namespace weft::detail {
 namespace {
-
-// Past this many nodes the tree is dropped between executions: call sites
-// reached by ever new paths (deep recursion) must not grow it for good.
-constexpr size_t kMaxNodes = 1 << 20;
 
 void frames_of(uint32_t id, std::vector<const void*>& out) {
   Execution* ex = Execution::get_if_any();
@@ -18,26 +13,9 @@ void frames_of(uint32_t id, std::vector<const void*>& out) {
 
 }  // namespace
 
-thread_local bool CallStacks::registered_ = false;
+CallStacks& CallStacks::of(Execution& ex) { return ExecutionTables::of(ex).call_stacks(); }
 
-CallStacks& CallStacks::instance() {
-  thread_local CallStacks stacks;
-  return stacks;
-}
-
-void CallStacks::register_execution(Execution& ex) {
-  registered_ = true;
-  set_stack_frames(frames_of);
-  ex.at_end([] {
-    CallStacks& stacks = instance();
-    std::fill(stacks.tops_.begin(), stacks.tops_.end(), Top{});
-    if (stacks.nodes_.size() > kMaxNodes) {
-      stacks.nodes_.assign(1, Node{});
-      stacks.children_.clear();
-    }
-    registered_ = false;
-  });
-}
+void CallStacks::register_frames() { set_stack_frames(frames_of); }
 
 uint32_t CallStacks::child(uint32_t parent, const void* call_site) {
   auto [it, inserted] = children_.try_emplace({parent, call_site}, static_cast<uint32_t>(nodes_.size()));

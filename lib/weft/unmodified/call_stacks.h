@@ -6,13 +6,11 @@
 //   ... an access: check_access(..., CallStacks::current(ex));
 //   __tsan_func_exit();                  // CallStacks::exit
 //
-// A stack is a node of a tree of call sites shared by every thread and
-// execution: entering a function moves a thread to a child node, leaving it
-// back to the parent, and an access records the node's id (a uint32_t in
-// the detector's shadow), so recording costs nothing per access. The tree
-// keeps each node's last child, so the calls a loop repeats take no lookup.
-// Only a report turns an id into return addresses, and those into source
-// lines (sync/access.h: set_stack_frames).
+// A stack is a node of a tree of call sites shared by the threads of an
+// execution (ExecutionTables keeps it, for one execution): entering a function moves a thread to a child node, leaving
+// it back to the parent, and an access records the node's id (a uint32_t in the detector's shadow), so recording costs
+// nothing per access. The tree keeps each node's last child, so the calls a loop repeats take no lookup. Only a report
+// turns an id into return addresses, and those into source lines (sync/access.h: set_stack_frames).
 #pragma once
 
 #include <cstdint>
@@ -26,14 +24,17 @@ namespace weft::detail {
 
 class CallStacks {
  public:
-  // The call stacks of the execution running on this OS thread.
-  static CallStacks& of(Execution& ex) {
-    if (!registered_) [[unlikely]]
-      register_execution(ex);
-    return instance();
-  }
+  // The call stacks of execution `ex` (its ExecutionTables').
+  static CallStacks& of(Execution& ex);
+  // Makes race reports ask the running execution's stacks for frames.
+  static void register_frames();
 
+  // Calls made while no weft thread is current (a report rendered as an
+  // execution ends, through libstdc++ code the linker took from an
+  // instrumented file) are not recorded.
   void enter(ThreadId thread, const void* return_address) {
+    if (thread < 0) [[unlikely]]
+      return;
     Top& top = top_of(thread);
     const Node& node = nodes_[top.node];
     if (node.last_call_site == return_address) [[likely]] {
@@ -47,6 +48,8 @@ class CallStacks {
     top.node = child(top.node, return_address);
   }
   void exit(ThreadId thread) {
+    if (thread < 0) [[unlikely]]
+      return;
     Top& top = top_of(thread);
     if (top.cut > 0) [[unlikely]] {
       --top.cut;
@@ -55,7 +58,7 @@ class CallStacks {
     top.node = nodes_[top.node].parent;  // the root is its own parent
   }
   uint32_t current(ThreadId thread) const {
-    return static_cast<size_t>(thread) < tops_.size() ? tops_[thread].node : 0;
+    return thread >= 0 && static_cast<size_t>(thread) < tops_.size() ? tops_[thread].node : 0;
   }
 
   // The call sites of stack `id`, innermost first.
@@ -75,9 +78,6 @@ class CallStacks {
     uint32_t last_child = 0;
   };
 
-  static CallStacks& instance();
-  static void register_execution(Execution& ex);
-
   struct Top {
     uint32_t node = 0;  // the thread's current stack
     uint32_t cut = 0;   // calls entered past kMaxDepth and not left yet
@@ -88,8 +88,6 @@ class CallStacks {
     return tops_[thread];
   }
   uint32_t child(uint32_t parent, const void* call_site);
-
-  static thread_local bool registered_;  // at_end is set for the running execution
 
   std::vector<Node> nodes_{Node{}};  // node 0: the empty stack
   absl::flat_hash_map<std::pair<uint32_t, const void*>, uint32_t> children_;

@@ -9,6 +9,8 @@ ExecutionTables& ExecutionTables::of(Execution& ex) {
   if (tables == nullptr) [[unlikely]] {
     auto* created = new ExecutionTables;
     tables = created;
+    CallStacks::register_frames();
+    register_heap_describer();
     // Destroyed outside the execution, so a mutex still held by a thread
     // the execution abandoned is not reported as destroyed while held.
     ex.at_end([created] { delete created; });

@@ -17,6 +17,7 @@
 
 #include <memory>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "weft/detect/vector_clock.h"
@@ -25,6 +26,7 @@
 #include "weft/sync/semaphore.h"
 #include "weft/sync/shared_mutex.h"
 #include "weft/sync/wait_queue.h"
+#include "weft/unmodified/call_stacks.h"
 
 namespace weft::detail {
 
@@ -41,9 +43,22 @@ inline Execution* controlling_execution() {
 // Resolves the real pthread functions; defined with the interposers.
 void install_pthread_interposers();
 
+// Makes race reports name the heap blocks of the running execution
+// (heap_intercept.cc).
+void register_heap_describer();
+
+// A block of memory allocated on a weft thread (heap_intercept.cc).
+struct HeapBlock {
+  std::size_t size = 0;
+  ThreadId thread = 0;
+  uint64_t step = 0;
+};
+
 // weft's stand-ins for the pthread objects and atomics an execution uses,
-// by address. They live for one execution: created on first use, destroyed
-// when it ends (the user's objects are never touched while controlled).
+// by address, and what it records of the threads' calls and allocations.
+// They live for one execution: created on first use, destroyed when it ends
+// (the user's objects are never touched while controlled). Kept by the
+// execution, never in a thread_local: each weft thread has TLS of its own.
 class ExecutionTables {
  public:
   static ExecutionTables& of(Execution& ex);
@@ -80,6 +95,11 @@ class ExecutionTables {
     return it == results_.end() ? nullptr : it->second;
   }
 
+  // Every weft thread's call stack (__tsan_func_entry/exit).
+  CallStacks& call_stacks() { return call_stacks_; }
+  // The blocks allocated on weft threads, by start address.
+  absl::btree_map<uintptr_t, HeapBlock>& heap_blocks() { return heap_blocks_; }
+
  private:
   absl::flat_hash_map<const void*, std::unique_ptr<MutexCore>> mutexes_;
   absl::node_hash_map<const void*, WaitQueue> conditions_;
@@ -89,6 +109,8 @@ class ExecutionTables {
   absl::node_hash_map<const void*, WaitQueue> futexes_;
   absl::node_hash_map<const void*, SemaphoreCore> semaphores_;
   absl::flat_hash_map<ThreadId, void*> results_;
+  CallStacks call_stacks_;
+  absl::btree_map<uintptr_t, HeapBlock> heap_blocks_;
 };
 
 }  // namespace weft::detail

@@ -39,25 +39,19 @@ void __libc_free(void* pointer);
 namespace weft::detail {
 namespace {
 
-struct Block {
-  std::size_t size = 0;
-  ThreadId thread = 0;
-  uint64_t step = 0;
-};
-
-// The blocks allocated on weft threads in the execution running on this OS
-// thread, by start address; dropped when it ends.
-using Blocks = absl::btree_map<uintptr_t, Block>;
-thread_local Blocks* current_blocks = nullptr;
+using Blocks = absl::btree_map<uintptr_t, HeapBlock>;
 
 // Recording a block allocates (the map's nodes, the shadow's cells): those
-// allocations must not come back in.
+// allocations must not come back in. Per weft thread (each has its own TLS),
+// which is right: no scheduling point falls inside the hook.
 thread_local bool in_allocator_hook = false;
 
 std::string describe_heap_memory(uintptr_t begin, uintptr_t end) {
-  if (current_blocks == nullptr) return {};
-  auto it = current_blocks->upper_bound(begin);
-  if (it == current_blocks->begin()) return {};
+  Execution* ex = Execution::get_if_any();
+  if (ex == nullptr || ex->layer_state() == nullptr) return {};
+  const Blocks& blocks = ExecutionTables::of(*ex).heap_blocks();
+  auto it = blocks.upper_bound(begin);
+  if (it == blocks.begin()) return {};
   --it;
   const auto& [start, block] = *it;
   if (begin >= start + block.size) return {};
@@ -65,19 +59,10 @@ std::string describe_heap_memory(uintptr_t begin, uintptr_t end) {
                       block.thread, " allocated at step ", block.step);
 }
 
-Blocks& blocks_of(Execution& ex) {
-  if (current_blocks == nullptr) {
-    current_blocks = new Blocks;
-    set_memory_describer(describe_heap_memory);
-    ex.at_end([] { delete std::exchange(current_blocks, nullptr); });
-  }
-  return *current_blocks;
-}
-
 // A new block overlaps no live one: any record it overlaps is of a block
 // freed where the hook does not see it (by the scheduler, between threads),
 // and must not name this memory.
-void record(Blocks& blocks, uintptr_t start, const Block& block) {
+void record(Blocks& blocks, uintptr_t start, const HeapBlock& block) {
   auto it = blocks.upper_bound(start);
   if (it != blocks.begin() && std::prev(it)->first + std::prev(it)->second.size > start) --it;
   while (it != blocks.end() && it->first < start + block.size) it = blocks.erase(it);
@@ -91,20 +76,26 @@ void* allocated(void* memory, std::size_t size) {
     return memory;
   in_allocator_hook = true;
   if (HappensBefore* hb = ex->races()) hb->forget(memory, size);
-  record(blocks_of(*ex), reinterpret_cast<uintptr_t>(memory), Block{size, ex->current(), ex->step()});
+  record(ExecutionTables::of(*ex).heap_blocks(), reinterpret_cast<uintptr_t>(memory),
+         HeapBlock{size, ex->current(), ex->step()});
   in_allocator_hook = false;
   return memory;
 }
 
 void freeing(void* memory) {
-  if (memory == nullptr || in_allocator_hook || current_blocks == nullptr) return;
-  if (controlling_execution() == nullptr) return;
+  if (memory == nullptr || in_allocator_hook) return;
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) [[likely]]
+    return;
   in_allocator_hook = true;
-  current_blocks->erase(reinterpret_cast<uintptr_t>(memory));
+  ExecutionTables::of(*ex).heap_blocks().erase(reinterpret_cast<uintptr_t>(memory));
   in_allocator_hook = false;
 }
 
 }  // namespace
+
+void register_heap_describer() { set_memory_describer(describe_heap_memory); }
+
 }  // namespace weft::detail
 
 using weft::detail::allocated;
