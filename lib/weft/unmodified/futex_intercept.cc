@@ -88,6 +88,8 @@ long controlled_futex(Execution& ex, const uint32_t* word, int op, uint32_t valu
 }  // namespace
 }  // namespace weft::detail
 
+// glibc declares the parameter as __sysno, a reserved name.
+// NOLINTNEXTLINE(readability-inconsistent-declaration-parameter-name)
 extern "C" long syscall(long number, ...) noexcept {
   // A system call takes at most six arguments, all passed as registers;
   // glibc's syscall() reads six whatever the caller passed, and so does this.

@@ -101,6 +101,9 @@ void register_heap_describer() { set_memory_describer(describe_heap_memory); }
 using weft::detail::allocated;
 using weft::detail::freeing;
 
+// glibc's declarations name their parameters with reserved identifiers
+// (__size, __ptr); the definitions here use plain names.
+// NOLINTBEGIN(readability-inconsistent-declaration-parameter-name)
 extern "C" {
 
 // Referred to by the linker option that pulls this file in.
@@ -131,3 +134,4 @@ void* valloc(std::size_t size) { return allocated(__libc_valloc(size), size); }
 void* pvalloc(std::size_t size) { return allocated(__libc_pvalloc(size), size); }
 
 }  // extern "C"
+// NOLINTEND(readability-inconsistent-declaration-parameter-name)
