@@ -23,15 +23,11 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "budget.h"
+
 namespace {
 
 using namespace std::chrono_literals;
-
-weft::Options budget(uint64_t iterations) {
-  weft::Options o;
-  o.iterations = iterations;
-  return o;
-}
 
 // ------------------------------------------------------------ rwlocks
 

@@ -11,16 +11,12 @@
 #include <atomic>
 #include <thread>
 
+#include "budget.h"
+
 extern "C" void AnnotateHappensBefore(const char* file, int line, const volatile void* address);
 extern "C" void AnnotateHappensAfter(const char* file, int line, const volatile void* address);
 
 namespace {
-
-weft::Options budget(uint64_t iterations) {
-  weft::Options o;
-  o.iterations = iterations;
-  return o;
-}
 
 struct Fences {
   bool release;

@@ -20,15 +20,11 @@
 #include <string>
 #include <thread>
 
+#include "budget.h"
+
 namespace {
 
 using namespace std::chrono_literals;
-
-weft::Options budget(uint64_t iterations) {
-  weft::Options o;
-  o.iterations = iterations;
-  return o;
-}
 
 // ------------------------------------------------------- atomic wait
 

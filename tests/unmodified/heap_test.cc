@@ -11,13 +11,9 @@
 #include <memory>
 #include <thread>
 
-namespace {
+#include "budget.h"
 
-weft::Options budget(uint64_t iterations) {
-  weft::Options o;
-  o.iterations = iterations;
-  return o;
-}
+namespace {
 
 // Thread a writes a block and frees it; thread b, unordered with a, allocates
 // a block of the same size (glibc's cache hands the same one back: one OS

@@ -22,15 +22,11 @@
 #include <thread>
 #include <vector>
 
+#include "budget.h"
+
 namespace {
 
 using namespace std::chrono_literals;
-
-weft::Options budget(uint64_t iterations) {
-  weft::Options o;
-  o.iterations = iterations;
-  return o;
-}
 
 // ------------------------------------------------------------- threads
 

@@ -20,13 +20,9 @@
 #include <thread>
 #include <vector>
 
-namespace {
+#include "budget.h"
 
-weft::Options budget(uint64_t iterations) {
-  weft::Options o;
-  o.iterations = iterations;
-  return o;
-}
+namespace {
 
 thread_local int counter = 0;
 
