@@ -112,25 +112,22 @@ struct SmallBlocks : moodycamel::ConcurrentQueueDefaultTraits {
   static const size_t EXPLICIT_BLOCK_EMPTY_COUNTER_THRESHOLD = 2;
 };
 
-// Two producers, each with its own ProducerToken (an explicit producer), and
-// two consumers. Implicit producers (no token) are keyed by a thread_local's
-// address, which weft's threads share until per-thread TLS is wired in
-// (docs/unmodified.md): they would all be one producer.
-void concurrent_queue() {
+constexpr int kPerProducer = 3;
+
+// Two producers of three items each and two consumers (the body is one),
+// over any multi-producer queue: `produce(id)` enqueues producer id's items
+// in order, `try_take(item)` takes one if there is one. Every item must be
+// taken once, in its producer's order.
+template <typename Produce, typename TryTake>
+void two_producers_two_consumers(Produce produce, TryTake try_take) {
   constexpr int kProducers = 2;
-  constexpr int kPerProducer = 3;
-  moodycamel::ConcurrentQueue<Item, SmallBlocks> q(2);
   Ledger<kProducers, kPerProducer> ledger;
-  const auto produce = [&](int id) {
-    moodycamel::ProducerToken token(q);
-    for (int i = 0; i < kPerProducer; ++i) WEFT_ASSERT(q.enqueue(token, Item{id, i}));
-  };
   const auto consume = [&] {
     std::array<int, kProducers> last_seen;
     last_seen.fill(-1);
     while (!ledger.all_taken()) {
       Item item;
-      if (q.try_dequeue(item)) {
+      if (try_take(item)) {
         ledger.took(item, last_seen);
       } else {
         std::this_thread::yield();
@@ -145,6 +142,18 @@ void concurrent_queue() {
   p1.join();
   c1.join();
   ledger.check_every_item_taken_once();
+}
+
+// Two producers, each with its own ProducerToken (an explicit producer), and
+// two consumers. Implicit producers (no token) are keyed by a thread_local's
+// address; they are not exercised here (docs/unmodified.md).
+void concurrent_queue() {
+  moodycamel::ConcurrentQueue<Item, SmallBlocks> q(2);
+  const auto produce = [&](int id) {
+    moodycamel::ProducerToken token(q);
+    for (int i = 0; i < kPerProducer; ++i) WEFT_ASSERT(q.enqueue(token, Item{id, i}));
+  };
+  two_producers_two_consumers(produce, [&](Item& item) { return q.try_dequeue(item); });
   Item extra;
   WEFT_ASSERT_MSG(!q.try_dequeue(extra), "the queue made up an item");
 }
@@ -203,35 +212,13 @@ weft::Options without_race_detector(uint64_t iterations) {
 // and #78, open). weft reports the first with both call stacks (the test
 // below); the property checks run with the race detector off.
 void boost_queue() {
-  constexpr int kProducers = 2;
-  constexpr int kPerProducer = 3;
   boost::lockfree::queue<Item, boost::lockfree::fixed_sized<true>, boost::lockfree::capacity<4>> q;
-  Ledger<kProducers, kPerProducer> ledger;
   const auto produce = [&](int id) {
     for (int i = 0; i < kPerProducer; ++i) {
       while (!q.push(Item{id, i})) std::this_thread::yield();
     }
   };
-  const auto consume = [&] {
-    std::array<int, kProducers> last_seen;
-    last_seen.fill(-1);
-    while (!ledger.all_taken()) {
-      Item item;
-      if (q.pop(item)) {
-        ledger.took(item, last_seen);
-      } else {
-        std::this_thread::yield();
-      }
-    }
-  };
-  std::thread p0(produce, 0);
-  std::thread p1(produce, 1);
-  std::thread c1(consume);
-  consume();
-  p0.join();
-  p1.join();
-  c1.join();
-  ledger.check_every_item_taken_once();
+  two_producers_two_consumers(produce, [&](Item& item) { return q.pop(item); });
   WEFT_ASSERT_MSG(q.empty(), "the queue made up an item");
 }
 
