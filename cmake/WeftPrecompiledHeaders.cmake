@@ -11,12 +11,17 @@
 # weft's libraries never use one: their files must compile on their own
 # includes.
 #
-# Off by default for now: under g++ 12 a file compiled with the header gets
-# -Warray-bounds false positives from inside libstdc++ (std::string's
-# operator+ in tests/core/strategy_test.cc) that the system-header rule
-# hides without it, so -Werror fails; not every test file has been built with
-# it under both compilers yet.
-option(WEFT_PRECOMPILE_HEADERS "Precompiled headers for the tests and examples (not with a compiler launcher)" OFF)
+# On by default, off when a compiler launcher (ccache) is configured.
+# g++ 12 once reported a -Warray-bounds false positive from inside
+# libstdc++ (std::string's operator+ in tests/core/strategy_test.cc) only
+# with the header; that file compiles cleanly with it now.
+if(CMAKE_CXX_COMPILER_LAUNCHER)
+  set(weft_pch_default OFF)
+else()
+  set(weft_pch_default ON)
+endif()
+option(WEFT_PRECOMPILE_HEADERS "Precompiled headers for the tests and examples (off with a compiler launcher)"
+       ${weft_pch_default})
 
 # weft_precompile_headers(<target> <header>...): a precompiled header of its
 # own for <target>.
