@@ -69,6 +69,12 @@ inline void PctStrategy::append_demoted(ThreadId id) {
   ends.prev = id;
 }
 
+inline void PctStrategy::unlink_demoted(ThreadId id) {
+  const Node& n = node(id);
+  node(n.prev).next = n.next;
+  node(n.next).prev = n.prev;
+}
+
 // Only the demoted tier is handled inline: a demotion, the step repeated at
 // every yield of a spin loop, then costs a few stores. The other tiers are
 // rare after the start (a thread leaves the initial tier for good at its
@@ -87,9 +93,7 @@ inline void PctStrategy::unfile(ThreadId id) {
   if (p >= 0) [[unlikely]] {
     unfile_above_demoted(id);
   } else if (p != kGone) {
-    const Node& n = node(id);
-    node(n.prev).next = n.next;
-    node(n.next).prev = n.prev;
+    unlink_demoted(id);
   }
 }
 
@@ -109,7 +113,7 @@ void PctStrategy::unfile_above_demoted(ThreadId id) {
   }
 }
 
-inline void PctStrategy::set_priority(ThreadId id, int64_t priority) {
+void PctStrategy::set_priority(ThreadId id, int64_t priority) {
   if (tiers_built_) [[unlikely]] {
     unfile(id);
     priority_[id] = priority;
@@ -120,12 +124,17 @@ inline void PctStrategy::set_priority(ThreadId id, int64_t priority) {
 }
 
 void PctStrategy::thread_spinning(ThreadId id) {
-  // set_priority(id, lowest_--), knowing which tier a demotion files into:
-  // this runs at every yield of a spin loop.
+  // set_priority(id, lowest_--), spelled out for the case that runs at
+  // every yield of a spin loop: a demoted thread demoted again.
   if (static_cast<size_t>(id) >= priority_.size()) return;
-  if (tiers_built_) unfile(id);
+  const int64_t p = priority_[id];
+  if (!tiers_built_ || p >= 0 || p == kGone) {
+    set_priority(id, lowest_--);
+    return;
+  }
+  unlink_demoted(id);
   priority_[id] = lowest_--;
-  if (tiers_built_) append_demoted(id);
+  append_demoted(id);
 }
 
 void PctStrategy::build_tiers() {

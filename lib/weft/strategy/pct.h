@@ -73,6 +73,7 @@ class PctStrategy final : public Strategy {
   void file(ThreadId id);
   void unfile(ThreadId id);
   void append_demoted(ThreadId id);
+  void unlink_demoted(ThreadId id);
   void file_above_demoted(ThreadId id);
   void unfile_above_demoted(ThreadId id);
   // The first enabled thread from the top of the tiers; from the initial
