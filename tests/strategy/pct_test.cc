@@ -190,15 +190,15 @@ class ThreadsView final : public weft::detail::ExecutionView {
 // How often each event of a scripted execution happens, per step, in
 // percent; the rest of the steps only pick.
 struct Script {
-  int threads = 20;       // created before the first pick
-  int max_threads = 60;   // created at most, counting those
+  int threads = 20;      // created before the first pick
+  int max_threads = 60;  // created at most, counting those
   int steps = 300;
   int create = 10;
-  int spin = 10;          // the current thread spins (a demotion)
-  int block = 10;         // a random thread blocks...
-  int unblock = 10;       // ...or wakes
-  int finish = 10;        // a random unblocked thread finishes
-  int may_wake = 0;       // a blocked thread is offered anyway (a timeout)
+  int spin = 10;     // the current thread spins (a demotion)
+  int block = 10;    // a random thread blocks...
+  int unblock = 10;  // ...or wakes
+  int finish = 10;   // a random unblocked thread finishes
+  int may_wake = 0;  // a blocked thread is offered anyway (a timeout)
 };
 
 // Drives a strategy that always scans and one that always uses the tiers

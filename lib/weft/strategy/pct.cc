@@ -141,7 +141,8 @@ void PctStrategy::build_tiers() {
   std::vector<ThreadId> by_priority(static_cast<size_t>(view()->threads()));
   for (size_t t = 0; t < by_priority.size(); ++t) by_priority[t] = static_cast<ThreadId>(t);
   // Demotions are filed highest first, the order the list keeps.
-  std::sort(by_priority.begin(), by_priority.end(), [&](ThreadId a, ThreadId b) { return priority_[a] > priority_[b]; });
+  std::sort(by_priority.begin(), by_priority.end(),
+            [&](ThreadId a, ThreadId b) { return priority_[a] > priority_[b]; });
   for (ThreadId t : by_priority) file(t);
   tiers_built_ = true;
 }

@@ -125,8 +125,8 @@ class PctStrategy final : public Strategy {
   // ring (its next is the front, the highest demoted priority; its prev the
   // back, the latest demotion), so linking and unlinking never branch.
   std::vector<Node> nodes_{1};
-  Node& node(ThreadId t) { return nodes_[static_cast<size_t>(t + 1)]; }
-  std::vector<uint64_t> change_points_;  // sorted, in [1, k]
+  Node& node(ThreadId t) { return nodes_[static_cast<size_t>(t) + 1]; }  // kNoThread wraps to 0
+  std::vector<uint64_t> change_points_;                                  // sorted, in [1, k]
   size_t next_change_ = 0;
   // change_points_[next_change_], or never: the one compare pick_thread makes.
   uint64_t next_change_step_ = UINT64_MAX;
