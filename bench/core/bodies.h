@@ -91,4 +91,19 @@ void yield_body() {
   });
 }
 
+// (d) like (c), but thread 0 yields once and then waits in join: a thread
+// that yielded (PCT demoted it) blocks, and the others keep yielding past
+// it, so a PCT pick steps over a blocked thread at every step.
+template <typename Api, int kThreads, int kYields>
+void yield_then_join_body() {
+  std::array<typename Api::thread, kThreads - 1> others;
+  for (auto& t : others) {
+    t = typename Api::thread([] {
+      for (int i = 0; i < kYields; ++i) Api::yield();
+    });
+  }
+  Api::yield();
+  for (auto& t : others) t.join();
+}
+
 }  // namespace weft_bench

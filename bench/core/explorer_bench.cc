@@ -11,7 +11,9 @@
 //       (a) 2 threads x 10 mutex lock/unlock,
 //       (b) Relacy's classic shape: 3 threads each lock, increment a shared
 //           variable, unlock, fetch_add an atomic,
-//       (c) 100 threads x 100 yields.
+//       (c) 100 threads x 100 yields,
+//       (d) the same, but thread 0 yields once and then waits in join (a
+//           blocked thread PCT steps over at every step).
 //     "N threads" means N threads run the work: the body is thread 0 and
 //     takes part, like the N threads of Relacy's test_suite<T, N>.
 //
@@ -47,6 +49,7 @@ using weft_bench::relacy_body;
 using weft_bench::StdApi;
 using weft_bench::WeftApi;
 using weft_bench::yield_body;
+using weft_bench::yield_then_join_body;
 
 // ---- benchmark functions ------------------------------------------------------
 
@@ -108,6 +111,8 @@ const BodyCase kBodies[] = {
      20000},
     {"c_yield_100x100", "(c) 100 threads x 100 yields", yield_body<WeftApi, 100, 100>, yield_body<StdApi, 100, 100>,
      50},
+    {"d_yield_then_join_100x100", "(d) (c), thread 0 yields once, then joins", yield_then_join_body<WeftApi, 100, 100>,
+     yield_then_join_body<StdApi, 100, 100>, 50},
 };
 
 struct Config {
@@ -119,6 +124,7 @@ const Config kConfigs[] = {{"random", false}, {"random", true}, {"pct:3", false}
 std::string config_name(const Config& c) { return std::string(c.strategy) + (c.detect ? "/detect_on" : "/detect_off"); }
 
 constexpr const char* kRawPair = "step/raw_switch_pair";
+constexpr const char* kYieldBody = "c_yield_100x100";
 constexpr const char* kStepPct = "step/yield_pingpong/pct:1";
 constexpr const char* kStepRandom = "step/yield_pingpong/random";
 
@@ -269,6 +275,15 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       const double ratio = pct.ns / pct.steps_per_iter / raw.ns;
       std::printf("  step (pct:1, always switching) <= 2x raw switch pair: %.2fx -> %s\n", ratio,
                   ratio <= 2.0 ? "met" : "NOT met");
+    }
+    for (const char* detect : {"detect_off", "detect_on"}) {
+      Measure rnd_c, pct_c;
+      const std::string prefix = std::string("exec/") + kYieldBody + "/";
+      if (!get(prefix + "random/" + detect, rnd_c) || !get(prefix + "pct:3/" + detect, pct_c)) continue;
+      if (rnd_c.per_second <= 0 || pct_c.per_second <= 0) continue;
+      const double ratio = rnd_c.per_second / pct_c.per_second;
+      std::printf("  (c) pct:3 <= 1.3x random's time per execution, %-10s: %.2fx -> %s\n", detect, ratio,
+                  ratio <= 1.3 ? "met" : "NOT met");
     }
     std::printf(
         "  (b) against Relacy: measured in the same run by bench/core/compare_relacy.sh RELACY_DIR\n"

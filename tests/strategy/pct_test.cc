@@ -187,21 +187,37 @@ class ThreadsView final : public weft::detail::ExecutionView {
   weft::detail::RawEvent event_{};
 };
 
-// The ordered set picks what the scan picks: two strategies, one that always
-// scans and one that never does, driven through the same random executions
-// (threads created as they go, some spinning, some blocked or finished,
-// change points at d = 3) choose the same thread at every step.
-TEST(Pct, OrderedChoiceMatchesTheScan) {
-  for (uint64_t seed = 0; seed < 40; ++seed) {
-    weft::detail::Rng script(seed);
+// How often each event of a scripted execution happens, per step, in
+// percent; the rest of the steps only pick.
+struct Script {
+  int threads = 20;      // created before the first pick
+  int max_threads = 60;  // created at most, counting those
+  int steps = 300;
+  int create = 10;
+  int spin = 10;     // the current thread spins (a demotion)
+  int block = 10;    // a random thread blocks...
+  int unblock = 10;  // ...or wakes
+  int finish = 10;   // a random unblocked thread finishes
+  int may_wake = 0;  // a blocked thread is offered anyway (a timeout)
+};
+
+// Drives a strategy that always scans and one that always uses the tiers
+// through the same scripted executions (threads created as they go, some
+// spinning, some blocked, woken or finished, change points at d = 3, k =
+// 200) and checks that they choose the same thread at every step: the scan
+// is the definition (the highest priority enabled, ties to the lower id).
+void expect_tiers_pick_as_the_scan(const Script& script, uint64_t seeds) {
+  for (uint64_t seed = 0; seed < seeds; ++seed) {
+    weft::detail::Rng rng(seed);
+    auto percent = [&](int p) { return static_cast<int>(rng.below(100)) < p; };
     ThreadsView view;
     PctStrategy scan(3, 200, SIZE_MAX);
-    PctStrategy ordered(3, 200, 0);
+    PctStrategy tiers(3, 200, 0);
     scan.attach(view);
-    ordered.attach(view);
+    tiers.attach(view);
     for (uint64_t index = 0; index < 3; ++index) {
       scan.begin_execution(seed, index);
-      ordered.begin_execution(seed, index);
+      tiers.begin_execution(seed, index);
       view.blocked_.clear();
       std::vector<bool> finished;
       auto create = [&](ThreadId parent) {
@@ -209,38 +225,58 @@ TEST(Pct, OrderedChoiceMatchesTheScan) {
         view.blocked_.push_back(false);
         finished.push_back(false);
         scan.thread_created(id, parent);
-        ordered.thread_created(id, parent);
+        tiers.thread_created(id, parent);
       };
       create(weft::detail::kNoThread);
-      for (int i = 0; i < 20; ++i) create(0);
+      for (int i = 1; i < script.threads; ++i) create(0);
       ThreadId current = 0;
-      for (int step = 0; step < 300; ++step) {
-        const uint32_t what = script.below(10);
-        if (what == 0 && view.threads() < 60) create(current);
-        if (what == 1) {
+      for (int step = 0; step < script.steps; ++step) {
+        if (percent(script.create) && view.threads() < script.max_threads) create(current);
+        if (percent(script.spin)) {
           scan.thread_spinning(current);
-          ordered.thread_spinning(current);
+          tiers.thread_spinning(current);
         }
-        if (what == 2) view.blocked_[script.below(view.threads())] = true;
-        if (what == 3) view.blocked_[script.below(view.threads())] = false;
-        if (what == 4) {
-          const ThreadId t = script.below(view.threads());
+        if (percent(script.block)) view.blocked_[rng.below(view.threads())] = true;
+        if (percent(script.unblock)) view.blocked_[rng.below(view.threads())] = false;
+        if (percent(script.finish)) {
+          const ThreadId t = static_cast<ThreadId>(rng.below(view.threads()));
           if (!view.blocked_[t]) finished[t] = true;
         }
         std::vector<ThreadId> enabled;
         for (ThreadId t = 0; t < view.threads(); ++t) {
-          if (!view.blocked_[t] && !finished[t]) enabled.push_back(t);
+          if (finished[t]) continue;
+          if (!view.blocked_[t] || percent(script.may_wake)) enabled.push_back(t);
         }
         if (enabled.size() < 2) break;
         const ThreadId a = scan.pick_thread(enabled, current);
-        const ThreadId b = ordered.pick_thread(enabled, current);
+        const ThreadId b = tiers.pick_thread(enabled, current);
         ASSERT_EQ(a, b) << "seed " << seed << ", execution " << index << ", step " << step;
         current = a;
       }
-      scan.end_execution(300);
-      ordered.end_execution(300);
+      scan.end_execution(200);
+      tiers.end_execution(200);
     }
   }
+}
+
+TEST(Pct, OrderedChoiceMatchesTheScan) { expect_tiers_pick_as_the_scan(Script{}, 40); }
+
+// Mostly demoted threads that block and wake often, some offered while
+// blocked (a timeout), many finishing: the demoted list is relinked at
+// almost every step, and where the tiers last found each thread in the
+// enabled span goes stale as threads come and go around it.
+TEST(Pct, OrderedChoiceMatchesTheScanUnderChurn) {
+  Script churn;
+  churn.threads = 40;
+  churn.max_threads = 120;
+  churn.steps = 2000;
+  churn.create = 3;
+  churn.spin = 70;
+  churn.block = 15;
+  churn.unblock = 15;
+  churn.finish = 2;
+  churn.may_wake = 20;
+  expect_tiers_pick_as_the_scan(churn, 60);
 }
 
 }  // namespace

@@ -35,8 +35,7 @@ void PctStrategy::begin_execution(uint64_t seed, uint64_t index) {
   if (tiers_built_) {
     initial_.clear();
     changed_.clear();
-    demoted_.clear();
-    demoted_head_ = 0;
+    node(kNoThread) = Node{};
     tiers_built_ = false;
   }
 }
@@ -51,19 +50,72 @@ void PctStrategy::end_execution(uint64_t choice_points) {
 }
 
 void PctStrategy::thread_created(ThreadId id, ThreadId) {
-  if (priority_.size() <= static_cast<size_t>(id)) priority_.resize(id + 1, 0);
+  if (priority_.size() <= static_cast<size_t>(id)) {
+    priority_.resize(id + 1, 0);
+    nodes_.resize(id + 2);
+  }
+  priority_[id] = kGone;  // in no tier yet: the entry may hold an earlier execution's priority
   // Initial priorities sit above every change-point priority (< depth_).
   // 31 random bits make ties negligible; ties break towards the lower id.
   set_priority(id, depth_ + static_cast<int64_t>(rng_.next() >> 33));
 }
 
-void PctStrategy::thread_spinning(ThreadId id) {
-  if (static_cast<size_t>(id) < priority_.size()) set_priority(id, lowest_--);
+inline void PctStrategy::append_demoted(ThreadId id) {
+  // Below every demoted priority so far: the back.
+  Node& ends = node(kNoThread);
+  node(id).prev = ends.prev;
+  node(id).next = kNoThread;
+  node(ends.prev).next = id;
+  ends.prev = id;
+}
+
+inline void PctStrategy::unlink_demoted(ThreadId id) {
+  const Node& n = node(id);
+  node(n.prev).next = n.next;
+  node(n.next).prev = n.prev;
+}
+
+// Only the demoted tier is handled inline: a demotion, the step repeated at
+// every yield of a spin loop, then costs a few stores. The other tiers are
+// rare after the start (a thread leaves the initial tier for good at its
+// first demotion or change point).
+inline void PctStrategy::file(ThreadId id) {
+  const int64_t p = priority_[id];
+  if (p >= 0) [[unlikely]] {
+    file_above_demoted(id);
+  } else if (p != kGone) {
+    append_demoted(id);
+  }
+}
+
+inline void PctStrategy::unfile(ThreadId id) {
+  const int64_t p = priority_[id];
+  if (p >= 0) [[unlikely]] {
+    unfile_above_demoted(id);
+  } else if (p != kGone) {
+    unlink_demoted(id);
+  }
+}
+
+void PctStrategy::file_above_demoted(ThreadId id) {
+  if (priority_[id] >= depth_) {
+    initial_.insert({priority_[id], id});
+  } else {
+    changed_.push_back(id);
+  }
+}
+
+void PctStrategy::unfile_above_demoted(ThreadId id) {
+  if (priority_[id] >= depth_) {
+    initial_.erase({priority_[id], id});
+  } else {
+    std::erase(changed_, id);
+  }
 }
 
 void PctStrategy::set_priority(ThreadId id, int64_t priority) {
   if (tiers_built_) [[unlikely]] {
-    if (priority_[id] >= depth_) initial_.erase({priority_[id], id});
+    unfile(id);
     priority_[id] = priority;
     file(id);
     return;
@@ -71,15 +123,28 @@ void PctStrategy::set_priority(ThreadId id, int64_t priority) {
   priority_[id] = priority;
 }
 
-void PctStrategy::file(ThreadId id) {
+void PctStrategy::thread_spinning(ThreadId id) {
+  // set_priority(id, lowest_--), spelled out for the case that runs at
+  // every yield of a spin loop: a demoted thread demoted again.
+  if (static_cast<size_t>(id) >= priority_.size()) return;
   const int64_t p = priority_[id];
-  if (p >= depth_) {
-    initial_.insert({p, id});
-  } else if (p >= 0) {
-    changed_.emplace_back(p, id);
-  } else if (p != kGone) {
-    demoted_.emplace_back(p, id);
+  if (!tiers_built_ || p >= 0 || p == kGone) {
+    set_priority(id, lowest_--);
+    return;
   }
+  unlink_demoted(id);
+  priority_[id] = lowest_--;
+  append_demoted(id);
+}
+
+void PctStrategy::build_tiers() {
+  std::vector<ThreadId> by_priority(static_cast<size_t>(view()->threads()));
+  for (size_t t = 0; t < by_priority.size(); ++t) by_priority[t] = static_cast<ThreadId>(t);
+  // Demotions are filed highest first, the order the list keeps.
+  std::sort(by_priority.begin(), by_priority.end(),
+            [&](ThreadId a, ThreadId b) { return priority_[a] > priority_[b]; });
+  for (ThreadId t : by_priority) file(t);
+  tiers_built_ = true;
 }
 
 void PctStrategy::apply_change_points(ThreadId current) {
@@ -91,6 +156,29 @@ void PctStrategy::apply_change_points(ThreadId current) {
     ++next_change_;
   }
   next_change_step_ = next_change_ < change_points_.size() ? change_points_[next_change_] : UINT64_MAX;
+}
+
+inline bool PctStrategy::enabled_has(ThreadId t, std::span<const ThreadId> enabled) {
+  // The enabled set changes little from one step to the next: t is usually
+  // where it was, or (blocked) still missing between the same neighbours.
+  uint32_t& slot = node(t).slot;
+  const size_t n = enabled.size();
+  if (slot < n && enabled[slot] == t) return true;
+  if (slot <= n && (slot == n || enabled[slot] > t) && (slot == 0 || enabled[slot - 1] < t)) return false;
+  const auto it = std::lower_bound(enabled.begin(), enabled.end(), t);  // `enabled` is sorted
+  slot = static_cast<uint32_t>(it - enabled.begin());
+  return it != enabled.end() && *it == t;
+}
+
+inline ThreadId PctStrategy::pick_from_tiers(std::span<const ThreadId> enabled) {
+  // Where a spin-heavy program spends its steps: only demoted threads left,
+  // the front one enabled. Tested apart from the walk, which needs registers
+  // saved. (Before the tiers are built, every tier is empty.)
+  const ThreadId front = node(kNoThread).next;
+  if (front != kNoThread && initial_.empty() && changed_.empty() && enabled_has(front, enabled)) [[likely]] {
+    return front;
+  }
+  return walk_tiers(enabled);
 }
 
 ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId current) {
@@ -111,28 +199,33 @@ ThreadId PctStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId cu
   return best;
 }
 
-bool PctStrategy::runs_now(ThreadId t, std::span<const ThreadId> enabled) {
-  if (std::binary_search(enabled.begin(), enabled.end(), t)) return true;  // `enabled` is sorted
-  if (!view()->blocked(t)) {  // neither enabled nor blocked: finished, for good
-    if (priority_[t] >= depth_) initial_.erase({priority_[t], t});
-    priority_[t] = kGone;
+ThreadId PctStrategy::walk_tiers(std::span<const ThreadId> enabled) {
+  if (!tiers_built_) build_tiers();
+  if (!initial_.empty()) {
+    if (const ThreadId t = pick_initial(enabled); t != kNoThread) return t;
   }
-  return false;
+  if (!changed_.empty()) {
+    if (const ThreadId t = pick_changed(enabled); t != kNoThread) return t;
+  }
+  for (ThreadId t = node(kNoThread).next; t != kNoThread; t = step_over(t)) {
+    if (enabled_has(t, enabled)) return t;
+  }
+  return enabled[0];  // not reached: every enabled thread is in a tier
 }
 
-ThreadId PctStrategy::pick_from_tiers(std::span<const ThreadId> enabled) {
-  if (!tiers_built_) {
-    std::vector<ThreadId> by_priority(static_cast<size_t>(view()->threads()));
-    for (size_t t = 0; t < by_priority.size(); ++t) by_priority[t] = static_cast<ThreadId>(t);
-    // Demotions are filed highest first, the order the queue keeps.
-    std::sort(by_priority.begin(), by_priority.end(),
-              [&](ThreadId a, ThreadId b) { return priority_[a] > priority_[b]; });
-    for (ThreadId t : by_priority) file(t);
-    tiers_built_ = true;
+ThreadId PctStrategy::step_over(ThreadId t) {
+  const ThreadId next = node(t).next;
+  if (!view()->blocked(t)) {  // finished
+    unfile(t);
+    priority_[t] = kGone;
   }
+  return next;
+}
+
+ThreadId PctStrategy::pick_initial(std::span<const ThreadId> enabled) {
   for (auto it = initial_.begin(); it != initial_.end();) {
     const ThreadId t = it->second;
-    if (std::binary_search(enabled.begin(), enabled.end(), t)) return t;
+    if (enabled_has(t, enabled)) return t;
     if (view()->blocked(t)) {
       ++it;
     } else {  // finished
@@ -140,28 +233,23 @@ ThreadId PctStrategy::pick_from_tiers(std::span<const ThreadId> enabled) {
       it = initial_.erase(it);
     }
   }
+  return kNoThread;
+}
+
+ThreadId PctStrategy::pick_changed(std::span<const ThreadId> enabled) {
   ThreadId best = kNoThread;
-  int64_t best_priority = kGone;
-  for (const auto& [p, t] : changed_) {
-    if (priority_[t] == p && p > best_priority && runs_now(t, enabled)) {
-      best = t;
-      best_priority = p;
+  for (size_t i = 0; i < changed_.size();) {
+    const ThreadId t = changed_[i];
+    if (enabled_has(t, enabled)) {
+      if (best == kNoThread || priority_[t] > priority_[best]) best = t;
+    } else if (!view()->blocked(t)) {  // finished
+      priority_[t] = kGone;
+      changed_.erase(changed_.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
     }
+    ++i;
   }
-  if (best != kNoThread) return best;
-  while (demoted_head_ < demoted_.size() &&
-         priority_[demoted_[demoted_head_].second] != demoted_[demoted_head_].first) {
-    ++demoted_head_;
-  }
-  if (demoted_head_ > 64 && 2 * demoted_head_ > demoted_.size()) {  // keep the queue's memory bounded
-    demoted_.erase(demoted_.begin(), demoted_.begin() + static_cast<std::ptrdiff_t>(demoted_head_));
-    demoted_head_ = 0;
-  }
-  for (size_t i = demoted_head_; i < demoted_.size(); ++i) {
-    const auto [p, t] = demoted_[i];
-    if (priority_[t] == p && runs_now(t, enabled)) return t;
-  }
-  return enabled[0];  // not reached: every enabled thread is in a tier
+  return best;
 }
 
 std::string PctStrategy::name() const { return absl::StrCat("pct:", depth_); }

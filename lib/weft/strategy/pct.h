@@ -22,13 +22,19 @@
 // The choice scans the enabled threads' priorities while they are few. Past
 // kScanLimit it uses that priorities come in three tiers: initial ones (>=
 // depth, random, in an ordered set), change-point ones (0 .. depth-2, at most
-// depth-1 threads) and demotions (< 0, each below all before it, so a queue
-// in demotion order is sorted). It takes the first enabled thread from the
-// top: O(log n) per step, amortized, when the threads at the top are enabled
-// (a blocked one is stepped over; a finished one is dropped for good). Both
-// ways pick the same thread.
+// depth-1 threads) and demotions (< 0, each below all before it, so a list in
+// demotion order is sorted: a demotion moves a thread to its back). It takes
+// the first enabled thread from the top, looking for each in the enabled
+// span first where it was found last time (O(1) while the set around it is
+// unchanged, else a binary search). So a pick costs O(1) amortized, plus one
+// test per blocked thread above the one it takes (the strategy learns which
+// threads are enabled, not when one blocks or wakes); a finished thread is
+// dropped for good the first time it is met. A demotion costs O(1), O(log n)
+// for a thread's first (it leaves the ordered set). Both ways pick the same
+// thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,12 +67,30 @@ class PctStrategy final : public Strategy {
  private:
   void apply_change_points(ThreadId current);
   void set_priority(ThreadId id, int64_t priority);
-  // Files `id` under its priority_ in the tier it belongs to.
+  void build_tiers();
+  // Files `id` under priority_[id] in the tier it belongs to; unfile()
+  // takes it out again.
   void file(ThreadId id);
+  void unfile(ThreadId id);
+  void append_demoted(ThreadId id);
+  void unlink_demoted(ThreadId id);
+  void file_above_demoted(ThreadId id);
+  void unfile_above_demoted(ThreadId id);
+  // The first enabled thread from the top of the tiers; from the initial
+  // tier, and the highest enabled one of the change-point tier (kNoThread:
+  // none).
   ThreadId pick_from_tiers(std::span<const ThreadId> enabled);
-  // Whether `t` may run now; if not, and it is not blocked either, it has
-  // finished: its entries are dropped (priority_ set to kGone).
-  bool runs_now(ThreadId t, std::span<const ThreadId> enabled);
+  ThreadId walk_tiers(std::span<const ThreadId> enabled);
+  ThreadId pick_initial(std::span<const ThreadId> enabled);
+  ThreadId pick_changed(std::span<const ThreadId> enabled);
+  // The demoted thread after `t`, which is not enabled; drops `t` if it has
+  // finished.
+  ThreadId step_over(ThreadId t);
+  // Whether `t` is in `enabled` (sorted): where it was last found, else a
+  // binary search that remembers where.
+  bool enabled_has(ThreadId t, std::span<const ThreadId> enabled);
+  // The priority of a thread met neither enabled nor blocked: finished, and
+  // out of the tiers for good.
   static constexpr int64_t kGone = INT64_MIN;
 
   // Highest priority first; ties go to the lower id, as in the scan.
@@ -74,6 +98,13 @@ class PctStrategy final : public Strategy {
     bool operator()(const std::pair<int64_t, ThreadId>& a, const std::pair<int64_t, ThreadId>& b) const {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     }
+  };
+  // A thread's place in the demoted list, and where the membership test
+  // looks for it first.
+  struct alignas(16) Node {  // 16 bytes: an index is a shift
+    ThreadId prev = kNoThread;
+    ThreadId next = kNoThread;
+    uint32_t slot = 0;  // its index in the enabled span when last found
   };
 
   int depth_;
@@ -85,14 +116,17 @@ class PctStrategy final : public Strategy {
   Rng rng_;
   std::vector<int64_t> priority_;  // by thread id; higher runs first
   // The tiers, built at an execution's first choice among more than
-  // scan_limit_ threads and kept up to date after. An entry (priority, id)
-  // of changed_ or demoted_ counts only while priority_[id] == priority.
+  // scan_limit_ threads and kept exact after (every thread whose priority_
+  // is not kGone is in the one its priority names).
   bool tiers_built_ = false;
   absl::btree_set<std::pair<int64_t, ThreadId>, HigherFirst> initial_;
-  std::vector<std::pair<int64_t, ThreadId>> changed_;
-  std::vector<std::pair<int64_t, ThreadId>> demoted_;  // priorities decreasing
-  size_t demoted_head_ = 0;                            // entries before it are stale
-  std::vector<uint64_t> change_points_;                // sorted, in [1, k]
+  std::vector<ThreadId> changed_;  // at most depth-1 threads, any order
+  // node(t) for each thread; node(kNoThread) closes the demoted list into a
+  // ring (its next is the front, the highest demoted priority; its prev the
+  // back, the latest demotion), so linking and unlinking never branch.
+  std::vector<Node> nodes_{1};
+  Node& node(ThreadId t) { return nodes_[static_cast<size_t>(t) + 1]; }  // kNoThread wraps to 0
+  std::vector<uint64_t> change_points_;                                  // sorted, in [1, k]
   size_t next_change_ = 0;
   // change_points_[next_change_], or never: the one compare pick_thread makes.
   uint64_t next_change_step_ = UINT64_MAX;
