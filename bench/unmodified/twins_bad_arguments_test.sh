@@ -9,5 +9,7 @@ source "$(dirname "$0")/../expect_bad.sh"
 
 expect_bad 'unexpected argument "--fast"' "$bench" --fast
 expect_bad 'unexpected argument "extra"' "$bench" --tsan_program=/bin/true extra
+expect_bad 'unexpected argument "--only=d"' "$bench" --only=d
+expect_bad 'unexpected argument "--only="' "$bench" --only=
 expect_bad "--tsan_program: no program at \"$work/missing\"" "$bench" --tsan_program="$work/missing"
 exit $((failures > 0))

@@ -10,7 +10,7 @@
 //      ThreadSanitizer runtime, whose program (tsan_access_bench) this one
 //      runs (target: within 2x).
 //
-// Run: weft_unmodified_twins_bench   (prints the tables; docs/unmodified.md)
+// Run: weft_unmodified_twins_bench [--only=abc]   (prints the tables; docs/unmodified.md)
 #include <unistd.h>
 #include <weft/weft.h>
 
@@ -181,23 +181,35 @@ void print_per_access(const char* tsan_program) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string flag = "--tsan_program=";
-  if (argc > 2 || (argc == 2 && std::string(argv[1]).rfind(flag, 0) != 0)) {
-    std::fprintf(stderr,
-                 "%s: unexpected argument \"%s\"\nusage: %s [--tsan_program=PATH]  (PATH: the "
-                 "weft_tsan_access_bench program; default: the one built beside this one)\n",
-                 argv[0], argv[argc - 1], argv[0]);
-    return 2;
+  const std::string program_flag = "--tsan_program=";
+  const std::string only_flag = "--only=";
+  std::string tsan_program = WEFT_TSAN_ACCESS_BENCH;
+  std::string only = "abc";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind(program_flag, 0) == 0) {
+      tsan_program = arg.substr(program_flag.size());
+    } else if (arg.rfind(only_flag, 0) == 0 && !arg.substr(only_flag.size()).empty() &&
+               arg.find_first_not_of("abc", only_flag.size()) == std::string::npos) {
+      only = arg.substr(only_flag.size());
+    } else {
+      std::fprintf(stderr,
+                   "%s: unexpected argument \"%s\"\nusage: %s [--tsan_program=PATH] [--only=PARTS]  (PATH: the "
+                   "weft_tsan_access_bench program; default: the one built beside this one. PARTS: which of the "
+                   "measurements a, b, c to run, e.g. --only=bc; default: all)\n",
+                   argv[0], argv[i], argv[0]);
+      return 2;
+    }
   }
-  const std::string tsan_program = argc == 2 ? std::string(argv[1]).substr(flag.size()) : WEFT_TSAN_ACCESS_BENCH;
-  if (access(tsan_program.c_str(), X_OK) != 0) {
+  const bool run_c = only.find('c') != std::string::npos;
+  if (run_c && access(tsan_program.c_str(), X_OK) != 0) {
     std::fprintf(stderr, "%s: --tsan_program: no program at \"%s\" (build the target weft_tsan_access_bench)\n",
                  argv[0], tsan_program.c_str());
     return 2;
   }
   const std::vector<Twins> all = twins();
-  print_executions_to_bug(all);
-  print_executions_per_second(all);
-  print_per_access(tsan_program.c_str());
+  if (only.find('a') != std::string::npos) print_executions_to_bug(all);
+  if (only.find('b') != std::string::npos) print_executions_per_second(all);
+  if (run_c) print_per_access(tsan_program.c_str());
   return 0;
 }

@@ -249,6 +249,34 @@ TEST_F(Shadow, AClockReleasedInAnEarlierExecutionIsIgnored) {
   EXPECT_EQ(access(2, 0, 8, false).size(), 1u);
 }
 
+TEST_F(Shadow, ANewExecutionFindsNoCellOfThePreviousOne) {
+  EXPECT_TRUE(access(1, 0, 8, true).empty());
+  EXPECT_TRUE(access(1, 200, 8, true).empty());
+  hb_.reset();
+  hb_.thread_start(-1, 0);
+  hb_.thread_start(0, 1);
+  hb_.thread_start(0, 2);
+  // Thread 2 is ordered with nothing, but nothing was written yet in this execution.
+  EXPECT_TRUE(access(2, 0, 8, false).empty());
+  EXPECT_TRUE(access(2, 200, 8, false).empty());
+}
+
+TEST_F(Shadow, APieceMergedIntoAWideWriteIsFoundAsTheWideWrite) {
+  EXPECT_TRUE(access(1, 0, 8, true).empty());
+  EXPECT_TRUE(access(1, 8, 8, true).empty());
+  EXPECT_EQ(access(2, 0, 16, true).size(), 2u);  // step 3: one cell [0, 16) now
+  SyncClock sync;
+  hb_.release(2, sync);
+  hb_.acquire(0, sync);
+  EXPECT_TRUE(access(0, 0, 16, true).empty());  // step 4, on the merged cell
+  // The same range as a piece that was merged away: the last write to the
+  // merged cell is what it meets.
+  const std::vector<Race> r = access(1, 8, 8, false);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].earlier.step, 4u);
+  EXPECT_EQ(r[0].earlier.thread, 0);
+}
+
 TEST_F(Shadow, ConstructionForgetsOldAccessesAndCountsAsAWrite) {
   EXPECT_TRUE(access(1, 0, 16, true).empty());
   hb_.created(2, buffer_ + 4, 4, "fresh", ++step_, {});

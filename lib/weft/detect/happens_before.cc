@@ -24,6 +24,8 @@ void HappensBefore::reset() {
     fences_[i].released.clear();
     fences_[i].acquirable.clear();
   }
+  // The table keeps its pages: clearing the entry of every cell empties it.
+  for (const Cell& cell : cells_) by_begin_.clear(cell.begin);
   cells_.clear();
   free_cells_.clear();
   free_read_sets_.clear();
@@ -31,12 +33,7 @@ void HappensBefore::reset() {
     read_sets_[i].clear();
     free_read_sets_.push_back(static_cast<uint32_t>(i));
   }
-  by_begin_.clear();
   ordered_.clear();
-  if (++cache_generation_ == 0) {  // wrapped: old slots could look current
-    cache_.fill(CacheSlot{});
-    cache_generation_ = 1;
-  }
   found_.clear();
 }
 
@@ -280,7 +277,6 @@ void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {
   uintptr_t cursor = begin;
   for (; it != ordered_.end() && it->first < end; ++it) {
     uint32_t index = it->second;
-    forget_cached(it->first);  // split, merged or dropped below: its bounds may change
     if (cells_[index].begin > cursor) {
       const uint32_t gap = new_cell(cursor, cells_[index].begin, name);
       pieces_.push_back(gap);
@@ -307,7 +303,7 @@ void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {
     inserts_.emplace_back(cursor, gap);
   }
   for (const auto& [at, index] : inserts_) {
-    by_begin_[at] = index;
+    by_begin_.set(at, index + 1);
     ordered_[at] = index;
   }
 }
@@ -346,7 +342,7 @@ uint32_t HappensBefore::copy_cell(uint32_t from, uintptr_t begin, uintptr_t end)
 void HappensBefore::drop_cell(uint32_t index) {
   Cell& cell = cells_[index];
   drop_read_set(cell);
-  by_begin_.erase(cell.begin);
+  by_begin_.clear(cell.begin);
   ordered_.erase(cell.begin);
   free_cells_.push_back(index);
 }

@@ -8,9 +8,9 @@
 // or, once two unordered threads have read it, one epoch per reading thread.
 // An access not ordered after a conflicting earlier access (same bytes, one a
 // write) is a race. Accesses to the exact range of an existing cell (every
-// weft::var access after the first) take one hash lookup and O(1) epoch
-// comparisons; other ranges split cells at their boundaries, so overlap
-// handling is exact to the byte.
+// weft::var access after the first) take one lookup in a table indexed by the
+// address (address_table.h) and O(1) epoch comparisons; other ranges split
+// cells at their boundaries, so overlap handling is exact to the byte.
 //
 // The runtime owns one HappensBefore per exploration and resets it per
 // execution; primitives call it directly. Only one fiber runs at a time, so
@@ -21,7 +21,6 @@
 //   for (const Race& r : hb->access(t, &x, sizeof x, /*write=*/true, ...)) report(r);
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -29,10 +28,10 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "weft/base/ids.h"
 #include "weft/base/source_location.h"
+#include "weft/detect/address_table.h"
 #include "weft/detect/recycling_resource.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/report/failure.h"
@@ -101,20 +100,15 @@ class HappensBefore {
                                uint64_t step, weft::source_location where, const void* pc, uint32_t stack = 0) {
     found_.clear();
     if (size == 0) [[unlikely]]
-      return found_;  // (an empty cache slot is the range [0, 0))
+      return found_;
     const auto begin = reinterpret_cast<uintptr_t>(address);
     const uintptr_t end = begin + size;
-    CacheSlot& slot = cache_[slot_of(begin)];
-    uint32_t index = slot.cell;
-    if (slot.begin != begin || slot.end != end || slot.generation != cache_generation_) [[unlikely]] {
-      auto it = by_begin_.find(begin);
-      if (it == by_begin_.end() || cells_[it->second].end != end) {
-        return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step, where,
-                             pc, stack);
-      }
-      index = it->second;
-      slot = CacheSlot{begin, end, index, cache_generation_};
+    const uint32_t entry = by_begin_.get(begin);  // cell index + 1; 0: no cell starts here
+    if (entry == 0 || cells_[entry - 1].end != end) [[unlikely]] {
+      return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step, where,
+                           pc, stack);
     }
+    const uint32_t index = entry - 1;
     Cell& cell = cells_[index];
     if (name != nullptr) cell.name = name;
     const VectorClock& now = clock_of(thread);
@@ -190,23 +184,6 @@ class HappensBefore {
     uint32_t read_set = kNone;  // else: index into read_sets_, one epoch per reader
   };
 
-  // A direct-mapped cache of exact ranges in front of by_begin_: a cell
-  // whose bounds change or that is dropped is first forgotten here (cover()
-  // does it for every cell it touches). Slots of earlier executions are
-  // told apart by their generation, so reset() need not clear the table.
-  struct CacheSlot {
-    uintptr_t begin = 0;
-    uintptr_t end = 0;
-    uint32_t cell = kNone;
-    uint32_t generation = 0;
-  };
-  static constexpr size_t kCacheSlots = 256;
-  static size_t slot_of(uintptr_t begin) { return ((begin >> 3) ^ (begin >> 11)) & (kCacheSlots - 1); }
-  void forget_cached(uintptr_t begin) {
-    CacheSlot& slot = cache_[slot_of(begin)];
-    if (slot.begin == begin) slot = CacheSlot{};
-  }
-
   static void restamp(Access& to, Access::Kind kind, uint64_t step, weft::source_location where, const void* pc,
                       uintptr_t begin, uintptr_t end, uint32_t stack) {
     to.kind = kind;
@@ -257,17 +234,16 @@ class HappensBefore {
   std::vector<uint32_t> free_cells_;
   std::vector<std::vector<Epoch>> read_sets_;
   std::vector<uint32_t> free_read_sets_;
-  std::array<CacheSlot, kCacheSlots> cache_{};
-  uint32_t cache_generation_ = 1;  // slots with another generation are empty
-  // The two maps below give their memory back to this pool, which keeps it:
-  // clearing them at every reset() and refilling them in the next execution
-  // then costs no heap allocation (a btree frees every node on clear()).
+  // The exact-range fast path: the index + 1 of the cell starting at each
+  // byte that starts one, in a table indexed by address (ThreadSanitizer's
+  // shadow is found the same way).
+  AddressTable by_begin_;
+  // Overlap queries; cells are disjoint. Its nodes go back to this pool,
+  // which keeps them: clearing it at every reset() and refilling it in the
+  // next execution then costs no heap allocation (a btree frees every node
+  // on clear()).
   RecyclingResource map_memory_;
   using MapAllocator = std::pmr::polymorphic_allocator<std::pair<const uintptr_t, uint32_t>>;
-  // The exact-range fast path.
-  absl::flat_hash_map<uintptr_t, uint32_t, absl::Hash<uintptr_t>, std::equal_to<>, MapAllocator> by_begin_{
-      MapAllocator(&map_memory_)};
-  // Overlap queries; cells are disjoint.
   absl::btree_map<uintptr_t, uint32_t, std::less<>, MapAllocator> ordered_{MapAllocator(&map_memory_)};
   std::vector<uint32_t> pieces_;                         // scratch for cover()
   std::vector<std::pair<uintptr_t, uint32_t>> inserts_;  // scratch for cover()

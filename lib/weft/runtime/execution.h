@@ -161,6 +161,12 @@ class Execution final : public ExecutionView {
   // at the start of each execution. Not a thread_local of that layer: with
   // per-thread TLS (thread_storage.h) each weft thread sees its own.
   void*& layer_state() { return layer_state_; }
+  // One object a layer above the runtime keeps across the executions of
+  // this Execution (an exploration), to reuse what the previous execution
+  // allocated: weft::unmodified keeps its tables there, emptied at each
+  // execution's end. Null until the layer sets it; destroyed with the
+  // Execution.
+  std::shared_ptr<void>& layer_cache() { return layer_cache_; }
 
   // The thread pointer `thread` runs on (its pthread_t, for glibc), or 0
   // when the threads share the OS thread's TLS (no ThreadStorage installed).
@@ -348,6 +354,7 @@ class Execution final : public ExecutionView {
   std::vector<absl::AnyInvocable<void()>> at_end_;
   bool abandon_on_abort_ = false;
   void* layer_state_ = nullptr;
+  std::shared_ptr<void> layer_cache_;
   sigjmp_buf overflow_jump_;
   // The signal mask to restore after a stack overflow: saved once, because
   // sigsetjmp(..., 1) would cost a system call in every execution.

@@ -101,6 +101,12 @@ void check_access(Op op, const void* address, std::size_t size, const char* name
       hb->access(ex.current(), address, size, op == Op::kWrite, name, ex.step(), where, pc, stack);
   if (races.empty()) [[likely]]
     return;
+  report_races(races, address, where, cancel);
+}
+
+void report_races(std::span<const Race> races, const void* address, weft::source_location where, Cancel cancel) {
+  Execution& ex = Execution::get();
+  HappensBefore* hb = ex.races();
   if (hb->stop_on_race()) {
     const Race& race = races.front();  // the most recent conflicting access
     ex.fail_highlighting(evidence_of(race, ex, address), where, {race.earlier.step, race.later.step}, cancel);

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,15 @@ void plain_access(Op op, const void* address, std::size_t size, const char* name
 // (see set_stack_frames); 0: none.
 void check_access(Op op, const void* address, std::size_t size, const char* name, weft::source_location where,
                   const void* pc, Cancel cancel = Cancel::kCancellable, uint32_t stack = 0);
+
+// What check_access does with the races the detector returned for an access
+// to `address` (not empty): fails the execution with the most recent one, or
+// records each new pair of sites when the exploration does not stop on races.
+// For callers that ask the detector themselves (weft::unmodified's accesses,
+// whose common case must not pay a call).
+struct Race;
+void report_races(std::span<const Race> races, const void* address, weft::source_location where,
+                  Cancel cancel = Cancel::kCancellable);
 
 // A weft::var was constructed at [address, address + size): forget what the
 // memory held before (another object, freed) and count the construction as

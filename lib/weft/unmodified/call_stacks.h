@@ -7,10 +7,11 @@
 //   __tsan_func_exit();                  // CallStacks::exit
 //
 // A stack is a node of a tree of call sites shared by the threads of an
-// execution (ExecutionTables keeps it, for one execution): entering a function moves a thread to a child node, leaving
-// it back to the parent, and an access records the node's id (a uint32_t in the detector's shadow), so recording costs
-// nothing per access. The tree keeps each node's last child, so the calls a loop repeats take no lookup. Only a report
-// turns an id into return addresses, and those into source lines (sync/access.h: set_stack_frames).
+// exploration (ExecutionTables keeps it, restarted at each execution): entering a function moves a thread to a child
+// node, leaving it back to the parent, and an access records the node's id (a uint32_t in the detector's shadow), so
+// recording costs nothing per access. The tree keeps each node's last child, so the calls a loop repeats take no
+// lookup. Only a report turns an id into return addresses, and those into source lines (sync/access.h:
+// set_stack_frames).
 #pragma once
 
 #include <cstdint>
@@ -60,6 +61,11 @@ class CallStacks {
   uint32_t current(ThreadId thread) const {
     return thread >= 0 && static_cast<size_t>(thread) < tops_.size() ? tops_[thread].node : 0;
   }
+
+  // A new execution: every thread starts from the empty stack. The tree is
+  // kept (its nodes name the same call sites in every execution), so the
+  // calls the last execution made take no lookup in this one.
+  void restart() { tops_.clear(); }
 
   // The call sites of stack `id`, innermost first.
   void frames(uint32_t id, std::vector<const void*>& out) const;

@@ -2,20 +2,40 @@
 
 namespace weft::detail {
 
-ExecutionTables& ExecutionTables::of(Execution& ex) {
+ExecutionTables& ExecutionTables::first_use(Execution& ex) {
+  std::shared_ptr<void>& kept = ex.layer_cache();
+  if (kept == nullptr) {
+    // Allocating goes through the heap hook, which records the block in
+    // these tables: that nested call makes tables of its own and sets
+    // everything up. This call's are then dropped.
+    auto made = std::make_shared<ExecutionTables>();
+    if (ex.layer_state() != nullptr) return *static_cast<ExecutionTables*>(ex.layer_state());
+    kept = std::move(made);
+  }
+  auto* tables = static_cast<ExecutionTables*>(kept.get());
   // Kept by the execution, not in a thread_local: each weft thread has TLS
   // of its own.
-  void*& tables = ex.layer_state();
-  if (tables == nullptr) [[unlikely]] {
-    auto* created = new ExecutionTables;
-    tables = created;
-    CallStacks::register_frames();
-    register_heap_describer();
-    // Destroyed outside the execution, so a mutex still held by a thread
-    // the execution abandoned is not reported as destroyed while held.
-    ex.at_end([created] { delete created; });
-  }
-  return *static_cast<ExecutionTables*>(tables);
+  ex.layer_state() = tables;
+  CallStacks::register_frames();
+  register_heap_describer();
+  // Emptied outside the execution, so a mutex still held by a thread the
+  // execution abandoned is not reported as destroyed while held.
+  ex.at_end([tables] { tables->clear(); });
+  return *tables;
+}
+
+void ExecutionTables::clear() {
+  // In the order destruction would take (the reverse of the declarations).
+  heap_blocks_.clear();
+  call_stacks_.restart();
+  results_.clear();
+  semaphores_.clear();
+  futexes_.clear();
+  once_gates_.clear();
+  rwlocks_.clear();
+  atomic_clocks_.clear();
+  conditions_.clear();
+  mutexes_.clear();
 }
 
 MutexCore& ExecutionTables::mutex(const pthread_mutex_t* m) {

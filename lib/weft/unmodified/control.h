@@ -56,12 +56,18 @@ struct HeapBlock {
 
 // weft's stand-ins for the pthread objects and atomics an execution uses,
 // by address, and what it records of the threads' calls and allocations.
-// They live for one execution: created on first use, destroyed when it ends
-// (the user's objects are never touched while controlled). Kept by the
-// execution, never in a thread_local: each weft thread has TLS of its own.
+// They live for one execution: created on first use, emptied when it ends
+// (the user's objects are never touched while controlled), the emptied
+// tables kept for the exploration's next execution (Execution::layer_cache),
+// so the maps keep their memory and the call-site tree its nodes. Kept by
+// the execution, never in a thread_local: each weft thread has TLS of its own.
 class ExecutionTables {
  public:
-  static ExecutionTables& of(Execution& ex);
+  static ExecutionTables& of(Execution& ex) {
+    if (void* tables = ex.layer_state()) [[likely]]
+      return *static_cast<ExecutionTables*>(tables);
+    return first_use(ex);
+  }
 
   MutexCore& mutex(const pthread_mutex_t* m);
   WaitQueue& condition(const pthread_cond_t* c) { return conditions_[c]; }
@@ -101,6 +107,12 @@ class ExecutionTables {
   absl::btree_map<uintptr_t, HeapBlock>& heap_blocks() { return heap_blocks_; }
 
  private:
+  // The execution's first call: takes the exploration's tables (made on the
+  // first execution) and empties them when the execution ends.
+  static ExecutionTables& first_use(Execution& ex);
+  // What destroying the tables would do, keeping their memory.
+  void clear();
+
   absl::flat_hash_map<const void*, std::unique_ptr<MutexCore>> mutexes_;
   absl::node_hash_map<const void*, WaitQueue> conditions_;
   absl::node_hash_map<const void*, SyncClock> atomic_clocks_;
