@@ -278,13 +278,14 @@ TEST(Property, OverlappingQueueWithMostOutcomesUnknownAgrees) {
   EXPECT_LT(lin, n - n / 10);
 }
 
-// Queues whose enqueued values are distinct are decided by the queue search
+// Queue histories without size() are decided by the queue search
 // (detail/queue_search.h), which orders dequeues only. Random histories with
-// distinct values: each dequeue returns the value of some enqueue of the
-// history (an earlier one more often), finds the queue empty, or, rarely, a
-// value never enqueued; many outcomes are unknown, half of those never
-// return. Its verdict must equal the plain search's, and a linearization it
-// reports must be one: a legal run of the model in real-time order.
+// distinct values (or, with `values` > 0, values drawn from that many): each
+// dequeue returns the value of some enqueue of the history (an earlier one
+// more often), finds the queue empty, or, rarely, a value never enqueued;
+// many outcomes are unknown, half of those never return. Its verdict must
+// equal the plain search's, and a linearization it reports must be one: a
+// legal run of the model in real-time order.
 template <class M>
 bool is_linearization(const M& model, const HistoryOf<M>& h, const std::vector<std::size_t>& order) {
   std::vector<char> placed(h.size(), 0);
@@ -307,7 +308,7 @@ bool is_linearization(const M& model, const HistoryOf<M>& h, const std::vector<s
   return true;
 }
 
-HistoryOf<QueueModel<int>> distinct_queue_history(std::mt19937& rng, const Shape& shape) {
+HistoryOf<QueueModel<int>> queue_history(std::mt19937& rng, const Shape& shape, int values) {
   using M = QueueModel<int>;
   HistoryOf<M> h = random_history<M>(rng, shape, [](std::mt19937& r, OperationOf<M>& op) {
     op.input = r() % 2 ? M::enqueue(0) : M::dequeue();
@@ -316,8 +317,8 @@ HistoryOf<QueueModel<int>> distinct_queue_history(std::mt19937& rng, const Shape
   std::vector<int> enqueued;
   for (std::size_t i = 0; i < h.size(); ++i) {
     if (h[i].input.kind == M::Kind::kPut) {
-      h[i].input.value = static_cast<int>(i);
-      enqueued.push_back(static_cast<int>(i));
+      h[i].input.value = values > 0 ? static_cast<int>(rng() % values) : static_cast<int>(i);
+      enqueued.push_back(h[i].input.value);
     }
   }
   for (auto& op : h) {
@@ -335,12 +336,12 @@ HistoryOf<QueueModel<int>> distinct_queue_history(std::mt19937& rng, const Shape
   return h;
 }
 
-void distinct_queues_agree(unsigned seed, int n, const Shape& shape) {
+void queues_agree(unsigned seed, int n, const Shape& shape, int values = 0) {
   using M = QueueModel<int>;
   std::mt19937 rng(seed);
   int linearizable = 0;
   for (int it = 0; it < n; ++it) {
-    const HistoryOf<M> h = distinct_queue_history(rng, shape);
+    const HistoryOf<M> h = queue_history(rng, shape, values);
     const bool expected = testing::ReferenceCheck<M>(M{}, h).linearizable();
     linearizable += expected;
     CheckOptions options;
@@ -364,7 +365,7 @@ TEST(Property, QueueWithDistinctValuesAgrees) {
   Shape shape;
   shape.max_ops = 9;
   shape.unknown_percent = 25;
-  distinct_queues_agree(9, 6000, shape);
+  queues_agree(9, 6000, shape);
 }
 
 TEST(Property, OverlappingQueueWithDistinctValuesAndMostOutcomesUnknownAgrees) {
@@ -373,12 +374,29 @@ TEST(Property, OverlappingQueueWithDistinctValuesAndMostOutcomesUnknownAgrees) {
   shape.max_time = 8;
   shape.max_duration = 7;
   shape.unknown_percent = 60;
-  distinct_queues_agree(10, 4000, shape);
+  queues_agree(10, 4000, shape);
+}
+
+// Values that repeat: a dequeue may take any enqueue of its value.
+TEST(Property, QueueWithRepeatedValuesAgrees) {
+  Shape shape;
+  shape.max_ops = 9;
+  shape.unknown_percent = 30;
+  queues_agree(12, 6000, shape, 2);
+}
+
+TEST(Property, OverlappingQueueWithRepeatedValuesAndMostOutcomesUnknownAgrees) {
+  Shape shape;
+  shape.max_ops = 10;
+  shape.max_time = 8;
+  shape.max_duration = 7;
+  shape.unknown_percent = 60;
+  queues_agree(13, 4000, shape, 3);
 }
 
 // The queue search is the one deciding these: with it switched off, the
 // general search must reach the same verdicts (and does, more slowly).
-TEST(Property, QueueSearchAndGeneralSearchAgreeOnDistinctValues) {
+TEST(Property, QueueSearchAndGeneralSearchAgree) {
   using M = QueueModel<int>;
   std::mt19937 rng(11);
   Shape shape;
@@ -386,7 +404,7 @@ TEST(Property, QueueSearchAndGeneralSearchAgreeOnDistinctValues) {
   shape.max_time = 14;
   shape.unknown_percent = 40;
   for (int it = 0; it < 1500; ++it) {
-    const HistoryOf<M> h = distinct_queue_history(rng, shape);
+    const HistoryOf<M> h = queue_history(rng, shape, it % 2 == 0 ? 0 : 2);
     CheckOptions options;
     options.explain = false;
     const Verdict fast = check(M{}, h, options).verdict;

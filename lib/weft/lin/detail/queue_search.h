@@ -75,18 +75,21 @@ class QueueSearch final : public PartSearch {
     Time ret = kEndOfTime;
     std::size_t op = 0;
   };
-  // A known dequeue: it returned the value enqueued by `enqueue`, or found
-  // the queue empty (enqueue < 0).
+  struct Enqueue {
+    Interval self;
+    std::uint32_t value = 0;  // values numbered from 0
+    bool known = true;        // outcome known
+  };
+  // A known dequeue: it returned `value`, or found the queue empty (-1).
   struct KnownDequeue {
     Interval self;
-    std::int64_t enqueue = -1;  // index into enqueues
+    std::int64_t value = -1;
   };
   struct Input {
-    std::vector<Interval> enqueues;          // of values some known dequeue returned, and stuck ones
-    std::vector<KnownDequeue> dequeues;      // known outcome
-    std::vector<std::uint32_t> stuck;        // indices into enqueues: known, no known dequeue returned it
+    std::vector<Enqueue> enqueues;
+    std::vector<KnownDequeue> dequeues;      // outcome known
     std::vector<Interval> unknown_dequeues;  // outcome unknown
-    bool refuted = false;                    // a value dequeued twice, or never enqueued
+    std::uint32_t values = 0;
   };
 
   QueueSearch(Input in, Deadline& deadline, CheckStats& stats)
@@ -96,32 +99,56 @@ class QueueSearch final : public PartSearch {
     };
     std::stable_sort(in_.dequeues.begin(), in_.dequeues.end(),
                      [&](const KnownDequeue& a, const KnownDequeue& b) { return by_call(a.self, b.self); });
+    std::stable_sort(in_.enqueues.begin(), in_.enqueues.end(),
+                     [&](const Enqueue& a, const Enqueue& b) { return by_call(a.self, b.self); });
     for (std::uint32_t k = 0; k < in_.dequeues.size(); ++k) by_return_.push_back(k);
     std::stable_sort(by_return_.begin(), by_return_.end(), [&](std::uint32_t a, std::uint32_t b) {
       return in_.dequeues[a].self.ret < in_.dequeues[b].self.ret;
     });
-    for (std::uint32_t k = 0; k < in_.dequeues.size(); ++k) {
-      if (in_.dequeues[k].enqueue >= 0) by_enqueue_return_.push_back(k);
+    // Per value, its enqueues by kind, each by call; and the known enqueues
+    // by return, for the check that none is left behind.
+    std::vector<std::uint32_t> dequeued(in_.values, 0);
+    std::vector<std::uint32_t> enqueued(in_.values, 0);
+    for (const KnownDequeue& q : in_.dequeues) {
+      if (q.value >= 0) ++dequeued[static_cast<std::size_t>(q.value)];
     }
-    std::stable_sort(by_enqueue_return_.begin(), by_enqueue_return_.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return enqueue_of(a).ret < enqueue_of(b).ret; });
-    std::stable_sort(in_.stuck.begin(), in_.stuck.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return by_call(in_.enqueues[a], in_.enqueues[b]); });
-    for (std::uint32_t k = 0; k < in_.stuck.size(); ++k) stuck_by_return_.push_back(k);
-    std::stable_sort(stuck_by_return_.begin(), stuck_by_return_.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return stuck(a).ret < stuck(b).ret; });
+    known_.resize(in_.values);
+    forever_of_.resize(in_.values);
+    returning_of_.resize(in_.values);
+    for (const Enqueue& enq : in_.enqueues) ++enqueued[enq.value];
+    for (std::uint32_t k = 0; k < in_.enqueues.size(); ++k) {
+      const Enqueue& enq = in_.enqueues[k];
+      // Every enqueue of a value dequeued as often as it was enqueued must
+      // be dequeued, as must every known one (or stay in the queue).
+      if (enq.known || dequeued[enq.value] == enqueued[enq.value]) must_take_by_return_.push_back(k);
+      if (enq.known) {
+        // Values no known dequeue returned are never observed: their
+        // enqueues are interchangeable, so they share one list.
+        (dequeued[enq.value] == 0 ? unobserved_ : known_[enq.value]).push_back(k);
+      } else {
+        (enq.self.ret == kEndOfTime ? forever_of_ : returning_of_)[enq.value].push_back(k);
+      }
+    }
+    std::stable_sort(must_take_by_return_.begin(), must_take_by_return_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return in_.enqueues[a].self.ret < in_.enqueues[b].self.ret;
+    });
+    surplus_.resize(in_.values);
+    for (std::uint32_t v = 0; v < in_.values; ++v) {
+      refuted_ |= dequeued[v] > enqueued[v];
+      surplus_[v] = dequeued[v] > 0 && dequeued[v] < enqueued[v];
+    }
     for (const Interval& u : in_.unknown_dequeues) (u.ret == kEndOfTime ? forever_ : returning_).push_back(u);
     std::stable_sort(forever_.begin(), forever_.end(), by_call);
     std::stable_sort(returning_.begin(), returning_.end(), by_call);
   }
 
   SearchResult resume(std::uint64_t work_budget) override {
-    if (in_.refuted) return {Outcome::kNotLinearizable, {}};
+    if (refuted_) return {Outcome::kNotLinearizable, {}};
     if (!started_) {
       started_ = true;
       Node root;
       root.done.assign(words(in_.dequeues.size()), 0);
-      root.taken.assign(words(in_.stuck.size()), 0);
+      root.taken.assign(words(in_.enqueues.size()), 0);
       root.used.assign(words(returning_.size()), 0);
       if (settle(root) == Settled::kDone) return success();
       stack_.push_back(std::move(root));
@@ -155,26 +182,25 @@ class QueueSearch final : public PartSearch {
  private:
   enum class StepKind : std::uint8_t { kKnown, kForever, kReturning };
   // A dequeue step: a known dequeue (index into dequeues), or a dequeue of
-  // unknown outcome (index into forever_ or returning_) taking the stuck
-  // value stuck(value).
+  // unknown outcome (index into forever_ or returning_), taking the enqueue
+  // `enqueue` (none: a known dequeue that found the queue empty).
   struct Step {
     StepKind kind = StepKind::kKnown;
     std::uint32_t index = 0;
-    std::uint32_t value = 0;
-    Time e = 0;  // the enqueue's time (unchanged for an empty dequeue)
+    std::int64_t enqueue = -1;
+    Time e = 0;  // the enqueue's time (the floor it leaves, for an empty dequeue)
     Time d = 0;  // the dequeue's time
   };
   struct Node {
     std::vector<std::uint64_t> done;            // known dequeues taken
-    std::vector<std::uint64_t> taken;           // stuck values taken
+    std::vector<std::uint64_t> taken;           // enqueues dequeued
     std::vector<std::uint64_t> used;            // returning_ used
     std::uint32_t forever_used = 0;             // forever_[0, forever_used) used
     Time e = std::numeric_limits<Time>::min();  // no later enqueue of a dequeued value may be earlier
     Time d = std::numeric_limits<Time>::min();  // latest dequeue time
     std::uint32_t first_open = 0;               // dequeues: first not done
     std::uint32_t return_cursor = 0;            // by_return_: first not done
-    std::uint32_t enqueue_return_cursor = 0;    // by_enqueue_return_: first not done
-    std::uint32_t stuck_cursor = 0;             // stuck_by_return_: first not taken
+    std::uint32_t must_take_cursor = 0;         // must_take_by_return_: first not taken
     Step via;                                   // the step that led here
     std::vector<Step> steps;                    // the steps to try from here
     std::size_t next_step = 0;
@@ -185,10 +211,7 @@ class QueueSearch final : public PartSearch {
   static bool test(const std::vector<std::uint64_t>& b, std::size_t i) { return (b[i / 64] >> (i % 64)) & 1; }
   static void set(std::vector<std::uint64_t>& b, std::size_t i) { b[i / 64] |= std::uint64_t{1} << (i % 64); }
 
-  const Interval& enqueue_of(std::uint32_t dequeue) const {
-    return in_.enqueues[static_cast<std::size_t>(in_.dequeues[dequeue].enqueue)];
-  }
-  const Interval& stuck(std::uint32_t k) const { return in_.enqueues[in_.stuck[k]]; }
+  const Interval& enqueue(std::size_t k) const { return in_.enqueues[k].self; }
 
   // The earliest return among the known dequeues not taken: no step may be
   // given a later time, or that dequeue could never follow.
@@ -205,22 +228,20 @@ class QueueSearch final : public PartSearch {
     child.forever_used = parent.forever_used;
     child.first_open = parent.first_open;
     child.return_cursor = parent.return_cursor;
-    child.enqueue_return_cursor = parent.enqueue_return_cursor;
-    child.stuck_cursor = parent.stuck_cursor;
+    child.must_take_cursor = parent.must_take_cursor;
     child.e = step.e;
     child.d = step.d;
     child.via = step;
+    if (step.enqueue >= 0) set(child.taken, static_cast<std::size_t>(step.enqueue));
     switch (step.kind) {
       case StepKind::kKnown:
         set(child.done, step.index);
         break;
       case StepKind::kForever:
         child.forever_used = step.index + 1;
-        set(child.taken, step.value);
         break;
       case StepKind::kReturning:
         set(child.used, step.index);
-        set(child.taken, step.value);
         break;
     }
     return child;
@@ -233,24 +254,19 @@ class QueueSearch final : public PartSearch {
     ++stats_.nodes;
     while (n.first_open < in_.dequeues.size() && test(n.done, n.first_open)) ++n.first_open;
     while (n.return_cursor < by_return_.size() && test(n.done, by_return_[n.return_cursor])) ++n.return_cursor;
-    while (n.enqueue_return_cursor < by_enqueue_return_.size() &&
-           test(n.done, by_enqueue_return_[n.enqueue_return_cursor])) {
-      ++n.enqueue_return_cursor;
-    }
-    while (n.stuck_cursor < stuck_by_return_.size() && test(n.taken, stuck_by_return_[n.stuck_cursor])) {
-      ++n.stuck_cursor;
+    while (n.must_take_cursor < must_take_by_return_.size() &&
+           test(n.taken, must_take_by_return_[n.must_take_cursor])) {
+      ++n.must_take_cursor;
     }
     const Time limit = bound(n);
-    // Dead: a dequeue not taken returned before the latest dequeue; a value
-    // still to be dequeued, or a stuck one, was enqueued for sure before the
-    // latest enqueue or empty dequeue (it would be ahead of a value already
-    // dequeued, or in the queue when it was empty).
+    // Dead: a dequeue not taken returned before the latest dequeue, or an
+    // enqueue that must be taken (or stay) returned before the latest enqueue
+    // or empty dequeue (its value would be ahead of one already dequeued, or
+    // in the queue when it was empty, and can neither be dequeued later nor
+    // stay).
     if (n.d > limit) return Settled::kSeen;
-    if (n.enqueue_return_cursor < by_enqueue_return_.size() &&
-        enqueue_of(by_enqueue_return_[n.enqueue_return_cursor]).ret < n.e) {
-      return Settled::kSeen;
-    }
-    if (n.stuck_cursor < stuck_by_return_.size() && stuck(stuck_by_return_[n.stuck_cursor]).ret < n.e) {
+    if (n.must_take_cursor < must_take_by_return_.size() &&
+        enqueue(must_take_by_return_[n.must_take_cursor]).ret < n.e) {
       return Settled::kSeen;
     }
     if (n.first_open == in_.dequeues.size()) return Settled::kDone;
@@ -264,38 +280,73 @@ class QueueSearch final : public PartSearch {
     return Settled::kOpen;
   }
 
+  // Calls `take(enqueue)` for the enqueues in `list` (by call) worth taking
+  // next: of known ones, those not dominated by another not taken (called
+  // and returned no later: exchanging the two keeps every time within its
+  // interval, as one not taken must still return after the last enqueue).
+  template <class Take>
+  void staircase(const Node& n, const std::vector<std::uint32_t>& list, Time limit, Take take) const {
+    Time best_return = kEndOfTime;
+    bool first = true;
+    for (std::uint32_t k : list) {
+      const Interval& enq = enqueue(k);
+      if (enq.call > limit) break;
+      if (test(n.taken, k)) continue;
+      if (!first && enq.ret >= best_return) continue;
+      first = false;
+      best_return = enq.ret;
+      take(k);
+    }
+  }
+
+  // Of enqueues of unknown outcome: the earliest-called that never returns
+  // (they differ in nothing else), and every one that returns, not taken.
+  template <class Take>
+  void optional_enqueues(const Node& n, std::uint32_t value, Time limit, Take take) const {
+    for (std::uint32_t k : forever_of_[value]) {
+      if (enqueue(k).call > limit) break;
+      if (test(n.taken, k)) continue;
+      take(k);
+      break;
+    }
+    for (std::uint32_t k : returning_of_[value]) {
+      if (enqueue(k).call > limit) break;
+      if (!test(n.taken, k) && enqueue(k).ret >= n.e) take(k);
+    }
+  }
+
   void list_steps(Node& n, Time limit) {
-    // Known dequeues, by call.
+    // Known dequeues, by call, each with every enqueue it may take.
     for (std::uint32_t k = n.first_open; k < in_.dequeues.size(); ++k) {
       const KnownDequeue& q = in_.dequeues[k];
       if (q.self.call > limit) break;
       if (test(n.done, k)) continue;
-      Time e = n.e;
-      if (q.enqueue >= 0) {
-        const Interval& enq = enqueue_of(k);
-        e = std::max(enq.call, n.e);
-        if (e > enq.ret) continue;
+      if (q.value < 0) {
+        // An empty dequeue: whatever is dequeued later was enqueued after it.
+        const Time d = std::max(q.self.call, n.d);
+        if (d <= std::min(q.self.ret, limit)) n.steps.push_back({StepKind::kKnown, k, -1, std::max(n.e, d), d});
+        continue;
       }
-      const Time d = std::max({q.self.call, n.d, e});
-      if (d > std::min(q.self.ret, limit)) continue;
-      // An empty dequeue: whatever is dequeued later was enqueued after it.
-      n.steps.push_back({StepKind::kKnown, k, 0, q.enqueue >= 0 ? e : std::max(n.e, d), d});
+      auto take = [&](std::uint32_t c) {
+        const Interval& enq = enqueue(c);
+        const Time e = std::max(enq.call, n.e);
+        if (e > enq.ret) return;
+        const Time d = std::max({q.self.call, n.d, e});
+        if (d > std::min(q.self.ret, limit)) return;
+        n.steps.push_back({StepKind::kKnown, k, c, e, d});
+      };
+      const auto value = static_cast<std::uint32_t>(q.value);
+      staircase(n, known_[value], limit, take);
+      optional_enqueues(n, value, limit, take);
     }
     if (forever_.size() == n.forever_used && returning_.empty()) return;
-    // Dequeues of unknown outcome taking a stuck value: the values not
-    // dominated by another one not taken (earlier or equal call and return).
-    Time best_return = kEndOfTime;
-    bool first = true;
-    for (std::uint32_t s = 0; s < in_.stuck.size(); ++s) {
-      const Interval& value = stuck(s);
-      if (value.call > limit) break;
-      if (test(n.taken, s)) continue;
-      if (!first && value.ret >= best_return) continue;
-      first = false;
-      best_return = value.ret;
-      const Time e = std::max(value.call, n.e);
-      if (e > value.ret) continue;
-      if (n.forever_used < forever_.size()) try_unknown(n, StepKind::kForever, n.forever_used, s, e, limit);
+    // Dequeues of unknown outcome, each taking a known enqueue no known
+    // dequeue needs to take. (Taking an enqueue of unknown outcome is the
+    // same as neither happening; on an empty queue they change nothing.)
+    auto take = [&](std::uint32_t c) {
+      const Time e = std::max(enqueue(c).call, n.e);
+      if (e > enqueue(c).ret) return;
+      if (n.forever_used < forever_.size()) try_unknown(n, StepKind::kForever, n.forever_used, c, e, limit);
       Time last_call = std::numeric_limits<Time>::min(), last_ret = last_call;
       for (std::uint32_t w = 0; w < returning_.size(); ++w) {
         const Interval& u = returning_[w];
@@ -304,16 +355,22 @@ class QueueSearch final : public PartSearch {
         if (u.call == last_call && u.ret == last_ret) continue;  // the same as the one before
         last_call = u.call;
         last_ret = u.ret;
-        try_unknown(n, StepKind::kReturning, w, s, e, limit);
+        try_unknown(n, StepKind::kReturning, w, c, e, limit);
       }
+    };
+    staircase(n, unobserved_, limit, take);
+    // Of an observed value, only when it was enqueued more often than known
+    // dequeues returned it.
+    for (std::uint32_t v = 0; v < in_.values; ++v) {
+      if (surplus_[v]) staircase(n, known_[v], limit, take);
     }
   }
 
-  void try_unknown(Node& n, StepKind kind, std::uint32_t w, std::uint32_t s, Time e, Time limit) {
+  void try_unknown(Node& n, StepKind kind, std::uint32_t w, std::uint32_t c, Time e, Time limit) {
     const Interval& u = kind == StepKind::kForever ? forever_[w] : returning_[w];
     const Time d = std::max({u.call, n.d, e});
     if (d > std::min(u.ret, limit)) return;
-    n.steps.push_back({kind, w, s, e, d});
+    n.steps.push_back({kind, w, c, e, d});
   }
 
   std::string key(const Node& n) const {
@@ -334,8 +391,8 @@ class QueueSearch final : public PartSearch {
   }
 
   // The steps on the stack, turned into a linearization: every operation at
-  // its time, ties by step (an enqueue before its dequeue), stuck values not
-  // taken at their returns, after everything else at that time.
+  // its time, ties by step (an enqueue before its dequeue), known enqueues
+  // not dequeued at their returns, after everything else at that time.
   SearchResult success() {
     struct Event {
       Time t;
@@ -344,21 +401,20 @@ class QueueSearch final : public PartSearch {
       std::size_t op;
     };
     std::vector<Event> events;
-    std::vector<char> taken(in_.stuck.size(), 0);
+    std::vector<char> taken(in_.enqueues.size(), 0);
     for (std::size_t i = 1; i < stack_.size(); ++i) {
       const Step& s = stack_[i].via;
-      if (s.kind == StepKind::kKnown) {
-        const KnownDequeue& q = in_.dequeues[s.index];
-        if (q.enqueue >= 0) events.push_back({s.e, i, 0, enqueue_of(s.index).op});
-        events.push_back({s.d, i, 1, q.self.op});
-      } else {
-        taken[s.value] = 1;
-        events.push_back({s.e, i, 0, stuck(s.value).op});
-        events.push_back({s.d, i, 1, (s.kind == StepKind::kForever ? forever_ : returning_)[s.index].op});
+      if (s.enqueue >= 0) {
+        taken[static_cast<std::size_t>(s.enqueue)] = 1;
+        events.push_back({s.e, i, 0, enqueue(static_cast<std::size_t>(s.enqueue)).op});
       }
+      const Interval& deq = s.kind == StepKind::kKnown     ? in_.dequeues[s.index].self
+                            : s.kind == StepKind::kForever ? forever_[s.index]
+                                                           : returning_[s.index];
+      events.push_back({s.d, i, 1, deq.op});
     }
-    for (std::uint32_t s = 0; s < in_.stuck.size(); ++s) {
-      if (!taken[s]) events.push_back({stuck(s).ret, stack_.size(), 0, stuck(s).op});
+    for (std::size_t k = 0; k < in_.enqueues.size(); ++k) {
+      if (!taken[k] && in_.enqueues[k].known) events.push_back({enqueue(k).ret, stack_.size(), 0, enqueue(k).op});
     }
     std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
       if (a.t != b.t) return a.t < b.t;
@@ -373,11 +429,16 @@ class QueueSearch final : public PartSearch {
   Input in_;
   Deadline& deadline_;
   CheckStats& stats_;
-  std::vector<std::uint32_t> by_return_;          // dequeues by return
-  std::vector<std::uint32_t> by_enqueue_return_;  // dequeues of a value, by the return of its enqueue
-  std::vector<std::uint32_t> stuck_by_return_;    // indices into stuck, by return
-  std::vector<Interval> forever_;                 // unknown dequeues that never return, by call
-  std::vector<Interval> returning_;               // unknown dequeues that return, by call
+  bool refuted_ = false;                            // a value dequeued more often than enqueued
+  std::vector<std::uint32_t> by_return_;            // known dequeues by return
+  std::vector<std::uint32_t> must_take_by_return_;  // enqueues that must be dequeued or stay, by return
+  std::vector<char> surplus_;  // per value: dequeued, but enqueued more often than known dequeues returned it
+  std::vector<std::vector<std::uint32_t>> known_;         // per observed value: known enqueues, by call
+  std::vector<std::uint32_t> unobserved_;                 // known enqueues of values never dequeued, by call
+  std::vector<std::vector<std::uint32_t>> forever_of_;    // per value: unknown enqueues that never return
+  std::vector<std::vector<std::uint32_t>> returning_of_;  // per value: unknown enqueues that return
+  std::vector<Interval> forever_;                         // unknown dequeues that never return, by call
+  std::vector<Interval> returning_;                       // unknown dequeues that return, by call
   std::vector<Node> stack_;
   // Per set of steps taken: the (e, d) of the nodes that failed.
   absl::flat_hash_map<std::string, std::vector<std::pair<Time, Time>>> failed_;
@@ -386,7 +447,7 @@ class QueueSearch final : public PartSearch {
 };
 
 // The queue search for `part`, or nullptr when it does not apply: the model
-// is not a FIFO queue, the part has a size() or enqueues a value twice.
+// is not a FIFO queue, or the part has a size().
 template <Model M>
 std::unique_ptr<PartSearch> make_queue_search(const M& /*model*/, const HistoryOf<M>& history,
                                               const std::vector<std::size_t>& part, const Reductions& reductions,
@@ -398,8 +459,8 @@ std::unique_ptr<PartSearch> make_queue_search(const M& /*model*/, const HistoryO
     using Kind = typename M::Kind;
     using Value = std::decay_t<decltype(M::Input::value)>;
     QueueSearch::Input in;
-    absl::flat_hash_map<Value, std::uint32_t> enqueue_of;
-    std::vector<std::size_t> dequeues;
+    absl::flat_hash_map<Value, std::uint32_t> numbers;
+    auto number = [&](const Value& v) { return numbers.try_emplace(v, numbers.size()).first->second; };
     for (std::size_t i : part) {
       const auto& op = history[i];
       const QueueSearch::Interval interval{op.call, op.ret, i};
@@ -407,39 +468,18 @@ std::unique_ptr<PartSearch> make_queue_search(const M& /*model*/, const HistoryO
         case Kind::kSize:
           return nullptr;
         case Kind::kPut:
-          if (!enqueue_of.emplace(op.input.value, static_cast<std::uint32_t>(in.enqueues.size())).second) {
-            return nullptr;  // a value enqueued twice
-          }
-          in.enqueues.push_back(interval);
+          in.enqueues.push_back({interval, number(op.input.value), op.output.has_value()});
           break;
         case Kind::kTake:
-          dequeues.push_back(i);
+          if (!op.output) {
+            in.unknown_dequeues.push_back(interval);
+          } else {
+            in.dequeues.push_back({interval, op.output->value ? std::int64_t{number(*op.output->value)} : -1});
+          }
           break;
       }
     }
-    std::vector<char> returned(in.enqueues.size(), 0);
-    for (std::size_t i : dequeues) {
-      const auto& op = history[i];
-      const QueueSearch::Interval interval{op.call, op.ret, i};
-      if (!op.output) {
-        in.unknown_dequeues.push_back(interval);
-        continue;
-      }
-      QueueSearch::KnownDequeue q{interval, -1};
-      if (op.output->value) {
-        const auto it = enqueue_of.find(*op.output->value);
-        if (it == enqueue_of.end() || returned[it->second]) {
-          in.refuted = true;  // never enqueued, or dequeued twice
-        } else {
-          returned[it->second] = 1;
-          q.enqueue = it->second;
-        }
-      }
-      in.dequeues.push_back(q);
-    }
-    for (std::uint32_t k = 0; k < in.enqueues.size(); ++k) {
-      if (!returned[k] && history[in.enqueues[k].op].output) in.stuck.push_back(k);
-    }
+    in.values = static_cast<std::uint32_t>(numbers.size());
     return std::make_unique<QueueSearch>(std::move(in), deadline, stats);
   }
 }
