@@ -1,44 +1,48 @@
-// An exact search for FIFO queue histories whose enqueued values are
-// distinct (data independence, as in Henzinger, Sezgin & Vafeiadis, CONCUR
-// 2013, and Bouajjani, Emmi, Enea & Hamza, ICALP 2015). The general search
-// (search.h) linearizes enqueues one by one, so its state records the order
-// of concurrent enqueues long before a dequeue shows which it was, and the
-// number of states grows exponentially with the enqueues in flight. Here
-// enqueues are never searched: with distinct values, a dequeue names the
-// enqueue it takes, and FIFO order makes the enqueues of dequeued values
-// follow the order of their dequeues.
+// An exact search for FIFO queue histories (QueueModel) without size().
+// The general search (search.h) linearizes enqueues one by one, so its state
+// records the order of concurrent enqueues long before a dequeue shows which
+// it was, and the number of states grows exponentially with the enqueues in
+// flight. Here enqueues are never ordered ahead of time: a dequeue names the
+// value it took, and FIFO order makes the enqueues of dequeued elements
+// follow the order of their dequeues. With distinct values (data
+// independence, as in Henzinger, Sezgin & Vafeiadis, CONCUR 2013, and
+// Bouajjani, Emmi, Enea & Hamza, ICALP 2015) a dequeue names its enqueue; with
+// repeated values it may take any enqueue of its value not yet taken.
 //
 //   auto s = make_queue_search(model, history, part, reductions, deadline, stats);
-//   if (s) r = s->resume(budget);   // nullptr: values repeat, or a size(); use search.h
+//   if (s) r = s->resume(budget);   // nullptr: not a queue, or a size(); use search.h
 //
-// The search only orders *dequeue steps*: a known dequeue that returned v (the
-// enqueue of v goes with it), a known dequeue that found the queue empty, or
-// a dequeue of unknown outcome that took a value no known dequeue returned
-// (a "stuck" value). An order is feasible iff it can be given times: every
-// operation at one time within [call, ret], enqueue times increasing along
-// the order, dequeue times increasing along it, each value's enqueue no later
-// than its dequeue, every value dequeued after an empty dequeue enqueued no
-// earlier than it, and every stuck value left in the queue enqueued no earlier
-// than the last enqueue and empty dequeue. (Operations ordered by these times,
-// ties broken by the order of the steps, give a linearization, and any
-// linearization gives such times: an operation's time is the latest call up to
-// it.) The constraints only bound times from below, so the earliest times are
-// found greedily and are the best: a node is (dequeue steps taken, latest
-// enqueue time e, latest dequeue time d), and one with larger e and d and the
-// same steps taken can only fail where it fails.
+// The search only orders *dequeue steps*: a known dequeue that returned v with
+// the enqueue of v it took, a known dequeue that found the queue empty, or a
+// dequeue of unknown outcome with the enqueue it took. An order is feasible
+// iff it can be given times: every operation at one time within [call, ret],
+// enqueue times increasing along the order, dequeue times increasing along
+// it, each element's enqueue no later than its dequeue, every element
+// dequeued after an empty dequeue enqueued no earlier than it, and every
+// known enqueue never dequeued (its element stays in the queue) no earlier
+// than the last enqueue and empty dequeue. (Operations ordered by these
+// times, ties broken by the order of the steps, give a linearization, and any
+// linearization gives such times: an operation's time is the latest call up
+// to it.) The constraints only bound times from below, so the earliest times
+// are found greedily and are the best: a node is (steps taken, latest enqueue
+// time e, latest dequeue time d), and one with larger e and d and the same
+// steps taken can only fail where a failed one did.
+//
+// Choices, each cut by an exchange argument:
+//  - Of two known enqueues of one value (or of values no known dequeue
+//    returned, which nobody observes) where one's interval starts and ends no
+//    later, that one is taken first: exchanging the two keeps every time in
+//    its interval, as one never taken must return after the last enqueue.
+//  - Of the enqueues (and the dequeues) of unknown outcome that never return,
+//    the earliest-called is used first (they differ in nothing else).
 //
 // Unknown outcomes, exactly:
-//  - An enqueue of unknown outcome whose value some known dequeue returned did
-//    take effect, within its interval; one whose value no known dequeue
-//    returned is left out: it can only block others (a dequeue of unknown
-//    outcome taking it is the same as neither happening).
-//  - A dequeue of unknown outcome matters only when it takes a stuck value (on
-//    an empty queue it changes nothing, and it cannot take a value a known
-//    dequeue returns: values are distinct). Such a step is tried at any node.
-//    Of two stuck values where one's interval starts and ends no later, the
-//    earlier is taken first (exchanging them keeps every time in its
-//    interval); of the dequeues of unknown outcome that never return, the
-//    earliest-called is used first (the same argument).
+//  - An enqueue of unknown outcome is used only when a dequeue takes it; one
+//    that is not can only block others, so it never happened.
+//  - A dequeue of unknown outcome matters only when it takes a known enqueue
+//    that no known dequeue needs (on an empty queue it changes nothing; taking
+//    an enqueue of unknown outcome is the same as neither happening). Such a
+//    step is tried at any node.
 #pragma once
 
 #include <algorithm>
@@ -46,13 +50,11 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "weft/lin/check_result.h"
 #include "weft/lin/detail/deadline.h"
 #include "weft/lin/detail/part_search.h"
