@@ -42,6 +42,7 @@ std::optional<weft::lin::Reductions> reductions_of(const std::string& name) {
       {"optional_where_it_matters", &weft::lin::Reductions::optional_where_it_matters},
       {"search_required_first", &weft::lin::Reductions::search_required_first},
       {"search_in_call_order", &weft::lin::Reductions::search_in_call_order},
+      {"queue_by_values", &weft::lin::Reductions::queue_by_values},
   };
   if (name == "plain") {  // the memo alone: Wing-Gong in call order, as porcupine
     for (const auto& [field, member] : fields) r.*member = false;

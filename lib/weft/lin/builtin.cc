@@ -1,13 +1,13 @@
 #include "weft/lin/builtin.h"
 
 #include <array>
+#include <cstddef>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "weft/lin/check.h"
-#include "weft/lin/formats/decode.h"
+#include "weft/lin/builtin/checks.h"
 
 namespace weft::lin {
 namespace {
@@ -21,35 +21,11 @@ constexpr std::array kModels = {
     BuiltinModel{"counter", "", "add n, get, fetch_add n"},
 };
 
-template <Model M, class Decode>
-absl::StatusOr<RawCheck> decode_and_check(const M& model, absl::string_view name, const RawHistory& raw,
-                                          const CheckOptions& options, const RawVerdictCallback& on_verdict,
-                                          Decode decode) {
-  HistoryOf<M> history;
-  history.reserve(raw.operations.size());
-  for (const RawOperation& op : raw.operations) {
-    auto decoded = decode(op, raw.source);
-    if (!decoded.ok()) return decoded.status();
-    if (*decoded) history.push_back(**std::move(decoded));
-  }
-  auto titled = [&](HistoryView view) {
-    view.title = raw.source;
-    view.model = std::string(name);
-    view.time_label = "line";
-    return view;
-  };
-  CheckOptions with_callback = options;
-  if (on_verdict) {
-    with_callback.on_verdict = [&](const CheckResult& r) {
-      if (options.on_verdict) options.on_verdict(r);
-      on_verdict(titled(view_of(model, history, r)), r);
-    };
-  }
-  RawCheck out;
-  out.result = check(model, history, with_callback);
-  out.view = titled(view_of(model, history, out.result));
-  return out;
-}
+// Each model's check, in the order of kModels.
+constexpr std::array<builtin_detail::CheckRawFn, kModels.size()> kChecks = {
+    builtin_detail::check_raw_register, builtin_detail::check_raw_kv,  builtin_detail::check_raw_queue,
+    builtin_detail::check_raw_stack,    builtin_detail::check_raw_set, builtin_detail::check_raw_counter,
+};
 
 }  // namespace
 
@@ -72,14 +48,9 @@ absl::StatusOr<RawCheck> check_raw(absl::string_view model, const RawHistory& ra
                                    const RawVerdictCallback& on_verdict) {
   auto name = find_builtin_model(model);
   if (!name.ok()) return name.status();
-  if (*name == "cas-register") {
-    return decode_and_check(RegisterModel{}, *name, raw, options, on_verdict, decode_register);
+  for (std::size_t k = 0; k < kModels.size(); ++k) {
+    if (kModels[k].name == *name) return kChecks[k](raw, options, on_verdict);
   }
-  if (*name == "kv") return decode_and_check(KvModel{}, *name, raw, options, on_verdict, decode_kv);
-  if (*name == "queue") return decode_and_check(JsonQueueModel{}, *name, raw, options, on_verdict, decode_queue);
-  if (*name == "stack") return decode_and_check(JsonStackModel{}, *name, raw, options, on_verdict, decode_stack);
-  if (*name == "set") return decode_and_check(JsonSetModel{}, *name, raw, options, on_verdict, decode_set);
-  if (*name == "counter") return decode_and_check(CounterModel{}, *name, raw, options, on_verdict, decode_counter);
   return absl::InternalError(absl::StrCat("model \"", *name, "\" is listed but not wired"));
 }
 

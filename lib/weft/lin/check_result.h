@@ -49,6 +49,11 @@ struct Reductions {
   // like them they never change the verdict. With both off, required-first.
   bool search_required_first = true;
   bool search_in_call_order = true;
+  // A FIFO queue history whose enqueued values are distinct (and which has
+  // no size()) is searched by dequeue steps only (detail/queue_search.h):
+  // which of several concurrent enqueues came first is left open until a
+  // dequeue shows it.
+  bool queue_by_values = true;
 };
 
 struct CheckResult;

@@ -30,39 +30,13 @@
 #include "weft/lin/detail/bits.h"
 #include "weft/lin/detail/deadline.h"
 #include "weft/lin/detail/failed_nodes.h"
+#include "weft/lin/detail/part_search.h"
 #include "weft/lin/detail/prepared.h"
+#include "weft/lin/detail/queue_search.h"
 #include "weft/lin/history.h"
 #include "weft/lin/model.h"
 
 namespace weft::lin::detail {
-
-enum class Outcome { kLinearizable, kNotLinearizable, kTimedOut, kPaused };
-
-// The unit of the budgets searches take turns with: nodes entered plus model
-// steps taken. Nodes alone would be unfair to an order that tries more
-// candidates per node (the required-first order takes several steps per node
-// where the call order takes one or two, each a copy of the model's state),
-// and time would make the turns, and so the node counts, vary between runs.
-inline std::uint64_t work_done(const CheckStats& stats) { return stats.nodes + stats.steps; }
-
-struct SearchResult {
-  Outcome outcome = Outcome::kTimedOut;
-  std::vector<std::size_t> linearization;  // history indices, when linearizable
-};
-
-// A search that can be paused and resumed, so that check() can interleave
-// the parts of a history and stop at the first one that fails (a failing
-// part is often far quicker to refute than its siblings are to confirm).
-class PartSearch {
- public:
-  virtual ~PartSearch() = default;
-  // Searches until a verdict, the deadline, or `work_budget` more work
-  // (work_done(): nodes entered plus model steps taken).
-  virtual SearchResult resume(std::uint64_t work_budget) = 0;
-  // How far it got: the latest time such that some node had linearized every
-  // operation that returned before it.
-  virtual Time reached() const = 0;
-};
 
 // The order in which a node's candidates are tried. It never changes the
 // verdict, only how soon a linearization is found, and neither order is
@@ -499,6 +473,7 @@ template <Model M>
 std::unique_ptr<PartSearch> make_search(const M& model, const HistoryOf<M>& history,
                                         const std::vector<std::size_t>& subset, const Reductions& reductions,
                                         Deadline& deadline, CheckStats& stats) {
+  if (auto queue = make_queue_search(model, history, subset, reductions, deadline, stats)) return queue;
   auto prepared = prepare(model, history, subset, reductions);
   const std::size_t size = prepared.max_bits;
   auto make = [&]<class Bits>() -> std::unique_ptr<PartSearch> {

@@ -1,0 +1,12 @@
+#include "weft/lin/builtin/checks.h"
+#include "weft/lin/builtin/decode_and_check.h"
+#include "weft/lin/formats/decode.h"
+
+namespace weft::lin::builtin_detail {
+
+absl::StatusOr<RawCheck> check_raw_counter(const RawHistory& raw, const CheckOptions& options,
+                                           const RawVerdictCallback& on_verdict) {
+  return decode_and_check(CounterModel{}, "counter", raw, options, on_verdict, decode_counter);
+}
+
+}  // namespace weft::lin::builtin_detail
