@@ -226,6 +226,14 @@ void Execution::run_thread(Thread& self, ThreadId id) {
     self.fn = nullptr;
   } catch (const AbortExecution&) {
   }
+  if (self.thread_pointer != 0 && !aborting_) {
+    // Then what glibc runs at a thread's end (thread_local and pthread_key
+    // destructors), still on the thread's own TLS.
+    try {
+      thread_storage()->thread_finishing();
+    } catch (const AbortExecution&) {
+    }
+  }
   if (!aborting_) point(Op::kExit, nullptr, nullptr, self.created_at, Cancel::kNonCancellable);
 
   self.status = Status::kFinished;

@@ -16,6 +16,7 @@
 #include <pthread.h>
 
 #include <memory>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
@@ -46,6 +47,12 @@ void install_pthread_interposers();
 // Makes race reports name the heap blocks of the running execution
 // (heap_intercept.cc).
 void register_heap_describer();
+
+// A thread_local object's destructor, as __cxa_thread_atexit_impl gets it.
+struct ThreadLocalDestructor {
+  void (*destroy)(void*) = nullptr;
+  void* object = nullptr;
+};
 
 // A block of memory allocated on a weft thread (heap_intercept.cc).
 struct HeapBlock {
@@ -95,6 +102,12 @@ class ExecutionTables {
     return it == results_.end() ? nullptr : it->second;
   }
 
+  // The thread_local destructors `thread` registered, oldest first
+  // (thread_exit.cc). A reference stays valid while others are added.
+  std::vector<ThreadLocalDestructor>& thread_local_destructors(ThreadId thread) {
+    return thread_local_destructors_[thread];
+  }
+
   // Every weft thread's call stack (__tsan_func_entry/exit).
   CallStacks& call_stacks() { return call_stacks_; }
   // The blocks allocated on weft threads, by start address.
@@ -109,6 +122,7 @@ class ExecutionTables {
   absl::node_hash_map<const void*, WaitQueue> futexes_;
   absl::node_hash_map<const void*, SemaphoreCore> semaphores_;
   absl::flat_hash_map<ThreadId, void*> results_;
+  absl::node_hash_map<ThreadId, std::vector<ThreadLocalDestructor>> thread_local_destructors_;
   CallStacks call_stacks_;
   absl::btree_map<uintptr_t, HeapBlock> heap_blocks_;
 };

@@ -70,6 +70,9 @@ RealPthread resolve_all() {
   resolve(r.syscall, "syscall");
   resolve(r.guard_acquire, "__cxa_guard_acquire");
   resolve(r.guard_release, "__cxa_guard_release");
+  resolve(r.thread_atexit_impl, "__cxa_thread_atexit_impl");
+  resolve(r.key_create, "pthread_key_create");
+  resolve(r.key_delete, "pthread_key_delete");
   return r;
 }
 

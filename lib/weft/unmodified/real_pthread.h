@@ -62,6 +62,9 @@ struct RealPthread {
   long (*syscall)(long, ...);
   int (*guard_acquire)(int64_t*);
   void (*guard_release)(int64_t*);
+  int (*thread_atexit_impl)(void (*)(void*), void*, void*);
+  int (*key_create)(pthread_key_t*, void (*)(void*));
+  int (*key_delete)(pthread_key_t);
 };
 
 // Resolved on first use (thread-safe).
