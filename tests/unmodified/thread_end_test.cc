@@ -234,4 +234,162 @@ TEST(UnmodifiedThreadEnd, AThreadAbandonedMidUnwindLeavesNothingToTheNext) {
   pthread_key_delete(leftover_key);
 }
 
+
+// ------------------------------------------------ pthread_exit
+
+namespace exit_tests {
+
+int exit_marker = 0;
+std::atomic<int> unwound_frames{0};
+std::atomic<int> rethrown{0};
+
+struct CountsUnwinding {
+  ~CountsUnwinding() { unwound_frames.fetch_add(1); }
+};
+
+void exit_from_deep(int depth) {
+  CountsUnwinding frame;
+  if (depth < 0) return;
+  if (depth == 0) pthread_exit(&exit_marker);
+  exit_from_deep(depth - 1);
+}
+
+void* exits_early(void*) {
+  counted.value = 9;  // a thread_local: destroyed at the thread's end
+  pthread_setspecific(counted_key, &counted_key);
+  try {
+    exit_from_deep(2);
+  } catch (...) {  // sees the unwinding, as under glibc, and must rethrow
+    rethrown.fetch_add(1);
+    throw;
+  }
+  WEFT_ASSERT_MSG(false, "pthread_exit returned");
+  return nullptr;
+}
+
+// pthread_exit three calls deep: every frame's destructors run, a catch
+// (...) on the way sees it and rethrows, the thread's thread_local and key
+// destructors run, and the joiner gets the value. Also from a std::thread
+// (through libstdc++'s uninstrumented thread routine).
+TEST(UnmodifiedPthreadExit, UnwindsRunsThreadEndAndGivesTheJoinerItsValue) {
+  ASSERT_EQ(pthread_key_create(&counted_key, count_key_value), 0);
+  weft::expect_no_bug(budget(200), [] {
+    const int frames = unwound_frames.load();
+    const int caught = rethrown.load();
+    const int destroyed_before = destroyed.load();
+    const int keys_before = key_destroyed.load();
+    pthread_t p;
+    pthread_create(&p, nullptr, exits_early, nullptr);
+    void* result = nullptr;
+    pthread_join(p, &result);
+    WEFT_ASSERT(result == &exit_marker);
+    WEFT_ASSERT(unwound_frames.load() == frames + 3);
+    WEFT_ASSERT(rethrown.load() == caught + 1);
+    WEFT_ASSERT(destroyed.load() == destroyed_before + 1);
+    WEFT_ASSERT(key_destroyed.load() == keys_before + 1);
+    std::thread t([] { exits_early(nullptr); });
+    t.join();
+    WEFT_ASSERT(unwound_frames.load() == frames + 6);
+    WEFT_ASSERT(destroyed.load() == destroyed_before + 2);
+  });
+  pthread_key_delete(counted_key);
+}
+
+// The body's own thread may exit too: the threads it started run on, and
+// the execution ends when they do.
+std::atomic<int> orphans_finished{0};
+std::atomic<int> body_went_on{0};
+
+TEST(UnmodifiedPthreadExit, TheBodysThreadExitsAndTheOthersRunOn) {
+  orphans_finished = 0;
+  body_went_on = 0;
+  const weft::Result result = weft::expect_no_bug(budget(100), [] {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t p;
+    pthread_create(
+        &p, &attr,
+        [](void*) -> void* {
+          std::this_thread::yield();
+          orphans_finished.fetch_add(1);
+          return nullptr;
+        },
+        nullptr);
+    pthread_attr_destroy(&attr);
+    pthread_exit(nullptr);
+    body_went_on.fetch_add(1);
+  });
+  EXPECT_EQ(orphans_finished.load(), static_cast<int>(result.executions));
+  EXPECT_EQ(body_went_on.load(), 0);
+}
+
+// C-style locking around an early pthread_exit leaves the mutex locked for
+// good: the creator's next lock deadlocks, found and replayed. With a
+// lock_guard the unwinding unlocks it: clean.
+std::mutex exit_lock;
+bool exit_with_guard = false;
+
+void* exits_inside_critical_section(void*) {
+  if (exit_with_guard) {
+    std::lock_guard<std::mutex> guard(exit_lock);
+    pthread_exit(nullptr);
+  }
+  exit_lock.lock();
+  pthread_exit(nullptr);
+  exit_lock.unlock();  // never reached
+  return nullptr;
+}
+
+void creator_locks_after_the_exit() {
+  pthread_t p;
+  pthread_create(&p, nullptr, exits_inside_critical_section, nullptr);
+  pthread_join(p, nullptr);
+  std::lock_guard<std::mutex> guard(exit_lock);
+}
+
+TEST(UnmodifiedPthreadExit, ExitInsideACStyleCriticalSectionDeadlocksAndIsReplayed) {
+  exit_with_guard = false;
+  weft::expect_bug(budget(100), creator_locks_after_the_exit, {weft::FailureKind::kDeadlock});
+}
+
+TEST(UnmodifiedPthreadExit, ExitInsideALockGuardIsClean) {
+  exit_with_guard = true;
+  weft::expect_no_bug(budget(100), creator_locks_after_the_exit);
+}
+
+// A catch (...) that ends the unwinding: glibc aborts the process ("FATAL:
+// exception not rethrown"); weft reports it, and replays it.
+void* swallows_its_exit(void*) {
+  try {
+    pthread_exit(nullptr);
+  } catch (...) {
+    std::this_thread::yield();
+  }
+  return nullptr;
+}
+
+TEST(UnmodifiedPthreadExit, SwallowingTheUnwindIsReportedAndReplayed) {
+  weft::expect_bug(
+      budget(20),
+      [] {
+        pthread_t p;
+        pthread_create(&p, nullptr, swallows_its_exit, nullptr);
+        pthread_join(p, nullptr);
+      },
+      {weft::FailureKind::kMisuse}, "did not rethrow");
+}
+
+}  // namespace exit_tests
+
+// Outside an exploration pthread_exit is glibc's, on a real thread.
+TEST(UnmodifiedPthreadExit, PassThroughOutsideExploration) {
+  pthread_t p;
+  pthread_create(
+      &p, nullptr, [](void*) -> void* { pthread_exit(&exit_tests::exit_marker); }, nullptr);
+  void* result = nullptr;
+  ASSERT_EQ(pthread_join(p, &result), 0);
+  EXPECT_EQ(result, &exit_tests::exit_marker);
+}
+
 }  // namespace

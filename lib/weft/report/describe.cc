@@ -159,6 +159,10 @@ std::string rule_text(const Misuse& m) {
     case MisuseRule::kSelectDuplicateCase:
       return absl::StrCat("a select whose case ", m.amount.value_or(0),
                           " is a second default or a second timeout: a select has at most one of each");
+    case MisuseRule::kExitUnwindSwallowed:
+      return absl::StrCat("thread ", m.thread,
+                          " caught the unwinding of pthread_exit in a catch (...) and did not rethrow it (glibc aborts "
+                          "the process here: \"FATAL: exception not rethrown\")");
   }
   return std::string(misuse_rule_name(m.rule));
 }

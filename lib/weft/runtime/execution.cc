@@ -202,6 +202,10 @@ void Execution::run_thread(Thread& self, ThreadId id) {
     try {
       self.fn();
     } catch (const AbortExecution&) {
+    } catch (const abi::__forced_unwind&) {
+      // exit_running_thread() ends here: the thread ends as if its function
+      // had returned.
+      self.exit_reached_base = true;
     } catch (const std::exception& e) {
       if (!aborting_) {
         record_failure(UncaughtException{.thread = id,
@@ -226,6 +230,7 @@ void Execution::run_thread(Thread& self, ThreadId id) {
     self.fn = nullptr;
   } catch (const AbortExecution&) {
   }
+  self.exit_reached_base = false;
   if (self.thread_pointer != 0 && !aborting_) {
     // Then what glibc runs at a thread's end (thread_local and pthread_key
     // destructors), still on the thread's own TLS.
@@ -471,6 +476,40 @@ void Execution::wake(ThreadId thread) {
   t.wake_reason = WakeReason::kWoken;
   t.pending.op = Op::kWakeup;
   runnable_.insert(std::lower_bound(runnable_.begin(), runnable_.end(), thread), thread);
+}
+
+void Execution::exit_running_thread() {
+  Thread& self = *running_;
+  self.exit_reached_base = false;
+  self.exit_unwind = {};
+  // "WEFTEXIT": a foreign exception class, as glibc's forced unwind has its own.
+  self.exit_unwind.exception_class = 0x5745465445584954;
+  self.exit_unwind.exception_cleanup = &Execution::exit_unwind_cleanup;
+  _Unwind_ForcedUnwind(&self.exit_unwind, &Execution::exit_unwind_stop, nullptr);
+  // Returns only when the unwinder cannot even start.
+  std::fputs("weft: cannot unwind the thread that exits (no unwind information)\n", stderr);
+  std::abort();
+}
+
+_Unwind_Reason_Code Execution::exit_unwind_stop(int, _Unwind_Action actions, _Unwind_Exception_Class,
+                                                _Unwind_Exception*, _Unwind_Context*, void*) {
+  // Every frame runs its cleanups and catch (...) blocks; run_thread's
+  // catch ends the unwinding, so the end of the stack is never reached.
+  if ((actions & _UA_END_OF_STACK) != 0) {
+    std::fputs("weft: a thread's exit unwound past the base of its fiber\n", stderr);
+    std::abort();
+  }
+  return _URC_NO_REASON;
+}
+
+void Execution::exit_unwind_cleanup(_Unwind_Reason_Code, _Unwind_Exception*) {
+  Execution& ex = get();
+  if (ex.running_->exit_reached_base) return;
+  // A catch (...) in the thread's code ended the unwinding without
+  // rethrowing it: glibc prints "FATAL: exception not rethrown" and aborts.
+  // The thread goes on until its next scheduling point.
+  ex.fail(Misuse{.rule = MisuseRule::kExitUnwindSwallowed, .object_type = "thread", .thread = ex.current_}, {},
+          Cancel::kNonCancellable);
 }
 
 void Execution::wait_for_exit(ThreadId thread) {

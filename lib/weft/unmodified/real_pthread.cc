@@ -73,6 +73,7 @@ RealPthread resolve_all() {
   resolve(r.thread_atexit_impl, "__cxa_thread_atexit_impl");
   resolve(r.key_create, "pthread_key_create");
   resolve(r.key_delete, "pthread_key_delete");
+  resolve(r.exit, "pthread_exit");
   return r;
 }
 

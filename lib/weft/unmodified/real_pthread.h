@@ -65,6 +65,7 @@ struct RealPthread {
   int (*thread_atexit_impl)(void (*)(void*), void*, void*);
   int (*key_create)(pthread_key_t*, void (*)(void*));
   int (*key_delete)(pthread_key_t);
+  void (*exit)(void*);  // never returns
 };
 
 // Resolved on first use (thread-safe).

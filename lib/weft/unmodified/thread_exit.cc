@@ -103,6 +103,24 @@ int __cxa_thread_atexit_impl(void (*destroy)(void*), void* object, void* dso_sym
 
 // Keys are process-wide: every creation is glibc's, and recorded (with its
 // destructor) wherever it happens, for the weft threads' ends.
+// Ends a weft thread as glibc ends a real one, without glibc's
+// cancellation machinery, which would longjmp to the start_thread frame of
+// the TLS donor (its jump buffer is in the TCB the weft thread borrows):
+// the runtime unwinds the fiber by a forced unwind of its own up to the
+// thread's base (Execution::exit_running_thread), so destructors run and a
+// catch (...) on the way must rethrow, as under glibc; the thread's end
+// (thread_local and key destructors) follows, and a joiner gets `result`.
+// Not a scheduling point: nothing is published until the exit step.
+void pthread_exit(void* result) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) {
+    real().exit(result);
+    __builtin_unreachable();
+  }
+  ExecutionTables::of(*ex).set_result(ex->current(), result);
+  ex->exit_running_thread();
+}
+
 int pthread_key_create(pthread_key_t* key, void (*destructor)(void*)) {
   const int result = real().key_create(key, destructor);
   if (result == 0) weft::detail::record_key(*key, destructor);

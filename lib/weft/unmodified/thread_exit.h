@@ -2,8 +2,9 @@
 // done for weft threads (which glibc never sees start or end): thread_local
 // destructors, registered through __cxa_thread_atexit_impl (interposed), and
 // the values and destructors of pthread keys (pthread_key_create,
-// interposed). Called by the TLS donors (tls_donors.cc) on the thread, on
-// its own TLS:
+// interposed). pthread_exit, interposed in the same file, ends a weft thread
+// early and goes through the same end. Called by the TLS donors
+// (tls_donors.cc) on the thread, on its own TLS:
 //
 //   clear_thread_specific_values();   // a new thread: no key has a value
 //   ...the thread's function...
