@@ -127,6 +127,10 @@ std::string rule_text(const Misuse& m) {
     case MisuseRule::kUnlockSharedNotHeld:
       return absl::StrCat("thread ", m.thread, " unlock_shared()s ", object, " without a shared hold on it");
     case MisuseRule::kDestroyedWhileHeld:
+      if (m.object_type == "barrier") {
+        return absl::StrCat(object, " was destroyed while thread", m.holders.size() == 1 ? " " : "s ",
+                            absl::StrJoin(m.holders, ", "), m.holders.size() == 1 ? " waits" : " wait", " at it");
+      }
       if (shared_mutex || m.holders.size() != 1) return absl::StrCat(object, " was destroyed while held");
       return absl::StrCat(object, " was destroyed while thread ", m.holders.front(), " still held it");
     case MisuseRule::kWaitWithoutLock:

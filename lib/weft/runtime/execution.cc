@@ -519,6 +519,21 @@ void Execution::wait_for_exit(ThreadId thread) {
   }
 }
 
+bool Execution::wait_for_exit_until(ThreadId thread, int64_t deadline) {
+  while (!finished(thread)) {
+    std::vector<ThreadId>& joiners = threads_[thread]->joiners;
+    joiners.push_back(current_);
+    const WakeReason why = block(threads_[thread]->exit, deadline, false, Cancel::kNonCancellable);
+    if (why == WakeReason::kAborted) return false;
+    if (why == WakeReason::kTimedOut) {
+      // No longer a joiner: the exit must not wake whatever it waits on next.
+      std::erase(joiners, current_);
+      return finished(thread);
+    }
+  }
+  return true;
+}
+
 uint32_t Execution::choose(uint32_t n, weft::source_location where) {
   if (aborting_ || n <= 1) return 0;
   const uint32_t value = strategy_->pick_value(n);

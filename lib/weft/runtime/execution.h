@@ -139,6 +139,9 @@ class Execution final : public ExecutionView {
   bool finished(ThreadId thread) const { return threads_[thread]->status == Status::kFinished; }
   // Blocks the current thread until `thread` exits (join).
   void wait_for_exit(ThreadId thread);
+  // The same until `deadline` (virtual ns) at the latest (a timed join):
+  // whether `thread` exited.
+  bool wait_for_exit_until(ThreadId thread, int64_t deadline);
 
   // Ends the running thread now, as pthread_exit does: its stack is unwound
   // to the fiber's base by a forced unwind (libgcc's, the kind glibc's

@@ -20,6 +20,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/runtime/execution.h"
@@ -28,6 +29,7 @@
 #include "weft/sync/shared_mutex.h"
 #include "weft/sync/wait_queue.h"
 #include "weft/unmodified/call_stacks.h"
+#include "weft/unmodified/pthread_barrier.h"
 
 namespace weft::detail {
 
@@ -81,6 +83,19 @@ class ExecutionTables {
     return it->second;
   }
   WaitQueue& futex(const void* word) { return futexes_[word]; }
+  // A pthread spin lock, by its address: a mutex spin_intercept.cc only
+  // try-locks.
+  MutexCore& spin_lock(const void* lock) {
+    auto it = spin_locks_.find(lock);
+    if (it == spin_locks_.end()) it = spin_locks_.try_emplace(lock, "pthread_spinlock", /*recursive=*/false).first;
+    return it->second;
+  }
+  // A pthread barrier of `count` threads, made on first use.
+  PthreadBarrier& barrier(const pthread_barrier_t* b, unsigned count) { return barriers_.try_emplace(b, count).first->second; }
+  PthreadBarrier* find_barrier(const pthread_barrier_t* b) {
+    auto it = barriers_.find(b);
+    return it == barriers_.end() ? nullptr : &it->second;
+  }
   // `initial()`: the count it starts from, asked on first use only.
   template <typename Initial>
   SemaphoreCore& semaphore(const void* sem, Initial initial) {
@@ -93,7 +108,13 @@ class ExecutionTables {
   void forget(const void* address) {
     rwlocks_.erase(address);
     semaphores_.erase(address);
+    spin_locks_.erase(address);
+    barriers_.erase(address);
   }
+
+  // Threads detached (pthread_detach, or created detached): not joinable.
+  void set_detached(ThreadId thread) { detached_.insert(thread); }
+  bool detached(ThreadId thread) const { return detached_.contains(thread); }
 
   // What a thread started by pthread_create returned, for pthread_join.
   void set_result(ThreadId thread, void* result) { results_[thread] = result; }
@@ -121,6 +142,9 @@ class ExecutionTables {
   absl::node_hash_map<const void*, MutexCore> once_gates_;
   absl::node_hash_map<const void*, WaitQueue> futexes_;
   absl::node_hash_map<const void*, SemaphoreCore> semaphores_;
+  absl::node_hash_map<const void*, MutexCore> spin_locks_;
+  absl::node_hash_map<const void*, PthreadBarrier> barriers_;
+  absl::flat_hash_set<ThreadId> detached_;
   absl::flat_hash_map<ThreadId, void*> results_;
   absl::node_hash_map<ThreadId, std::vector<ThreadLocalDestructor>> thread_local_destructors_;
   CallStacks call_stacks_;
