@@ -251,9 +251,21 @@ std::string short_function(std::string_view function) {
 std::vector<std::string> details_of(const DataRace& race) {
   const std::string what = subject(race);
   std::vector<std::string> lines;
+  // A label (a heap block's: "bytes [0, 4) of the 56-byte block thread 0
+  // allocated at step 36") says where the bytes are in words that replay
+  // the same, where the address may differ from run to run (the
+  // allocator's): an access wider than the overlap is given by its offset.
+  const bool labeled = race.object.name.empty() && !race.object.label.empty();
   const auto add = [&](const char* heading, const MemoryAccess& a) {
     std::string text = absl::StrCat(heading, "thread ", a.thread, " ", verb(a.kind), " ", what);
-    if (!same_bytes(race)) absl::StrAppend(&text, " (", a.end - a.begin, " bytes at ", hex(a.begin), ")");
+    if (!same_bytes(race)) {
+      if (labeled) {
+        absl::StrAppend(&text, " (an access of ", a.end - a.begin, " bytes at offset ",
+                        static_cast<int64_t>(a.begin) - static_cast<int64_t>(race.begin), " from them)");
+      } else {
+        absl::StrAppend(&text, " (", a.end - a.begin, " bytes at ", hex(a.begin), ")");
+      }
+    }
     absl::StrAppend(&text, " at step ", a.step, ", ", format_position(a.where));
     lines.push_back(std::move(text));
     for (const SourcePosition& call : a.stack) {
@@ -266,7 +278,9 @@ std::vector<std::string> details_of(const DataRace& race) {
   add("earlier: ", race.earlier);
   add("later:   ", race.later);
   if (!same_bytes(race)) {
-    lines.push_back(absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes at ", hex(race.begin)));
+    std::string overlap = absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes");
+    if (!labeled) absl::StrAppend(&overlap, " at ", hex(race.begin));
+    lines.push_back(std::move(overlap));
   }
   return lines;
 }
