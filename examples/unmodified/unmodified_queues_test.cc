@@ -23,9 +23,9 @@
 
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <boost/lockfree/queue.hpp>
 #include <boost/lockfree/spsc_queue.hpp>
+#include <chrono>
 #include <thread>
 #include <vector>
 

@@ -82,17 +82,18 @@ TEST(UnmodifiedPthreadBarrier, TooFewThreadsIsADeadlockAndIsReplayed) {
 }
 
 TEST(UnmodifiedPthreadBarrier, DestroyingWhileAThreadWaitsIsMisuse) {
-  weft::expect_bug(budget(100),
-                   [] {
-                     pthread_barrier_init(&barrier, nullptr, 2);
-                     std::thread other([] { pthread_barrier_wait(&barrier); });
-                     while (pthread_barrier_destroy(&barrier) == 0) {
-                       pthread_barrier_init(&barrier, nullptr, 2);
-                       sched_yield();
-                     }
-                     other.join();
-                   },
-                   {weft::FailureKind::kMisuse}, "waits at it");
+  weft::expect_bug(
+      budget(100),
+      [] {
+        pthread_barrier_init(&barrier, nullptr, 2);
+        std::thread other([] { pthread_barrier_wait(&barrier); });
+        while (pthread_barrier_destroy(&barrier) == 0) {
+          pthread_barrier_init(&barrier, nullptr, 2);
+          sched_yield();
+        }
+        other.join();
+      },
+      {weft::FailureKind::kMisuse}, "waits at it");
 }
 
 // Bad use gets glibc's errors, inside an exploration as outside.

@@ -234,7 +234,6 @@ TEST(UnmodifiedThreadEnd, AThreadAbandonedMidUnwindLeavesNothingToTheNext) {
   pthread_key_delete(leftover_key);
 }
 
-
 // ------------------------------------------------ pthread_exit
 
 namespace exit_tests {

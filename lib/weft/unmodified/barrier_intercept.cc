@@ -98,11 +98,9 @@ int pthread_barrier_destroy(pthread_barrier_t* b) {
     ExecutionTables& tables = ExecutionTables::of(*ex);
     if (const weft::detail::PthreadBarrier* barrier = tables.find_barrier(b);
         barrier != nullptr && !barrier->waiting().empty()) {
-      weft::detail::report_misuse(*ex,
-                                  {.rule = weft::MisuseRule::kDestroyedWhileHeld,
-                                   .object_type = "barrier",
-                                   .holders = barrier->waiting()},
-                                  b, nullptr, {}, weft::detail::Cancel::kNonCancellable);
+      weft::detail::report_misuse(
+          *ex, {.rule = weft::MisuseRule::kDestroyedWhileHeld, .object_type = "barrier", .holders = barrier->waiting()},
+          b, nullptr, {}, weft::detail::Cancel::kNonCancellable);
       return EBUSY;
     }
     tables.forget(b);

@@ -91,7 +91,9 @@ class ExecutionTables {
     return it->second;
   }
   // A pthread barrier of `count` threads, made on first use.
-  PthreadBarrier& barrier(const pthread_barrier_t* b, unsigned count) { return barriers_.try_emplace(b, count).first->second; }
+  PthreadBarrier& barrier(const pthread_barrier_t* b, unsigned count) {
+    return barriers_.try_emplace(b, count).first->second;
+  }
   PthreadBarrier* find_barrier(const pthread_barrier_t* b) {
     auto it = barriers_.find(b);
     return it == barriers_.end() ? nullptr : &it->second;
