@@ -127,6 +127,10 @@ std::string rule_text(const Misuse& m) {
     case MisuseRule::kUnlockSharedNotHeld:
       return absl::StrCat("thread ", m.thread, " unlock_shared()s ", object, " without a shared hold on it");
     case MisuseRule::kDestroyedWhileHeld:
+      if (m.object_type == "barrier") {
+        return absl::StrCat(object, " was destroyed while thread", m.holders.size() == 1 ? " " : "s ",
+                            absl::StrJoin(m.holders, ", "), m.holders.size() == 1 ? " waits" : " wait", " at it");
+      }
       if (shared_mutex || m.holders.size() != 1) return absl::StrCat(object, " was destroyed while held");
       return absl::StrCat(object, " was destroyed while thread ", m.holders.front(), " still held it");
     case MisuseRule::kWaitWithoutLock:
@@ -159,6 +163,10 @@ std::string rule_text(const Misuse& m) {
     case MisuseRule::kSelectDuplicateCase:
       return absl::StrCat("a select whose case ", m.amount.value_or(0),
                           " is a second default or a second timeout: a select has at most one of each");
+    case MisuseRule::kExitUnwindSwallowed:
+      return absl::StrCat("thread ", m.thread,
+                          " caught the unwinding of pthread_exit in a catch (...) and did not rethrow it (glibc aborts "
+                          "the process here: \"FATAL: exception not rethrown\")");
   }
   return std::string(misuse_rule_name(m.rule));
 }
@@ -243,9 +251,21 @@ std::string short_function(std::string_view function) {
 std::vector<std::string> details_of(const DataRace& race) {
   const std::string what = subject(race);
   std::vector<std::string> lines;
+  // A label (a heap block's: "bytes [0, 4) of the 56-byte block thread 0
+  // allocated at step 36") says where the bytes are in words that replay
+  // the same, where the address may differ from run to run (the
+  // allocator's): an access wider than the overlap is given by its offset.
+  const bool labeled = race.object.name.empty() && !race.object.label.empty();
   const auto add = [&](const char* heading, const MemoryAccess& a) {
     std::string text = absl::StrCat(heading, "thread ", a.thread, " ", verb(a.kind), " ", what);
-    if (!same_bytes(race)) absl::StrAppend(&text, " (", a.end - a.begin, " bytes at ", hex(a.begin), ")");
+    if (!same_bytes(race)) {
+      if (labeled) {
+        absl::StrAppend(&text, " (an access of ", a.end - a.begin, " bytes at offset ",
+                        static_cast<int64_t>(a.begin) - static_cast<int64_t>(race.begin), " from them)");
+      } else {
+        absl::StrAppend(&text, " (", a.end - a.begin, " bytes at ", hex(a.begin), ")");
+      }
+    }
     absl::StrAppend(&text, " at step ", a.step, ", ", format_position(a.where));
     lines.push_back(std::move(text));
     for (const SourcePosition& call : a.stack) {
@@ -258,7 +278,9 @@ std::vector<std::string> details_of(const DataRace& race) {
   add("earlier: ", race.earlier);
   add("later:   ", race.later);
   if (!same_bytes(race)) {
-    lines.push_back(absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes at ", hex(race.begin)));
+    std::string overlap = absl::StrCat("the two ranges overlap in ", race.end - race.begin, " bytes");
+    if (!labeled) absl::StrAppend(&overlap, " at ", hex(race.begin));
+    lines.push_back(std::move(overlap));
   }
   return lines;
 }

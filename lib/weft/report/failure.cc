@@ -67,6 +67,8 @@ std::string_view misuse_rule_name(MisuseRule rule) {
       return "send_on_closed_channel";
     case MisuseRule::kSelectDuplicateCase:
       return "select_duplicate_case";
+    case MisuseRule::kExitUnwindSwallowed:
+      return "exit_unwind_swallowed";
   }
   return "unknown";
 }

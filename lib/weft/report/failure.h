@@ -138,6 +138,7 @@ enum class MisuseRule {
   kChannelClosedTwice,            // close() of a closed channel
   kSendOnClosedChannel,           // send on a closed channel
   kSelectDuplicateCase,           // a select with two default cases or two timeouts
+  kExitUnwindSwallowed,           // a catch (...) ends pthread_exit's unwinding without rethrowing it
 };
 
 // "relock", "unlock_not_held", ...: the rule's stable name.

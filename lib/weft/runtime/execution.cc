@@ -202,6 +202,10 @@ void Execution::run_thread(Thread& self, ThreadId id) {
     try {
       self.fn();
     } catch (const AbortExecution&) {
+    } catch (const abi::__forced_unwind&) {
+      // exit_running_thread() ends here: the thread ends as if its function
+      // had returned.
+      self.exit_reached_base = true;
     } catch (const std::exception& e) {
       if (!aborting_) {
         record_failure(UncaughtException{.thread = id,
@@ -225,6 +229,15 @@ void Execution::run_thread(Thread& self, ThreadId id) {
   try {
     self.fn = nullptr;
   } catch (const AbortExecution&) {
+  }
+  self.exit_reached_base = false;
+  if (self.thread_pointer != 0 && !aborting_) {
+    // Then what glibc runs at a thread's end (thread_local and pthread_key
+    // destructors), still on the thread's own TLS.
+    try {
+      thread_storage()->thread_finishing();
+    } catch (const AbortExecution&) {
+    }
   }
   if (!aborting_) point(Op::kExit, nullptr, nullptr, self.created_at, Cancel::kNonCancellable);
 
@@ -465,11 +478,60 @@ void Execution::wake(ThreadId thread) {
   runnable_.insert(std::lower_bound(runnable_.begin(), runnable_.end(), thread), thread);
 }
 
+void Execution::exit_running_thread() {
+  Thread& self = *running_;
+  self.exit_reached_base = false;
+  self.exit_unwind = {};
+  // "WEFTEXIT": a foreign exception class, as glibc's forced unwind has its own.
+  self.exit_unwind.exception_class = 0x5745465445584954;
+  self.exit_unwind.exception_cleanup = &Execution::exit_unwind_cleanup;
+  _Unwind_ForcedUnwind(&self.exit_unwind, &Execution::exit_unwind_stop, nullptr);
+  // Returns only when the unwinder cannot even start.
+  std::fputs("weft: cannot unwind the thread that exits (no unwind information)\n", stderr);
+  std::abort();
+}
+
+_Unwind_Reason_Code Execution::exit_unwind_stop(int, _Unwind_Action actions, _Unwind_Exception_Class,
+                                                _Unwind_Exception*, _Unwind_Context*, void*) {
+  // Every frame runs its cleanups and catch (...) blocks; run_thread's
+  // catch ends the unwinding, so the end of the stack is never reached.
+  if ((actions & _UA_END_OF_STACK) != 0) {
+    std::fputs("weft: a thread's exit unwound past the base of its fiber\n", stderr);
+    std::abort();
+  }
+  return _URC_NO_REASON;
+}
+
+void Execution::exit_unwind_cleanup(_Unwind_Reason_Code, _Unwind_Exception*) {
+  Execution& ex = get();
+  if (ex.running_->exit_reached_base) return;
+  // A catch (...) in the thread's code ended the unwinding without
+  // rethrowing it: glibc prints "FATAL: exception not rethrown" and aborts.
+  // The thread goes on until its next scheduling point.
+  ex.fail(Misuse{.rule = MisuseRule::kExitUnwindSwallowed, .object_type = "thread", .thread = ex.current_}, {},
+          Cancel::kNonCancellable);
+}
+
 void Execution::wait_for_exit(ThreadId thread) {
   while (!finished(thread)) {
     threads_[thread]->joiners.push_back(current_);
     if (block(threads_[thread]->exit, kNoDeadline, false, Cancel::kNonCancellable) == WakeReason::kAborted) return;
   }
+}
+
+bool Execution::wait_for_exit_until(ThreadId thread, int64_t deadline) {
+  while (!finished(thread)) {
+    std::vector<ThreadId>& joiners = threads_[thread]->joiners;
+    joiners.push_back(current_);
+    const WakeReason why = block(threads_[thread]->exit, deadline, false, Cancel::kNonCancellable);
+    if (why == WakeReason::kAborted) return false;
+    if (why == WakeReason::kTimedOut) {
+      // No longer a joiner: the exit must not wake whatever it waits on next.
+      std::erase(joiners, current_);
+      return finished(thread);
+    }
+  }
+  return true;
 }
 
 uint32_t Execution::choose(uint32_t n, weft::source_location where) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <signal.h>
+#include <unwind.h>
 
 #include <csetjmp>
 #include <cstdint>
@@ -138,6 +139,16 @@ class Execution final : public ExecutionView {
   bool finished(ThreadId thread) const { return threads_[thread]->status == Status::kFinished; }
   // Blocks the current thread until `thread` exits (join).
   void wait_for_exit(ThreadId thread);
+  // The same until `deadline` (virtual ns) at the latest (a timed join):
+  // whether `thread` exited.
+  bool wait_for_exit_until(ThreadId thread, int64_t deadline);
+
+  // Ends the running thread now, as pthread_exit does: its stack is unwound
+  // to the fiber's base by a forced unwind (libgcc's, the kind glibc's
+  // pthread_exit uses), so destructors run and a catch (...) on the way
+  // must rethrow, and the thread then ends as if its function had returned.
+  // Swallowing the unwind is reported as misuse (glibc aborts the process).
+  [[noreturn]] void exit_running_thread();
 
   // The decisions of the token being replayed, when one is: a divergence
   // report names the one that no longer fits. Must outlive run().
@@ -270,6 +281,10 @@ class Execution final : public ExecutionView {
     // Its TLS (thread_storage.h); 0: the OS thread's. Kept for the thread
     // record's life, so thread i has the same TLS in every execution.
     uintptr_t thread_pointer = 0;
+    // exit_running_thread()'s unwind, which must outlive the frames it
+    // unwinds, and whether it reached the thread's base.
+    _Unwind_Exception exit_unwind{};
+    bool exit_reached_base = false;
   };
 
   [[noreturn]] static void not_exploring();
@@ -312,6 +327,12 @@ class Execution final : public ExecutionView {
   void thread_main();
   // One thread's life on its fiber: the body, its exit step, waking joiners.
   void run_thread(Thread& self, ThreadId id);
+  // exit_running_thread()'s unwinding: it goes on to the thread's base (the
+  // catch in run_thread); the cleanup runs when a catch ends it, which is
+  // misuse anywhere but there.
+  static _Unwind_Reason_Code exit_unwind_stop(int version, _Unwind_Action actions, _Unwind_Exception_Class,
+                                              _Unwind_Exception*, _Unwind_Context*, void*);
+  static void exit_unwind_cleanup(_Unwind_Reason_Code reason, _Unwind_Exception* unwind);
   void record_failure(Evidence evidence, const weft::source_location* where, std::vector<uint64_t> highlight_steps);
   Failure make_failure(Evidence evidence, const weft::source_location* where,
                        std::vector<uint64_t> highlight_steps) const;

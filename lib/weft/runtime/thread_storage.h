@@ -27,6 +27,11 @@ class ThreadStorage {
   // its function: what a new thread's TLS must look like (fresh variables,
   // errno 0). The runtime then sets its own thread-local state.
   virtual void thread_starting() = 0;
+  // Called on a weft thread, still on its thread pointer, after its
+  // function returned (or exit_running_thread() ended it) and before its
+  // exit step: what a thread's end runs (thread_local and pthread_key
+  // destructors). It may reach scheduling points.
+  virtual void thread_finishing() = 0;
 
  protected:
   ~ThreadStorage() = default;

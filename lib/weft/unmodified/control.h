@@ -16,9 +16,11 @@
 #include <pthread.h>
 
 #include <memory>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/runtime/execution.h"
@@ -27,6 +29,7 @@
 #include "weft/sync/shared_mutex.h"
 #include "weft/sync/wait_queue.h"
 #include "weft/unmodified/call_stacks.h"
+#include "weft/unmodified/pthread_barrier.h"
 
 namespace weft::detail {
 
@@ -46,6 +49,12 @@ void install_pthread_interposers();
 // Makes race reports name the heap blocks of the running execution
 // (heap_intercept.cc).
 void register_heap_describer();
+
+// A thread_local object's destructor, as __cxa_thread_atexit_impl gets it.
+struct ThreadLocalDestructor {
+  void (*destroy)(void*) = nullptr;
+  void* object = nullptr;
+};
 
 // A block of memory allocated on a weft thread (heap_intercept.cc).
 struct HeapBlock {
@@ -80,6 +89,21 @@ class ExecutionTables {
     return it->second;
   }
   WaitQueue& futex(const void* word) { return futexes_[word]; }
+  // A pthread spin lock, by its address: a mutex spin_intercept.cc only
+  // try-locks.
+  MutexCore& spin_lock(const void* lock) {
+    auto it = spin_locks_.find(lock);
+    if (it == spin_locks_.end()) it = spin_locks_.try_emplace(lock, "pthread_spinlock", /*recursive=*/false).first;
+    return it->second;
+  }
+  // A pthread barrier of `count` threads, made on first use.
+  PthreadBarrier& barrier(const pthread_barrier_t* b, unsigned count) {
+    return barriers_.try_emplace(b, count).first->second;
+  }
+  PthreadBarrier* find_barrier(const pthread_barrier_t* b) {
+    auto it = barriers_.find(b);
+    return it == barriers_.end() ? nullptr : &it->second;
+  }
   // `initial()`: the count it starts from, asked on first use only.
   template <typename Initial>
   SemaphoreCore& semaphore(const void* sem, Initial initial) {
@@ -92,13 +116,25 @@ class ExecutionTables {
   void forget(const void* address) {
     rwlocks_.erase(address);
     semaphores_.erase(address);
+    spin_locks_.erase(address);
+    barriers_.erase(address);
   }
+
+  // Threads detached (pthread_detach, or created detached): not joinable.
+  void set_detached(ThreadId thread) { detached_.insert(thread); }
+  bool detached(ThreadId thread) const { return detached_.contains(thread); }
 
   // What a thread started by pthread_create returned, for pthread_join.
   void set_result(ThreadId thread, void* result) { results_[thread] = result; }
   void* result(ThreadId thread) const {
     const auto it = results_.find(thread);
     return it == results_.end() ? nullptr : it->second;
+  }
+
+  // The thread_local destructors `thread` registered, oldest first
+  // (thread_exit.cc). A reference stays valid while others are added.
+  std::vector<ThreadLocalDestructor>& thread_local_destructors(ThreadId thread) {
+    return thread_local_destructors_[thread];
   }
 
   // Every weft thread's call stack (__tsan_func_entry/exit).
@@ -120,7 +156,11 @@ class ExecutionTables {
   absl::node_hash_map<const void*, MutexCore> once_gates_;
   absl::node_hash_map<const void*, WaitQueue> futexes_;
   absl::node_hash_map<const void*, SemaphoreCore> semaphores_;
+  absl::node_hash_map<const void*, MutexCore> spin_locks_;
+  absl::node_hash_map<const void*, PthreadBarrier> barriers_;
+  absl::flat_hash_set<ThreadId> detached_;
   absl::flat_hash_map<ThreadId, void*> results_;
+  absl::node_hash_map<ThreadId, std::vector<ThreadLocalDestructor>> thread_local_destructors_;
   CallStacks call_stacks_;
   absl::btree_map<uintptr_t, HeapBlock> heap_blocks_;
 };

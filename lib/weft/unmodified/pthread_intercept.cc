@@ -1,5 +1,6 @@
 // The pthread calls behind std::thread, std::mutex (timed and recursive
-// too) and std::condition_variable, interposed: the executable's definitions come
+// too) and std::condition_variable, and the non-blocking and timed joins
+// (pthread_tryjoin_np, pthread_timedjoin_np, pthread_clockjoin_np), interposed: the executable's definitions come
 // before glibc's, for the program's own calls and for libstdc++'s. On a weft
 // thread they are weft's operations (the same scheduling points, clocks and
 // reports as weft::thread, weft::mutex and weft::condition_variable); any
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "weft/detect/happens_before.h"
 #include "weft/sync/misuse.h"
 #include "weft/sync/thread.h"
 #include "weft/unmodified/control.h"
@@ -52,6 +54,27 @@ int wait_on(Execution& ex, pthread_cond_t* c, pthread_mutex_t* m, int64_t deadli
   return why == WakeReason::kTimedOut ? ETIMEDOUT : 0;
 }
 
+// What a successful join ends with: the joined thread's last act
+// happens-before the joiner's next, and its result.
+int joined(Execution& ex, ThreadId thread, void** result) {
+  if (HappensBefore* hb = ex.races()) hb->join(ex.current(), thread);
+  if (result != nullptr) *result = ExecutionTables::of(ex).result(thread);
+  return 0;
+}
+
+// pthread_timedjoin_np and pthread_clockjoin_np on a weft thread, with
+// glibc's errors in glibc's order; the deadline is virtual.
+int timed_join(Execution& ex, pthread_t handle, void** result, clockid_t clock, const timespec& abstime,
+               const void* pc) {
+  const ThreadId thread = thread_of(ex, handle);
+  if (thread == kNoThread) return ESRCH;
+  if (ExecutionTables::of(ex).detached(thread)) return EINVAL;
+  if (thread == ex.current()) return EDEADLK;
+  ex.point(Op::kJoin, nullptr, nullptr, {}, Cancel::kNonCancellable, static_cast<uint64_t>(thread), pc);
+  if (!ex.wait_for_exit_until(thread, virtual_deadline(ex, clock, abstime))) return ETIMEDOUT;
+  return joined(ex, thread, result);
+}
+
 }  // namespace
 
 void install_pthread_interposers() {
@@ -83,6 +106,7 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   int detach_state = PTHREAD_CREATE_JOINABLE;
   if (attr != nullptr && pthread_attr_getdetachstate(attr, &detach_state) == 0 &&
       detach_state == PTHREAD_CREATE_DETACHED) {
+    ExecutionTables::of(*ex).set_detached(id);
     weft::detail::detach_thread(id, {});
   }
   return 0;
@@ -95,15 +119,48 @@ int pthread_join(pthread_t thread, void** result) {
     // A weft thread of an execution that is over is no thread to wait for.
     return weft::detail::is_tls_donor(thread) ? ESRCH : real().join(thread, result);
   }
+  if (ExecutionTables::of(*ex).detached(id)) return EINVAL;
   weft::detail::join_thread(id, {});
   if (result != nullptr) *result = ExecutionTables::of(*ex).result(id);
   return 0;
+}
+
+// A join that does not wait: EBUSY while the thread runs (checked first, as
+// glibc does), a failed attempt PCT counts as spinning when repeated.
+int pthread_tryjoin_np(pthread_t thread, void** result) {
+  Execution* ex = controlling_execution();
+  const weft::detail::ThreadId id = ex != nullptr ? weft::detail::thread_of(*ex, thread) : weft::detail::kNoThread;
+  if (id == weft::detail::kNoThread) {
+    return weft::detail::is_tls_donor(thread) ? ESRCH : real().tryjoin(thread, result);
+  }
+  ex->point(weft::detail::Op::kJoin, nullptr, nullptr, {}, weft::detail::Cancel::kNonCancellable,
+            static_cast<uint64_t>(id), __builtin_return_address(0));
+  if (!ex->finished(id)) {
+    ex->note_failed_attempt();
+    return EBUSY;
+  }
+  if (ExecutionTables::of(*ex).detached(id)) return EINVAL;
+  return weft::detail::joined(*ex, id, result);
+}
+
+int pthread_timedjoin_np(pthread_t thread, void** result, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().timedjoin(thread, result, abstime);
+  return weft::detail::timed_join(*ex, thread, result, CLOCK_REALTIME, *abstime, __builtin_return_address(0));
+}
+
+int pthread_clockjoin_np(pthread_t thread, void** result, clockid_t clock, const timespec* abstime) {
+  Execution* ex = controlling_execution();
+  if (ex == nullptr) return real().clockjoin(thread, result, clock, abstime);
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) return EINVAL;  // glibc's first check
+  return weft::detail::timed_join(*ex, thread, result, clock, *abstime, __builtin_return_address(0));
 }
 
 int pthread_detach(pthread_t thread) {
   Execution* ex = controlling_execution();
   const weft::detail::ThreadId id = ex != nullptr ? weft::detail::thread_of(*ex, thread) : weft::detail::kNoThread;
   if (id == weft::detail::kNoThread) return weft::detail::is_tls_donor(thread) ? ESRCH : real().detach(thread);
+  ExecutionTables::of(*ex).set_detached(id);
   weft::detail::detach_thread(id, {});
   return 0;
 }

@@ -70,6 +70,21 @@ RealPthread resolve_all() {
   resolve(r.syscall, "syscall");
   resolve(r.guard_acquire, "__cxa_guard_acquire");
   resolve(r.guard_release, "__cxa_guard_release");
+  resolve(r.thread_atexit_impl, "__cxa_thread_atexit_impl");
+  resolve(r.key_create, "pthread_key_create");
+  resolve(r.key_delete, "pthread_key_delete");
+  resolve(r.exit, "pthread_exit");
+  resolve(r.tryjoin, "pthread_tryjoin_np");
+  resolve(r.timedjoin, "pthread_timedjoin_np");
+  resolve(r.clockjoin, "pthread_clockjoin_np");
+  resolve(r.spin_init, "pthread_spin_init");
+  resolve(r.spin_destroy, "pthread_spin_destroy");
+  resolve(r.spin_lock, "pthread_spin_lock");
+  resolve(r.spin_trylock, "pthread_spin_trylock");
+  resolve(r.spin_unlock, "pthread_spin_unlock");
+  resolve(r.barrier_init, "pthread_barrier_init");
+  resolve(r.barrier_destroy, "pthread_barrier_destroy");
+  resolve(r.barrier_wait, "pthread_barrier_wait");
   return r;
 }
 

@@ -62,6 +62,21 @@ struct RealPthread {
   long (*syscall)(long, ...);
   int (*guard_acquire)(int64_t*);
   void (*guard_release)(int64_t*);
+  int (*thread_atexit_impl)(void (*)(void*), void*, void*);
+  int (*key_create)(pthread_key_t*, void (*)(void*));
+  int (*key_delete)(pthread_key_t);
+  void (*exit)(void*);  // never returns
+  int (*tryjoin)(pthread_t, void**);
+  int (*timedjoin)(pthread_t, void**, const timespec*);
+  int (*clockjoin)(pthread_t, void**, clockid_t, const timespec*);
+  int (*spin_init)(pthread_spinlock_t*, int);
+  int (*spin_destroy)(pthread_spinlock_t*);
+  int (*spin_lock)(pthread_spinlock_t*);
+  int (*spin_trylock)(pthread_spinlock_t*);
+  int (*spin_unlock)(pthread_spinlock_t*);
+  int (*barrier_init)(pthread_barrier_t*, const pthread_barrierattr_t*, unsigned);
+  int (*barrier_destroy)(pthread_barrier_t*);
+  int (*barrier_wait)(pthread_barrier_t*);
 };
 
 // Resolved on first use (thread-safe).

@@ -15,40 +15,53 @@
 #include <cstring>
 #include <vector>
 
+#include "weft/runtime/execution.h"
 #include "weft/runtime/thread_storage.h"
 #include "weft/unmodified/real_pthread.h"
+#include "weft/unmodified/thread_exit.h"
 
 namespace weft::detail {
 namespace {
 
-// The program's own TLS segment (its thread_local variables, weft's
-// included): the initial image, and where each thread's copy lies relative
-// to that thread's pointer (static TLS: the same offset in every thread).
-struct ProgramTls {
+// A module's TLS segment (its thread_local variables): the initial image,
+// and where each thread's copy lies relative to that thread's pointer
+// (static TLS, as for every module loaded with the program: the same offset
+// in every thread).
+struct TlsSegment {
   const char* image = nullptr;
   std::size_t file_size = 0;
   std::size_t memory_size = 0;
   uintptr_t offset = 0;  // thread pointer minus the block's address
 };
 
-ProgramTls find_program_tls() {
-  ProgramTls tls;
-  // The first object dl_iterate_phdr visits is the program itself.
+// The segments a new thread gets afresh, as glibc gives a new thread all
+// of them: the program's (weft's own thread-local state among it) and every
+// shared library's loaded with it (libstdc++'s exception globals, a
+// thread_local of a library under test), except glibc's own. glibc's holds
+// its malloc cache, which it hands back when a real thread ends; reset, the
+// cache would leak at every thread. (errno, in glibc's, is reset alone.)
+std::vector<TlsSegment> find_fresh_tls() {
+  struct Search {
+    uintptr_t errno_at = reinterpret_cast<uintptr_t>(&errno);
+    std::vector<TlsSegment> found;
+  } search;
   dl_iterate_phdr(
       [](dl_phdr_info* info, std::size_t, void* out) {
-        auto& found = *static_cast<ProgramTls*>(out);
+        auto& s = *static_cast<Search*>(out);
         for (int i = 0; i < info->dlpi_phnum; ++i) {
           const ElfW(Phdr)& segment = info->dlpi_phdr[i];
           if (segment.p_type != PT_TLS || info->dlpi_tls_data == nullptr) continue;
-          found.image = reinterpret_cast<const char*>(info->dlpi_addr + segment.p_vaddr);
-          found.file_size = segment.p_filesz;
-          found.memory_size = segment.p_memsz;
-          found.offset = current_thread_pointer() - reinterpret_cast<uintptr_t>(info->dlpi_tls_data);
+          const auto block = reinterpret_cast<uintptr_t>(info->dlpi_tls_data);
+          if (s.errno_at >= block && s.errno_at < block + segment.p_memsz) continue;  // glibc's
+          s.found.push_back({.image = reinterpret_cast<const char*>(info->dlpi_addr + segment.p_vaddr),
+                             .file_size = segment.p_filesz,
+                             .memory_size = segment.p_memsz,
+                             .offset = current_thread_pointer() - block});
         }
-        return 1;  // the program only
+        return 0;  // every module
       },
-      &tls);
-  return tls;
+      &search);
+  return search.found;
 }
 
 // Sleeps on the futex for good, by a raw system call: glibc's syscall()
@@ -102,7 +115,7 @@ void* fixed_donor_stack(std::size_t index) {
 
 class TlsDonors final : public ThreadStorage {
  public:
-  TlsDonors() : program_(find_program_tls()) {}
+  TlsDonors() : fresh_(find_fresh_tls()) {}
 
   // Thread `thread` gets donor `thread` whenever it is free, so a weft
   // thread's pthread_t is the same in every exploration (an exploration on
@@ -126,18 +139,22 @@ class TlsDonors final : public ThreadStorage {
     real().mutex_unlock(&lock_);
   }
 
-  // A new thread's view of the program's thread_local variables: the
-  // initial image, zeros after it. (Shared libraries' TLS, glibc's malloc
-  // cache and errno's block among it, stays the donor's, as for a thread a
-  // pool reuses; errno starts at 0.)
+  // A new thread's TLS: every segment but glibc's from its initial image
+  // (zeros after it), errno 0, and no pthread_key values (they live in the
+  // TCB, and a thread abandoned by a failed execution may have left some).
   void thread_starting() override {
-    if (program_.image != nullptr) {
-      char* block = reinterpret_cast<char*>(current_thread_pointer() - program_.offset);
-      std::memcpy(block, program_.image, program_.file_size);
-      std::memset(block + program_.file_size, 0, program_.memory_size - program_.file_size);
+    const uintptr_t self = current_thread_pointer();
+    for (const TlsSegment& segment : fresh_) {
+      char* block = reinterpret_cast<char*>(self - segment.offset);
+      std::memcpy(block, segment.image, segment.file_size);
+      std::memset(block + segment.file_size, 0, segment.memory_size - segment.file_size);
     }
     errno = 0;
+    clear_thread_specific_values();
   }
+
+  // A thread's end: its thread_local and pthread_key destructors.
+  void thread_finishing() override { run_thread_end_destructors(Execution::get()); }
 
   bool is_donor(pthread_t thread) {
     real().mutex_lock(&lock_);
@@ -174,7 +191,7 @@ class TlsDonors final : public ThreadStorage {
     return static_cast<uintptr_t>(thread);
   }
 
-  const ProgramTls program_;
+  const std::vector<TlsSegment> fresh_;
   pthread_mutex_t lock_ = PTHREAD_MUTEX_INITIALIZER;
   std::vector<Slot> slots_;  // slot k: donor k
 };
