@@ -2,13 +2,14 @@
 // decode to the same values: small ones, thread ids past 127, and the
 // largest choose() values; a token of an execution with 200 threads, whose
 // decisions need two bytes, replays it.
+#include "weft/runtime/decision_log.h"
+
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
 #include <vector>
 
 #include "support/test_support.h"
-#include "weft/runtime/decision_log.h"
 
 namespace {
 
@@ -29,20 +30,21 @@ TEST(DecisionLog, KeepsSmallDecisionsInOneByteAndDecodesEveryValue) {
   EXPECT_EQ(log.decoded()[999], 1u);
 }
 
-// Thread ids up to 199: a lost update among them, found, and its
-// decision-form token replays it (expect_bug checks the replay).
+// 200 threads store what they loaded: a lost update.
+void two_hundred_increments() {
+  weft::atomic<int> x{0, "x"};
+  std::vector<weft::thread> threads;
+  for (int i = 0; i < 199; ++i) threads.emplace_back([&] { x.store(x.load() + 1); });
+  x.store(x.load() + 1);
+  for (weft::thread& t : threads) t.join();
+  WEFT_ASSERT(x.load() == 200);
+}
+
+// Thread ids up to 199: the lost update is found, and its decision-form
+// token replays it (expect_bug checks the replay).
 TEST(DecisionLog, ATokenWithThreadIdsPast127Replays) {
-  const std::optional<weft::Failure> f = weft::expect_bug(
-      weft_test::options_with(500, "random"),
-      [] {
-        weft::atomic<int> x{0, "x"};
-        std::vector<weft::thread> threads;
-        for (int i = 0; i < 199; ++i) threads.emplace_back([&] { x.store(x.load() + 1); });
-        x.store(x.load() + 1);
-        for (weft::thread& t : threads) t.join();
-        WEFT_ASSERT(x.load() == 200);
-      },
-      {weft::FailureKind::kAssertion});
+  const std::optional<weft::Failure> f =
+      weft::expect_bug(weft_test::options_with(500, "random"), two_hundred_increments, {weft::FailureKind::kAssertion});
   ASSERT_TRUE(f.has_value());
 }
 

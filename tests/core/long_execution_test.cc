@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
-#include <fstream>
 #include <chrono>
+#include <fstream>
 #include <string>
 
 #include "support/test_support.h"
@@ -135,8 +135,9 @@ void long_locked_increments() {
 // Two executions of 2M steps each (SURW's and the fuzzer's first one profiles
 // the program, the second schedules by the profile), under each strategy
 // that needs every step, the default among them: the peak RSS grows by a few
-// MiB (the window of steps, the decisions at a byte each), not by the 64
-// bytes per step a kept RawEvent took (128 MiB here, for one execution).
+// MiB (the window of steps, the decisions at a byte each), not by the 70
+// bytes and more per step they grew by when every step was kept for these
+// strategies (about 140 MiB here, for one execution).
 TEST(LongExecution, MemoryDoesNotGrowWithTheStepsUnderAnyStrategy) {
   if (!reset_peak_rss() || peak_rss_kib() == 0) GTEST_SKIP() << "no /proc/self/clear_refs or VmHWM";
   for (const char* strategy : {"random", "pos", "surw", "fuzz", "portfolio"}) {

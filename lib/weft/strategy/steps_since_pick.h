@@ -2,7 +2,7 @@
 // applies them: POS and SURW re-draw priorities along the steps that ran, at
 // the pick, against the pending operations of that moment. Each is kept as
 // what those rules read of it (thread, operation, object, failed): 16 bytes
-// instead of a RawEvent's 64; weft::choose values (op kChoose) are no steps
+// instead of a RawEvent's 48; weft::choose values (op kChoose) are no steps
 // of the schedule and are not kept. How many are kept at once is the longest
 // run of steps with no choice point (one enabled thread), usually a few.
 //

@@ -97,7 +97,7 @@ class SurwStrategy final : public Strategy {
   };
   struct Profiling {
     absl::flat_hash_map<const void*, Seen> objects;
-    std::vector<ThreadId> parent;                                       // by thread id
+    std::vector<ThreadId> parent;                                      // by thread id
     std::vector<absl::flat_hash_map<const void*, uint32_t>> ordinals;  // by thread
   };
 

@@ -30,7 +30,7 @@
 
 namespace weft::detail {
 
-// What the order reads of one step: 24 bytes instead of a RawEvent's 64.
+// What the order reads of one step: 24 bytes instead of a RawEvent's 48.
 struct OrderStep {
   const void* object = nullptr;
   ThreadId thread = 0;
