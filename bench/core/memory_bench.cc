@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     if (!r.error.ok() || r.bug_found()) return fail(r);
     std::printf("%llu executions of body (b): peak RSS %.1f MiB after %llu executions, %.1f MiB after all\n",
                 static_cast<unsigned long long>(executions), early,
-                static_cast<unsigned long long>(executions / 100 + 1), peak_rss_mib());
+                static_cast<unsigned long long>(executions) / 100 + 1, peak_rss_mib());
   }
   return 0;
 }

@@ -94,9 +94,9 @@ class InterleavingFeedback {
 
   // A new execution: forgets every object's accesses.
   void begin();
-  // The features of `step`, the next step of the execution (every earlier
-  // one was added).
-  StepFeatures add(const RawEvent& step);
+  // The features of `e`, the next step of the execution (every earlier one
+  // was added).
+  StepFeatures add(const RawEvent& e);
 
   // A whole trace: begin(), then adds one hit (saturating at 255) to
   // `counters[slot]` for every feature of `steps`, and appends each
