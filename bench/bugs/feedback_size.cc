@@ -31,11 +31,14 @@ class Collector final : public weft::detail::Strategy {
  public:
   absl::flat_hash_set<uint64_t> seen;
 
-  void begin_execution(uint64_t seed, uint64_t index) override { rng_.reseed(weft::detail::mix_seed(seed, index)); }
-  void end_execution(uint64_t) override {
-    features_.clear();
-    feedback_.features(view()->steps(), features_);
-    seen.insert(features_.begin(), features_.end());
+  void begin_execution(uint64_t seed, uint64_t index) override {
+    rng_.reseed(weft::detail::mix_seed(seed, index));
+    feedback_.begin();
+  }
+  bool wants_steps() const override { return true; }
+  void step_taken(const weft::detail::RawEvent& step) override {
+    const weft::detail::StepFeatures f = feedback_.add(step);
+    seen.insert(f.features.begin(), f.features.begin() + f.count);
   }
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId) override {
     return enabled[rng_.below(static_cast<uint32_t>(enabled.size()))];
@@ -47,7 +50,6 @@ class Collector final : public weft::detail::Strategy {
  private:
   weft::detail::Rng rng_;
   weft::detail::InterleavingFeedback feedback_;
-  std::vector<uint64_t> features_;
 };
 
 constexpr size_t kSizes[] = {256, 1024, 4096, 16384, 65536};

@@ -28,6 +28,7 @@ expect_bad "unknown option --fast" "$compare" --fast "$work/empty"
 
 expect_bad "give exactly one of --steps, --threads, --executions" "$memory"
 expect_bad "give exactly one of --steps, --threads, --executions" "$memory" --steps=10 --threads=10
+expect_bad "unknown strategy" "$memory" --steps=10 --strategy=fastest
 expect_bad 'bad value "lots" for --steps' "$memory" --steps=lots
 expect_bad "unknown option --bytes" "$memory" --bytes=1
 

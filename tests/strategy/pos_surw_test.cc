@@ -35,13 +35,17 @@ class ScriptedView final : public weft::detail::ExecutionView {
     if (pending_.size() <= static_cast<size_t>(t)) pending_.resize(t + 1);
     pending_[t] = RawEvent{.thread = t, .op = op, .object = object};
   }
+  // The strategy the steps go to, as the runtime gives them (step_taken).
+  void feed_to(weft::detail::Strategy& strategy) { strategy_ = &strategy; }
   // `t` takes its pending step.
   void run(ThreadId t, bool failed = false) {
     steps_.push_back(pending_[t]);
     steps_.back().failed = failed;
+    if (strategy_ != nullptr) strategy_->step_taken(steps_.back());
   }
 
  private:
+  weft::detail::Strategy* strategy_ = nullptr;
   std::vector<RawEvent> pending_;
   std::vector<RawEvent> steps_;
 };
@@ -53,6 +57,7 @@ TEST(Pos, ReDrawsThePrioritiesOfWhatRanAndWhatConflictsWithIt) {
     ScriptedView view;
     PosStrategy pos;
     pos.attach(view);
+    view.feed_to(pos);
     pos.begin_execution(seed, 0);
     for (ThreadId t : all) pos.thread_created(t, t == 0 ? weft::detail::kNoThread : 0);
     view.set_pending(0, Op::kStore, &x);
@@ -96,6 +101,7 @@ TEST(Pos, PicksTheHighestPriority) {
     ScriptedView view;
     PosStrategy pos;
     pos.attach(view);
+    view.feed_to(pos);
     pos.begin_execution(seed, 0);
     const std::array<ThreadId, 3> all{0, 1, 2};
     for (ThreadId t : all) {
@@ -121,6 +127,7 @@ TEST(Pos, SpinnersOnAFailingCasSinkBelowTheThreadTheyWaitFor) {
     ScriptedView view;
     PosStrategy pos;
     pos.attach(view);
+    view.feed_to(pos);
     pos.begin_execution(seed, 0);
     for (ThreadId t : all) pos.thread_created(t, t == 0 ? weft::detail::kNoThread : 0);
     view.set_pending(0, Op::kStore, &port);

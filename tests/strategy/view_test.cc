@@ -33,15 +33,22 @@ class Recorder final : public weft::detail::Strategy {
   std::vector<RawEvent> steps_at_end;
   int threads_at_end = 0;
 
+  // Every step given (step_taken), and how many when each pick came.
+  std::vector<RawEvent> taken;
+  std::vector<size_t> taken_at_pick;
+
   void begin_execution(uint64_t, uint64_t) override {}
   void end_execution(uint64_t) override {
     steps_at_end.assign(view()->steps().begin(), view()->steps().end());
     threads_at_end = view()->threads();
   }
+  bool wants_steps() const override { return true; }
+  void step_taken(const RawEvent& step) override { taken.push_back(step); }
   void thread_created(ThreadId id, ThreadId parent) override { created.emplace_back(id, parent); }
   void thread_spinning(ThreadId id) override { spinning.push_back(id); }
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId) override {
     picks.push_back({view()->pending(enabled[0]), view()->steps().size()});
+    taken_at_pick.push_back(taken.size());
     return enabled[0];
   }
   uint32_t pick_value(uint32_t) override { return 0; }
@@ -81,6 +88,43 @@ TEST(ExecutionView, APicksPendingOperationIsTheStepThatFollows) {
   EXPECT_EQ(r.threads_at_end, 2);
 }
 
+// step_taken gives every step once, in order, and each before the pick that
+// follows it.
+TEST(ExecutionView, EveryStepIsGivenOnceBeforeThePickAfterIt) {
+  Recorder r;
+  run(r, [] {
+    weft::atomic<int> x{0, "x"};
+    weft::thread t([&] {
+      x.store(1);
+      x.store(2);
+    });
+    x.fetch_add(1);
+    t.join();
+  });
+  ASSERT_EQ(r.taken.size(), r.steps_at_end.size());
+  for (size_t i = 0; i < r.taken.size(); ++i) {
+    EXPECT_EQ(r.taken[i].thread, r.steps_at_end[i].thread) << i;
+    EXPECT_EQ(r.taken[i].op, r.steps_at_end[i].op) << i;
+    EXPECT_EQ(r.taken[i].object, r.steps_at_end[i].object) << i;
+  }
+  ASSERT_EQ(r.taken_at_pick.size(), r.picks.size());
+  for (size_t i = 0; i < r.picks.size(); ++i) EXPECT_EQ(r.taken_at_pick[i], r.picks[i].steps) << i;
+}
+
+// A long execution: the runtime keeps a window of the steps, step_taken
+// still gives every one.
+TEST(ExecutionView, ALongExecutionGivesEveryStepButKeepsAWindow) {
+  Recorder r;
+  constexpr int kStores = 50000;
+  run(r, [] {
+    weft::atomic<int> x{0, "x"};
+    for (int i = 0; i < kStores; ++i) x.store(i);
+  });
+  EXPECT_EQ(r.taken.size(), kStores + 2u);  // start, the stores, exit
+  EXPECT_LT(r.steps_at_end.size(), r.taken.size());
+  EXPECT_EQ(r.taken.back().op, Op::kExit);
+}
+
 TEST(ExecutionView, ParentsAreTheCreatingThreads) {
   Recorder r;
   run(r, [] {
@@ -116,6 +160,11 @@ TEST(ExecutionView, FailedStepsAreMarkedAndOnlyRepeatsAreSpinning) {
   });
   std::vector<bool> failed;
   for (const RawEvent& e : r.steps_at_end) {
+    if (e.op == Op::kCompareExchange) failed.push_back(e.failed);
+  }
+  EXPECT_EQ(failed, (std::vector<bool>{true, true, false}));
+  failed.clear();  // given final: after the failure was marked
+  for (const RawEvent& e : r.taken) {
     if (e.op == Op::kCompareExchange) failed.push_back(e.failed);
   }
   EXPECT_EQ(failed, (std::vector<bool>{true, true, false}));

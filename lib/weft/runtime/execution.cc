@@ -62,8 +62,14 @@ void Execution::not_exploring() {
   std::abort();
 }
 
+inline void Execution::record_step(const RawEvent& step) {
+  if (feeds_steps_) [[unlikely]]
+    feed_last_step();
+  trace_.push_back(step);
+  ++steps_;
+}
+
 Execution::Execution(const ExecutionConfig& config, StackPool& stacks) : config_(config), stacks_(stacks) {
-  decisions_.reserve(1024);
   pthread_sigmask(SIG_SETMASK, nullptr, &signal_mask_);
 }
 
@@ -102,6 +108,7 @@ void Execution::reset() {
   choice_points_ = 0;
   now_ = 0;
   decisions_.clear();
+  fed_ = 0;
   aborting_ = false;
   unwinding_ = kNoThread;
   lost_thread_ = kNoThread;
@@ -116,7 +123,8 @@ void Execution::run(const std::function<void()>& body, Strategy& strategy, uint6
   reset();
   strategy_ = &strategy;
   strategy.attach(*this);
-  trace_.start(strategy.reads_steps());
+  trace_.start();
+  feeds_steps_ = strategy.wants_steps();
   index_ = index;
   current_execution_ = this;
   running_ = &main_;
@@ -125,14 +133,14 @@ void Execution::run(const std::function<void()>& body, Strategy& strategy, uint6
   if (sigsetjmp(overflow_jump_, 0) == 0) {
     current_ = 0;
     Thread& first = *threads_[0];
-    trace_.push_back(first.pending);
-    ++steps_;
+    record_step(first.pending);
     switch_to(first);
   } else {
     handle_stack_overflow();
   }
   if (aborting_) resume_aborted_threads();
   if (abandon_on_abort_) reclaim_abandoned_threads();
+  if (feeds_steps_) feed_last_step();
   current_execution_ = nullptr;
   strategy_ = nullptr;
   for (absl::AnyInvocable<void()>& fn : std::exchange(at_end_, {})) fn();
@@ -358,6 +366,7 @@ inline Execution::Thread* Execution::pick_next_inline() {
   ThreadId chosen = enabled[0];
   if (enabled.size() > 1) {
     ++choice_points_;
+    if (feeds_steps_) feed_last_step();
     chosen = strategy_->pick_thread(enabled, current_);
     if (chosen == kNoThread) [[unlikely]]
       return replay_diverged();
@@ -367,11 +376,10 @@ inline Execution::Thread* Execution::pick_next_inline() {
   if (t.status == Status::kBlocked) [[unlikely]]
     wake_by_scheduler(chosen);
   const bool preempted = chosen != current_ && current_ != kNoThread && threads_[current_]->status == Status::kRunnable;
-  trace_.push_back(t.pending);
+  record_step(t.pending);
   // Marked on the copy: a byte store into t.pending right before the copy
   // reads it defeats store-to-load forwarding (a stall in every step).
   trace_.back().preempted = preempted;
-  ++steps_;
   current_ = chosen;
   return &t;
 }
@@ -545,8 +553,7 @@ uint32_t Execution::choose(uint32_t n, weft::source_location where) {
     return 0;
   }
   decisions_.push_back(value);
-  trace_.push_back(RawEvent{current_, Op::kChoose, false, false, nullptr, nullptr, value, where});
-  ++steps_;
+  record_step(RawEvent{current_, Op::kChoose, false, false, nullptr, nullptr, value, where});
   return value;
 }
 

@@ -34,6 +34,7 @@
 #include "weft/base/op.h"
 #include "weft/base/source_location.h"
 #include "weft/report/failure.h"
+#include "weft/runtime/decision_log.h"
 #include "weft/runtime/fiber_jump.h"
 #include "weft/runtime/stack_pool.h"
 #include "weft/runtime/thread_fn.h"
@@ -223,7 +224,8 @@ class Execution final : public ExecutionView {
 
   // ---- for strategies (ExecutionView) --------------------------------------
   const RawEvent& pending(ThreadId thread) const override { return threads_[thread]->pending; }
-  // Every step when the strategy reads_steps(); else a window (trace_window.h).
+  // A window of the steps (trace_window.h); every one goes to a strategy
+  // that wants_steps() through step_taken.
   std::span<const RawEvent> steps() const override { return trace_.kept(); }
   int threads() const override { return thread_count_; }
   bool blocked(ThreadId thread) const override { return threads_[thread]->status == Status::kBlocked; }
@@ -231,7 +233,7 @@ class Execution final : public ExecutionView {
   // ---- for the explorer ---------------------------------------------------
   const std::optional<Failure>& failure() const { return failure_; }
   std::optional<Failure> take_failure() { return std::move(failure_); }
-  const std::vector<uint32_t>& decisions() const { return decisions_; }
+  const DecisionLog& decisions() const { return decisions_; }
   uint64_t choice_points() const { return choice_points_; }
   // Called when a guard page is hit (see failure_signals.h). Async-signal-safe.
   [[noreturn]] void on_stack_overflow_signal();
@@ -339,6 +341,15 @@ class Execution final : public ExecutionView {
   bool repeats_failed_attempt(const RawEvent& attempt) const;
   void record_deadlock();
   void record_livelock();
+  // Records the step the chosen thread takes now; the one before it is final.
+  [[gnu::always_inline]] inline void record_step(const RawEvent& step);
+  // Gives the last step to a strategy that wants_steps(), if not yet given.
+  void feed_last_step() {
+    if (fed_ < steps_) {
+      strategy_->step_taken(trace_.back());
+      fed_ = steps_;
+    }
+  }
 
   ExecutionConfig config_;
   StackPool& stacks_;
@@ -362,9 +373,11 @@ class Execution final : public ExecutionView {
   uint64_t steps_ = 0;
   uint64_t choice_points_ = 0;
   int64_t now_ = 0;
-  std::vector<uint32_t> decisions_;
+  DecisionLog decisions_;
   std::span<const uint32_t> replayed_;
   TraceWindow trace_;
+  bool feeds_steps_ = false;  // the strategy wants_steps()
+  uint64_t fed_ = 0;          // steps given to it so far
 
   bool aborting_ = false;
   bool retiring_ = false;           // ~Execution: parked thread fibers return

@@ -121,7 +121,10 @@ class Session {
     watchdog_.execution_starting(index, token_prefix_, token_suffix_, {given_token.data(), given_token.size()});
     execution_.run(body, strategy, index);
     watchdog_.execution_finished();
-    if (options_.observer != nullptr) options_.observer->finished(index, execution_.decisions(), execution_.step());
+    if (options_.observer != nullptr) {
+      execution_.decisions().decode_into(observed_decisions_);
+      options_.observer->finished(index, observed_decisions_, execution_.step());
+    }
     // Races recorded without stopping get this execution's full token.
     for (size_t i = finished_races_; i < races_.recorded().size(); ++i) execution_.finish_failure(races_.recorded()[i]);
     finished_races_ = races_.recorded().size();
@@ -146,7 +149,7 @@ class Session {
   void finish_failure(Failure& f) {
     detail::Strategy& strategy = *current_.strategy;
     ScheduleToken t = token_base_;
-    t.decisions = execution_.decisions();
+    execution_.decisions().decode_into(t.decisions);
     f.token = current_.given_token.empty() ? detail::format_token(t) : std::string(current_.given_token);
     if (strategy.name() != "replay" && !strategy.replay_spec().empty()) {
       ScheduleToken s = token_base_;
@@ -181,6 +184,7 @@ class Session {
   std::string token_suffix_;
   uint64_t total_steps_ = 0;
   size_t finished_races_ = 0;
+  std::vector<uint32_t> observed_decisions_;  // what the observer is shown, reused
   Current current_;
 };
 

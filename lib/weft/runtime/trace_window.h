@@ -1,17 +1,15 @@
 // The steps of one execution that are kept in memory: every step while the
 // execution is short; past that, its first kHead steps and at least its
 // last kTail ones, so that a long execution does not keep a RawEvent (48
-// bytes) per step. A strategy that reads every step (Strategy::reads_steps)
-// has them all kept instead.
+// bytes) per step. A strategy that needs every step gets each one as it is
+// taken (Strategy::step_taken) and keeps what it needs of it.
 //
 //   TraceWindow trace;
-//   trace.start(/*keep_all=*/false);
+//   trace.start();
 //   trace.push_back(event);                        // at every step
 //   TraceExcerpt shown = trace.excerpt();          // what a report shows
 //
-// Reports show excerpt(): the first kHead and the last kTail steps, the same
-// whether everything was kept or not, so a failure and its replay under
-// another strategy print the same report.
+// Reports show excerpt(): the first kHead and the last kTail steps.
 #pragma once
 
 #include <algorithm>
@@ -40,15 +38,14 @@ class TraceWindow {
 
   TraceWindow() { events_.reserve(1024); }
 
-  // A new execution; `keep_all`: never drop a step.
-  void start(bool keep_all) {
+  // A new execution.
+  void start() {
     events_.clear();
     elided_ = 0;
-    limit_ = keep_all ? SIZE_MAX : kLimit;
   }
 
   void push_back(const RawEvent& event) {
-    if (events_.size() == limit_) [[unlikely]]
+    if (events_.size() == kLimit) [[unlikely]]
       drop_middle();
     events_.push_back(event);
   }
@@ -75,7 +72,6 @@ class TraceWindow {
 
   std::vector<RawEvent> events_;
   uint64_t elided_ = 0;
-  size_t limit_ = SIZE_MAX;
 };
 
 }  // namespace weft::detail

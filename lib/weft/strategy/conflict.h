@@ -12,16 +12,24 @@
 
 namespace weft::detail {
 
+// Each takes a RawEvent, or a compact record of a step with the same
+// fields (object, op, failed): strategy/trace_order.h's OrderStep.
+
 // The step names an object it acts on (not thread bookkeeping).
-inline bool touches_object(const RawEvent& e) { return e.object != nullptr && op_kind(e.op) != OpKind::kLocal; }
+template <typename Step = RawEvent>
+bool touches_object(const Step& e) {
+  return e.object != nullptr && op_kind(e.op) != OpKind::kLocal;
+}
 
 // The step changes its object (or may: a pending CAS has not failed yet).
-inline bool changes_object(const RawEvent& e) {
+template <typename Step = RawEvent>
+bool changes_object(const Step& e) {
   const OpKind kind = op_kind(e.op);
   return !e.failed && (kind == OpKind::kWrite || kind == OpKind::kSync);
 }
 
-inline bool conflicting(const RawEvent& a, const RawEvent& b) {
+template <typename StepA = RawEvent, typename StepB = RawEvent>
+bool conflicting(const StepA& a, const StepB& b) {
   return a.object == b.object && touches_object(a) && touches_object(b) && (changes_object(a) || changes_object(b));
 }
 

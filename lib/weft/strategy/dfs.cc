@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<DfsStrategy>> DfsStrategy::parse(absl::string_vie
 
 void DfsStrategy::begin_execution(uint64_t, uint64_t) {
   next_ = 0;
+  steps_.clear();
   cost_ = 0;
   spinning_.assign(spinning_.size(), false);
   if (fixed_) path_.clear();
@@ -114,7 +115,7 @@ ThreadId DfsStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId cu
   for (size_t i = 1; i < n; ++i) {
     p.costs[i] = current_runs || !default_runs || rank(static_cast<ThreadId>(p.options[i])) != 0 ? 1 : 0;
   }
-  p.step = view() != nullptr ? view()->steps().size() : 0;
+  p.step = steps_.size();
   // A point where a thread may wake by its timeout is explored in full: the
   // reduction does not model virtual time.
   p.full = !dpor_ || std::any_of(enabled.begin(), enabled.end(), [this](ThreadId t) { return rank(t) == 2; });
@@ -184,7 +185,7 @@ void DfsStrategy::reduce() {
   for (const Point& p : path_) path.push_back(p.value(p.taken));
   schedules_.insert(absl::HashOf(path));
   if (view() == nullptr) return;
-  const std::span<const RawEvent> steps = view()->steps();
+  const std::span<const OrderStep> steps = steps_;
   const TraceOrder order(steps, view()->threads(), dpor_);
   classes_.insert(order.class_hash());
   if (!dpor_) return;

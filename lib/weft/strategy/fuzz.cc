@@ -134,7 +134,12 @@ void FuzzStrategy::begin_execution(uint64_t seed, uint64_t index) {
   }
   active_.assign(constraints_.size(), Active{});
   keys_.clear();
-  steps_seen_ = 0;
+  counters_.fill(0);
+  feedback_.begin();
+  classes_.clear();
+  seen_in_class_.clear();
+  class_of_.clear();
+  sample_rng_ = rng_;  // rng_ draws nothing more until the execution ends
 }
 
 void FuzzStrategy::thread_created(ThreadId id, ThreadId parent) {
@@ -142,15 +147,31 @@ void FuzzStrategy::thread_created(ThreadId id, ThreadId parent) {
   base_.thread_created(id, parent);
 }
 
-void FuzzStrategy::apply_steps_taken() {
-  const std::span<const RawEvent> steps = view()->steps();
-  for (; steps_seen_ < steps.size(); ++steps_seen_) {
-    const RawEvent& e = steps[steps_seen_];
-    if (!touches_object(e)) continue;
-    const EventKey key = keys_.ran(e);
-    for (size_t i = 0; i < constraints_.size(); ++i) {
-      if (constraints_[i].before == key) active_[i].before_ran = true;
-    }
+void FuzzStrategy::step_taken(const RawEvent& step) {
+  base_.step_taken(step);
+  if (!touches_object(step)) return;
+  const EventKey key = keys_.ran(step);
+  for (size_t i = 0; i < constraints_.size(); ++i) {
+    if (constraints_[i].before == key) active_[i].before_ran = true;
+  }
+  if (replaying_) return;
+  const StepFeatures f = feedback_.add(step);
+  count_features(f, counters_);
+  if (f.pair) sample_pair(*f.pair);
+}
+
+void FuzzStrategy::sample_pair(const ConflictPair& p) {
+  auto [it, inserted] = class_of_.try_emplace(p.site_class, classes_.size());
+  if (inserted) {
+    classes_.emplace_back();
+    seen_in_class_.push_back(0);
+  }
+  std::vector<ConflictPair>& cls = classes_[it->second];
+  const size_t n = ++seen_in_class_[it->second];
+  if (cls.size() < kPerClass) {
+    cls.push_back(p);
+  } else if (const uint64_t slot = sample_rng_.next() % n; slot < kPerClass) {
+    cls[slot] = p;
   }
 }
 
@@ -172,7 +193,6 @@ bool FuzzStrategy::held_back(ThreadId t) {
 }
 
 ThreadId FuzzStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId current) {
-  apply_steps_taken();
   allowed_.clear();
   for (ThreadId t : enabled) {
     if (!held_back(t)) allowed_.push_back(t);
@@ -195,9 +215,6 @@ ThreadId FuzzStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId c
 void FuzzStrategy::end_execution(uint64_t choice_points) {
   base_.end_execution(choice_points);
   if (replaying_) return;
-  counters_.fill(0);
-  pairs_.clear();
-  feedback_.record(view()->steps(), counters_, &pairs_);
   const int fresh = seen_.merge(counters_);
   if (fresh > 0 && corpus_.size() < kMaxCorpus) add_to_corpus(fresh);
 }
@@ -209,24 +226,8 @@ void FuzzStrategy::add_to_corpus(int fresh) {
     if (!active_[i].dropped) entry.constraints.push_back(constraints_[i]);
   }
   entry.fresh = fresh;
-  // Group the pairs by their sites, in order of first appearance (hash order
-  // differs between processes), keeping a uniform sample of each group.
-  absl::flat_hash_map<uint64_t, size_t> class_of;
-  std::vector<size_t> seen_in_class;
-  for (const ConflictPair& p : pairs_) {
-    auto [it, inserted] = class_of.try_emplace(p.site_class, entry.classes.size());
-    if (inserted) {
-      entry.classes.emplace_back();
-      seen_in_class.push_back(0);
-    }
-    std::vector<ConflictPair>& cls = entry.classes[it->second];
-    const size_t n = ++seen_in_class[it->second];
-    if (cls.size() < kPerClass) {
-      cls.push_back(p);
-    } else if (const uint64_t slot = rng_.next() % n; slot < kPerClass) {
-      cls[slot] = p;
-    }
-  }
+  entry.classes = std::move(classes_);
+  rng_ = sample_rng_;  // as if the pairs were sampled now
   corpus_.push_back(std::move(entry));
 }
 

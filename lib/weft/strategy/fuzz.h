@@ -45,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "weft/base/rng.h"
 #include "weft/strategy/interleaving_feedback.h"
@@ -77,8 +78,9 @@ class FuzzStrategy final : public Strategy {
   void thread_spinning(ThreadId id) override { base_.thread_spinning(id); }
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return base_.pick_value(n); }
-  // Yes: its feedback walks every step; each pick applies the steps since the last.
-  bool reads_steps() const override { return true; }
+  // Yes: SURW's, and its feedback and constraints count every step.
+  bool wants_steps() const override { return true; }
+  void step_taken(const RawEvent& step) override;
   std::string name() const override { return "fuzz"; }
   std::string replay_spec() const override;
   std::optional<uint64_t> replay_prerequisite() const override { return base_.replay_prerequisite(); }
@@ -103,8 +105,9 @@ class FuzzStrategy final : public Strategy {
 
   std::vector<OrderConstraint> mutate(const Entry& parent);
   const Entry* choose_parent();
-  void apply_steps_taken();
   bool held_back(ThreadId t);
+  // Keeps `p` in its class's uniform sample (at most kPerClass instances).
+  void sample_pair(const ConflictPair& p);
   void add_to_corpus(int fresh);
 
   bool replaying_ = false;
@@ -114,13 +117,19 @@ class FuzzStrategy final : public Strategy {
   std::vector<OrderConstraint> constraints_;  // this execution's
   std::vector<Active> active_;
   EventKeys keys_;
-  size_t steps_seen_ = 0;
   std::vector<ThreadId> allowed_;  // scratch: the enabled threads not held back
 
   std::vector<Entry> corpus_;
   InterleavingFeedback feedback_;
   std::array<uint8_t, InterleavingFeedback::kSlots> counters_{};
-  std::vector<ConflictPair> pairs_;
+  // This execution's conflicting pairs by pair of sites, in order of first
+  // appearance (hash order differs between processes), each a uniform
+  // sample drawn with sample_rng_: what it offers to mutate if it joins the
+  // corpus (then rng_ goes on from sample_rng_, else the draws never were).
+  std::vector<std::vector<ConflictPair>> classes_;
+  std::vector<size_t> seen_in_class_;
+  absl::flat_hash_map<uint64_t, size_t> class_of_;
+  Rng sample_rng_;
   FeedbackSeen seen_;
 };
 

@@ -20,8 +20,4 @@ ThreadId InputStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId 
   return enabled[(start + next(n)) % n];
 }
 
-void InputStrategy::end_execution(uint64_t) {
-  if (!counters_.empty()) feedback_.record(view()->steps(), counters_, nullptr);
-}
-
 }  // namespace weft::detail

@@ -29,12 +29,15 @@ class InputStrategy final : public Strategy {
   explicit InputStrategy(std::string input, std::span<uint8_t> counters = {})
       : input_(std::move(input)), counters_(counters) {}
 
-  void begin_execution(uint64_t, uint64_t) override { used_ = 0; }
-  void end_execution(uint64_t choice_points) override;
+  void begin_execution(uint64_t, uint64_t) override {
+    used_ = 0;
+    feedback_.begin();
+  }
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return next(n); }
-  // Yes: its feedback walks every step.
-  bool reads_steps() const override { return true; }
+  // With counters: its feedback counts every step.
+  bool wants_steps() const override { return !counters_.empty(); }
+  void step_taken(const RawEvent& step) override { count_features(feedback_.add(step), counters_); }
   std::string name() const override { return "input"; }
   // No seed form: the input is the schedule (tokens are the w1i- form).
   std::string replay_spec() const override { return {}; }

@@ -73,54 +73,54 @@ uint64_t InterleavingFeedback::site(const RawEvent& e) {
   return mix64(static_cast<uint64_t>(e.op) + 1);  // no site known: the operation alone
 }
 
-template <typename Hit, typename Pair>
-void InterleavingFeedback::walk(std::span<const RawEvent> steps, Hit hit, Pair pair) {
+void InterleavingFeedback::begin() {
   objects_.clear();
   keys_.clear();
-  for (const RawEvent& e : steps) {
-    if (!touches_object(e)) continue;
-    const EventKey key = keys_.ran(e);
-    const uint64_t here = site(e);
-    const bool changed = changes_object(e);
-    ObjectState& o = objects_[e.object];
-    if (reads_value(e.op)) {
-      const Writer who = o.writer == kNoThread ? kInitial : o.writer == e.thread ? kSameThread : kOtherThread;
-      hit(combine(combine(kReadsFrom, o.write_site), combine(here, who)));
-    }
-    if (o.accessed && o.last_thread != e.thread && (o.last_changed || changed)) {
-      const uint64_t site_class =
-          combine(combine(kBackToBack, o.last_site), combine(here, o.last_changed * 2 + changed));
-      hit(site_class);
-      pair(ConflictPair{o.last_key, key, site_class});
-    }
-    o.accessed = true;
-    o.last_thread = e.thread;
-    o.last_key = key;
-    o.last_site = here;
-    o.last_changed = changed;
-    if (changed) {
-      o.writer = e.thread;
-      o.write_site = here;
-    }
+}
+
+StepFeatures InterleavingFeedback::add(const RawEvent& e) {
+  StepFeatures out;
+  if (!touches_object(e)) return out;
+  const EventKey key = keys_.ran(e);
+  const uint64_t here = site(e);
+  const bool changed = changes_object(e);
+  ObjectState& o = objects_[e.object];
+  if (reads_value(e.op)) {
+    const Writer who = o.writer == kNoThread ? kInitial : o.writer == e.thread ? kSameThread : kOtherThread;
+    out.features[out.count++] = combine(combine(kReadsFrom, o.write_site), combine(here, who));
   }
+  if (o.accessed && o.last_thread != e.thread && (o.last_changed || changed)) {
+    const uint64_t site_class = combine(combine(kBackToBack, o.last_site), combine(here, o.last_changed * 2 + changed));
+    out.features[out.count++] = site_class;
+    out.pair = ConflictPair{o.last_key, key, site_class};
+  }
+  o.accessed = true;
+  o.last_thread = e.thread;
+  o.last_key = key;
+  o.last_site = here;
+  o.last_changed = changed;
+  if (changed) {
+    o.writer = e.thread;
+    o.write_site = here;
+  }
+  return out;
 }
 
 void InterleavingFeedback::record(std::span<const RawEvent> steps, std::span<uint8_t> counters,
                                   std::vector<ConflictPair>* pairs) {
-  walk(
-      steps,
-      [&counters](uint64_t feature) {
-        uint8_t& c = counters[feature % kSlots];
-        if (c != 255) ++c;
-      },
-      [pairs](const ConflictPair& p) {
-        if (pairs != nullptr) pairs->push_back(p);
-      });
+  begin();
+  for (const RawEvent& e : steps) {
+    const StepFeatures f = add(e);
+    count_features(f, counters);
+    if (f.pair && pairs != nullptr) pairs->push_back(*f.pair);
+  }
 }
 
-void InterleavingFeedback::features(std::span<const RawEvent> steps, std::vector<uint64_t>& out) {
-  walk(
-      steps, [&out](uint64_t feature) { out.push_back(feature); }, [](const ConflictPair&) {});
+void count_features(const StepFeatures& f, std::span<uint8_t> counters) {
+  for (int i = 0; i < f.count; ++i) {
+    uint8_t& c = counters[f.features[i] % InterleavingFeedback::kSlots];
+    if (c != 255) ++c;
+  }
 }
 
 uint8_t hit_bucket(uint8_t hits) {

@@ -15,16 +15,22 @@
 //     follow each other on one object, at least one of them changing it
 //     (strategy/conflict.h), as (site, site, which one changed it).
 // The map has kSlots one-byte counters (docs/fuzzing.md measures the
-// collisions at this size); it is computed from ExecutionView::steps() after
-// an execution, so only a strategy that asks for it pays for it.
+// collisions at this size). It is computed step by step as an execution
+// runs (Strategy::step_taken), in memory that grows with the objects, not
+// with the steps; only a strategy that asks for it pays for it.
 //
 //   InterleavingFeedback feedback;
 //   std::array<uint8_t, InterleavingFeedback::kSlots> map{};
-//   std::vector<ConflictPair> pairs;
-//   feedback.record(view.steps(), map, &pairs);
+//   feedback.begin();                                   // a new execution
+//   const StepFeatures f = feedback.add(step);          // each step, in order
+//   count_features(f, map);
+//   if (f.pair) ...                                     // a pair to flip
+//   feedback.record(steps, map, &pairs);                // or a whole trace
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -72,18 +78,31 @@ struct ConflictPair {
   uint64_t site_class = 0;
 };
 
+// What one step adds: its features as full 64-bit hashes, before they are
+// folded into slots (a read's reads-from, then its back-to-back conflict),
+// and the conflicting pair it ends, if any.
+struct StepFeatures {
+  std::array<uint64_t, 2> features{};
+  int count = 0;
+  std::optional<ConflictPair> pair;
+};
+
 class InterleavingFeedback {
  public:
   // 4 KiB: see docs/fuzzing.md for the measurement behind the size.
   static constexpr size_t kSlots = 4096;
 
-  // Adds one hit (saturating at 255) to `counters[slot]` for every feature of
-  // `steps`; appends each conflicting pair to `pairs` when it is not null.
-  // `counters` has kSlots entries.
+  // A new execution: forgets every object's accesses.
+  void begin();
+  // The features of `e`, the next step of the execution (every earlier one
+  // was added).
+  StepFeatures add(const RawEvent& e);
+
+  // A whole trace: begin(), then adds one hit (saturating at 255) to
+  // `counters[slot]` for every feature of `steps`, and appends each
+  // conflicting pair to `pairs` when it is not null. `counters` has kSlots
+  // entries.
   void record(std::span<const RawEvent> steps, std::span<uint8_t> counters, std::vector<ConflictPair>* pairs);
-  // The features of `steps` as full 64-bit hashes, before they are folded
-  // into slots (for measuring collisions: bench/bugs/feedback_size.cc).
-  void features(std::span<const RawEvent> steps, std::vector<uint64_t>& out);
 
   // A source site as a number that is the same in every process running the
   // same binary (file names by content; return addresses relative to weft's
@@ -101,14 +120,14 @@ class InterleavingFeedback {
     uint64_t write_site = 0;
   };
 
-  // Calls hit(feature) for each feature and pair(p) for each conflicting pair.
-  template <typename Hit, typename Pair>
-  void walk(std::span<const RawEvent> steps, Hit hit, Pair pair);
-
   absl::flat_hash_map<const char*, uint64_t> file_hashes_;
   absl::flat_hash_map<const void*, ObjectState> objects_;
   EventKeys keys_;
 };
+
+// Adds one hit (saturating at 255) to `counters[slot]` for each feature of
+// `f`; `counters` has InterleavingFeedback::kSlots entries.
+void count_features(const StepFeatures& f, std::span<uint8_t> counters);
 
 // Which hit counts count as different: the AFL buckets (1, 2, 3, 4-7, 8-15,
 // 16-31, 32-127, 128+), one bit each.

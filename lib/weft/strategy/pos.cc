@@ -18,7 +18,7 @@ constexpr int kMaxInARow = 1000;
 void PosStrategy::begin_execution(uint64_t seed, uint64_t index) {
   rng_.reseed(mix_seed(seed ^ kStream, index));
   priorities_.begin();
-  steps_seen_ = 0;
+  since_pick_.clear();
   last_picked_ = kNoThread;
   same_in_a_row_ = 0;
 }
@@ -28,17 +28,14 @@ void PosStrategy::thread_created(ThreadId id, ThreadId) { priorities_.created(id
 void PosStrategy::thread_spinning(ThreadId id) { priorities_.mark_spinning(id); }
 
 void PosStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
-  const std::span<const RawEvent> steps = view()->steps();
-  for (; steps_seen_ < steps.size(); ++steps_seen_) {
-    const RawEvent& ran = steps[steps_seen_];
-    if (ran.op == Op::kChoose) continue;  // a value, not a step of the schedule
-    priorities_.ran(ran, rng_);           // its thread's next event is a new one
-    if (!touches_object(ran)) continue;
+  since_pick_.apply([&](const RawEvent& ran) {
+    priorities_.ran(ran, rng_);  // its thread's next event is a new one
+    if (!touches_object(ran)) return;
     for (ThreadId t : enabled) {
       const RawEvent& pending = view()->pending(t);
       if (t != ran.thread && conflicting(pending, ran)) priorities_.conflict(t, pending, ran, rng_);
     }
-  }
+  });
 }
 
 ThreadId PosStrategy::pick_thread(std::span<const ThreadId> enabled, ThreadId) {

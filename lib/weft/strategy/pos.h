@@ -29,6 +29,7 @@
 
 #include "weft/base/rng.h"
 #include "weft/strategy/event_priorities.h"
+#include "weft/strategy/steps_since_pick.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {
@@ -41,7 +42,8 @@ class PosStrategy final : public Strategy {
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
   // Yes: each pick applies the steps taken since the last, however many.
-  bool reads_steps() const override { return true; }
+  bool wants_steps() const override { return true; }
+  void step_taken(const RawEvent& step) override { since_pick_.add(step); }
   std::string name() const override { return "pos"; }
   std::string replay_spec() const override { return "pos"; }
   // The priority of `thread`'s pending event as of the last pick (tests).
@@ -53,7 +55,7 @@ class PosStrategy final : public Strategy {
 
   Rng rng_;
   EventPriorities priorities_;
-  size_t steps_seen_ = 0;  // view()->steps() already applied
+  StepsSincePick since_pick_;
   ThreadId last_picked_ = kNoThread;
   int same_in_a_row_ = 0;
 };

@@ -10,8 +10,12 @@
 // A strategy that needs to know what the threads are about to do (which
 // pending operations conflict, for POS and SURW; a DPOR search) reads it from
 // the ExecutionView the runtime attaches for each execution: every thread's
-// pending operation and the steps taken so far. Strategies that do not ask pay
-// nothing: pick_thread gets only the enabled ids.
+// pending operation, and a window of the steps taken. One that needs every
+// step (POS, SURW, the fuzzer's feedback, DPOR) asks for them (wants_steps)
+// and gets each one through step_taken, keeping what it needs of it: the
+// runtime itself keeps only a window, so that memory does not grow with the
+// length of an execution. Strategies that do not ask pay nothing: pick_thread
+// gets only the enabled ids.
 //
 //   std::unique_ptr<Strategy> s = make_strategy("pct:3").value();
 //   s->begin_execution(seed, 0);
@@ -40,11 +44,13 @@ class ExecutionView {
   // thread woken from blocking it is kWakeup with the object it blocked on
   // (it retries that operation). Defined for every thread created so far.
   virtual const RawEvent& pending(ThreadId thread) const = 0;
-  // The steps taken so far, in order (every one when the strategy
-  // reads_steps(), else the first and the last ones): what a report's interleaving shows,
-  // weft::choose values included (op kChoose). The step a pick_thread call
-  // chooses is appended when that call returns; RawEvent::failed is set on
-  // a step whose operation did not take effect right after it ran.
+  // The steps kept of those taken so far, in order: all of them in a short
+  // execution, else the first ones and at least the last 8,000
+  // (runtime/trace_window.h): what a report's interleaving shows, weft::choose
+  // values included (op kChoose). The step a pick_thread call chooses is
+  // appended when that call returns; RawEvent::failed is set on a step whose
+  // operation did not take effect right after it ran. Every step, kept or
+  // not, goes to Strategy::step_taken when the strategy wants_steps().
   virtual std::span<const RawEvent> steps() const = 0;
   // Threads created so far in this execution (ids 0 .. threads() - 1),
   // whether enabled, blocked or finished.
@@ -101,11 +107,15 @@ class Strategy {
   // A value in [0, n), n >= 2; or n itself when replay cannot continue.
   virtual uint32_t pick_value(uint32_t n) = 0;
 
-  // Whether it reads ExecutionView::steps() beyond the last few thousand
-  // (a walk over every step, or one that may fall behind): the runtime then
-  // keeps every step of an execution, else only a window of them, so that
-  // memory does not grow with the length of an execution.
-  virtual bool reads_steps() const { return false; }
+  // Whether step_taken is to be called: a strategy that needs every step
+  // (the runtime keeps only a window of them) and keeps what it needs of each.
+  virtual bool wants_steps() const { return false; }
+  // Every step of the execution, once, in order, once it is final (its
+  // RawEvent::failed set): before the next step is recorded, before the
+  // pick_thread call that follows it, and before the execution ends. So at
+  // pick_thread every earlier step has been given, as when end_execution
+  // runs. Only when wants_steps(); `step` is valid during the call only.
+  virtual void step_taken(const RawEvent& step) { (void)step; }
 
   // Human-readable name: "random", "pct:2".
   virtual std::string name() const = 0;

@@ -61,7 +61,13 @@ void SurwStrategy::begin_execution(uint64_t seed, uint64_t index) {
   last_picked_ = kNoThread;
   same_in_a_row_ = 0;
   for (auto& o : ordinals_) o.clear();
-  steps_seen_ = 0;
+  since_pick_.clear();
+  if (profiling_) profiling_counts_ = {};
+}
+
+void SurwStrategy::step_taken(const RawEvent& step) {
+  since_pick_.add(step);
+  if (profiling_) profile_step(step);
 }
 
 void SurwStrategy::end_execution(uint64_t) {
@@ -71,36 +77,30 @@ void SurwStrategy::end_execution(uint64_t) {
   }
 }
 
-void SurwStrategy::build_profile() {
-  struct Seen {
-    std::vector<uint64_t> keys;
-    std::vector<uint32_t> counts;
-    bool changed = false;
-    int threads = 0;
-    uint64_t accesses = 0;
-  };
-  absl::flat_hash_map<const void*, Seen> objects;
-  std::vector<ThreadId> parent;
-  std::vector<absl::flat_hash_map<const void*, uint32_t>> ordinals;
-  for (const RawEvent& e : view()->steps()) {
-    if (e.op == Op::kSpawn) {
-      const auto child = static_cast<ThreadId>(e.value);
-      grow(parent, child, kNoThread);
-      parent[child] = e.thread;
-    }
-    if (!touches_object(e)) continue;
-    grow(ordinals, e.thread, absl::flat_hash_map<const void*, uint32_t>{});
-    auto& mine = ordinals[e.thread];
-    const uint32_t ordinal = mine.try_emplace(e.object, static_cast<uint32_t>(mine.size())).first->second;
-    Seen& s = objects[e.object];
-    grow(s.counts, e.thread, 0u);
-    if (s.counts[e.thread]++ == 0) {
-      s.keys.push_back(key(e.thread, ordinal));
-      ++s.threads;
-    }
-    s.changed |= changes_object(e);
-    ++s.accesses;
+void SurwStrategy::profile_step(const RawEvent& e) {
+  Profiling& p = profiling_counts_;
+  if (e.op == Op::kSpawn) {
+    const auto child = static_cast<ThreadId>(e.value);
+    grow(p.parent, child, kNoThread);
+    p.parent[child] = e.thread;
   }
+  if (!touches_object(e)) return;
+  grow(p.ordinals, e.thread, absl::flat_hash_map<const void*, uint32_t>{});
+  auto& mine = p.ordinals[e.thread];
+  const uint32_t ordinal = mine.try_emplace(e.object, static_cast<uint32_t>(mine.size())).first->second;
+  Seen& s = p.objects[e.object];
+  grow(s.counts, e.thread, 0u);
+  if (s.counts[e.thread]++ == 0) {
+    s.keys.push_back(key(e.thread, ordinal));
+    ++s.threads;
+  }
+  s.changed |= changes_object(e);
+  ++s.accesses;
+}
+
+void SurwStrategy::build_profile() {
+  auto& objects = profiling_counts_.objects;
+  const std::vector<ThreadId>& parent = profiling_counts_.parent;
   targets_.clear();
   for (auto& [object, s] : objects) {
     if (s.threads < 2 || !s.changed) continue;
@@ -120,6 +120,7 @@ void SurwStrategy::build_profile() {
   }
   // Hash order is no order: the same profile must give the same draws.
   std::sort(targets_.begin(), targets_.end(), [](const Target& a, const Target& b) { return a.keys < b.keys; });
+  profiling_counts_ = {};
 }
 
 void SurwStrategy::thread_created(ThreadId id, ThreadId parent) {
@@ -168,12 +169,9 @@ bool SurwStrategy::is_target_access(const RawEvent& e) const {
 }
 
 void SurwStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
-  const std::span<const RawEvent> steps = view()->steps();
-  for (; steps_seen_ < steps.size(); ++steps_seen_) {
-    const RawEvent& ran = steps[steps_seen_];
-    if (ran.op == Op::kChoose) continue;
+  since_pick_.apply([&](const RawEvent& ran) {
     priorities_.ran(ran, rng_);  // its next event is a new one
-    if (!touches_object(ran)) continue;
+    if (!touches_object(ran)) return;
     for (ThreadId t : enabled) {
       if (t != ran.thread) priorities_.woken(t, view()->pending(t), ran, rng_);
     }
@@ -183,7 +181,7 @@ void SurwStrategy::apply_steps_taken(std::span<const ThreadId> enabled) {
     }
     auto& mine = ordinals_[ran.thread];
     mine.try_emplace(ran.object, static_cast<uint32_t>(mine.size()));
-  }
+  });
 }
 
 ThreadId SurwStrategy::draw_intended(std::span<const ThreadId> enabled) {

@@ -51,6 +51,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "weft/base/rng.h"
 #include "weft/strategy/event_priorities.h"
+#include "weft/strategy/steps_since_pick.h"
 #include "weft/strategy/strategy.h"
 
 namespace weft::detail {
@@ -68,8 +69,9 @@ class SurwStrategy final : public Strategy {
   void thread_spinning(ThreadId id) override;
   ThreadId pick_thread(std::span<const ThreadId> enabled, ThreadId current) override;
   uint32_t pick_value(uint32_t n) override { return rng_.below(n); }
-  // Yes: its profile walks every step; each pick applies the steps since the last.
-  bool reads_steps() const override { return true; }
+  // Yes: its profile counts every step; each pick applies the steps since the last.
+  bool wants_steps() const override { return true; }
+  void step_taken(const RawEvent& step) override;
   std::string name() const override { return "surw"; }
   std::string replay_spec() const override;
   std::optional<uint64_t> replay_prerequisite() const override { return profile_execution_; }
@@ -85,11 +87,26 @@ class SurwStrategy final : public Strategy {
     uint64_t accesses = 0;
   };
 
+  // What the profiling execution counts of each shared object, step by step.
+  struct Seen {
+    std::vector<uint64_t> keys;    // key(thread, ordinal), in order of first access
+    std::vector<uint32_t> counts;  // by thread id
+    bool changed = false;
+    int threads = 0;
+    uint64_t accesses = 0;
+  };
+  struct Profiling {
+    absl::flat_hash_map<const void*, Seen> objects;
+    std::vector<ThreadId> parent;                                      // by thread id
+    std::vector<absl::flat_hash_map<const void*, uint32_t>> ordinals;  // by thread
+  };
+
   static uint64_t key(ThreadId thread, uint32_t ordinal) { return (static_cast<uint64_t>(thread) << 32) | ordinal; }
   // The position of `object` among the distinct objects `thread` touched so
   // far in this execution (or the next one, if it has not touched it yet).
   uint32_t ordinal(ThreadId thread, const void* object) const;
   bool is_target_access(const RawEvent& e) const;
+  void profile_step(const RawEvent& e);
   void build_profile();
   void apply_steps_taken(std::span<const ThreadId> enabled);
   void release_holds();
@@ -99,6 +116,7 @@ class SurwStrategy final : public Strategy {
   bool profiling_ = false;
   std::vector<Target> targets_;  // the profile; empty before it is built
   bool profiled_ = false;
+  Profiling profiling_counts_;  // while the profiling execution runs
 
   // Per execution.
   Rng rng_;
@@ -112,7 +130,7 @@ class SurwStrategy final : public Strategy {
   ThreadId last_picked_ = kNoThread;
   int same_in_a_row_ = 0;
   std::vector<absl::flat_hash_map<const void*, uint32_t>> ordinals_;  // by thread
-  size_t steps_seen_ = 0;
+  StepsSincePick since_pick_;
 };
 
 }  // namespace weft::detail

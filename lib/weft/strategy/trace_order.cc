@@ -22,14 +22,14 @@ struct History {
 };
 
 // Step x is some thread's latest select step.
-bool in_select_step(std::span<const RawEvent> steps, size_t x, const std::vector<size_t>& latest_select) {
+bool in_select_step(std::span<const OrderStep> steps, size_t x, const std::vector<size_t>& latest_select) {
   const auto u = static_cast<size_t>(steps[x].thread);
   return u < latest_select.size() && latest_select[u] == x;
 }
 
 }  // namespace
 
-TraceOrder::TraceOrder(std::span<const RawEvent> steps, int threads, bool find_races)
+TraceOrder::TraceOrder(std::span<const OrderStep> steps, int threads, bool find_races)
     : steps_(steps), threads_(static_cast<size_t>(std::max(threads, 1))) {
   // A blocking attempt is a step: it conflicts with what blocked it, so a
   // race with it reverses who got the lock first. But it changed nothing,
@@ -54,7 +54,7 @@ TraceOrder::TraceOrder(std::span<const RawEvent> steps, int threads, bool find_r
 
 uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>& clocks, std::vector<uint32_t>& local,
                            std::vector<std::pair<size_t, size_t>>* races) const {
-  const std::span<const RawEvent> steps = steps_;
+  const std::span<const OrderStep> steps = steps_;
   const size_t n = steps.size();
   clocks.assign(n * threads_, 0);
   local.assign(n, 0);
@@ -76,7 +76,7 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
   uint64_t hash = 0;
 
   for (size_t k = 0; k < n; ++k) {
-    const RawEvent& e = steps[k];
+    const OrderStep& e = steps[k];
     const auto t = static_cast<size_t>(e.thread);
     if (t >= threads_) continue;
     if (e.op == Op::kJoin && e.value < threads_) joining[t] = static_cast<int64_t>(e.value);

@@ -9,7 +9,12 @@
 // them changing it; every operation on a mutex, condition variable,
 // semaphore or channel changes it). Everything else commutes.
 //
-//   TraceOrder order(view.steps(), view.threads(), /*races=*/true);
+// It reads each step as an OrderStep, what the order needs of it: a DPOR
+// search keeps one per step of its execution (the runtime keeps only a window
+// of the steps).
+//
+//   std::vector<OrderStep> steps;                 // OrderStep::of(step), each step
+//   TraceOrder order(steps, view.threads(), /*races=*/true);
 //   uint64_t id = order.class_hash();            // equal for equivalent schedules
 //   for (const TraceOrder::Race& r : order.races()) ...
 #pragma once
@@ -21,8 +26,23 @@
 
 #include "weft/base/event.h"
 #include "weft/base/ids.h"
+#include "weft/base/op.h"
 
 namespace weft::detail {
+
+// What the order reads of one step: 24 bytes instead of a RawEvent's 48.
+struct OrderStep {
+  const void* object = nullptr;
+  ThreadId thread = 0;
+  uint32_t value = 0;  // kSpawn, kJoin: the thread; kChoose: the value; else 0
+  Op op = Op::kStart;
+  bool failed = false;
+
+  static OrderStep of(const RawEvent& e) {
+    const bool keeps_value = e.op == Op::kSpawn || e.op == Op::kJoin || e.op == Op::kChoose;
+    return {e.object, e.thread, keeps_value ? static_cast<uint32_t>(e.value) : 0u, e.op, e.failed};
+  }
+};
 
 class TraceOrder {
  public:
@@ -41,7 +61,7 @@ class TraceOrder {
 
   // `threads`: the threads created in the execution. With `find_races`
   // false only class_hash() is computed.
-  TraceOrder(std::span<const RawEvent> steps, int threads, bool find_races);
+  TraceOrder(std::span<const OrderStep> steps, int threads, bool find_races);
 
   // A hash of the partial order: the same for every schedule that is a
   // linearization of it, different (up to hash collisions) otherwise. A
@@ -62,7 +82,7 @@ class TraceOrder {
   uint64_t order(const std::vector<bool>& skip, std::vector<uint32_t>& clocks, std::vector<uint32_t>& local,
                  std::vector<std::pair<size_t, size_t>>* races) const;
 
-  std::span<const RawEvent> steps_;
+  std::span<const OrderStep> steps_;
   size_t threads_;
   std::vector<uint32_t> clocks_;  // per step, its vector clock (threads_ entries)
   std::vector<uint32_t> local_;   // per step, its 1-based index among its thread's steps
