@@ -107,6 +107,24 @@ TEST(Dpor, LockedIncrementsRunInEveryOrder) {
 
 // Small programs of every kind of step the search orders; unbounded, DPOR
 // must reach every class the unreduced search reaches.
+// A read after joining the writer is ordered after the write by the join
+// alone (the joined thread's exit comes before the join returns): one class,
+// one schedule. A search that lost the exit-before-join edge would see the
+// read and the write as concurrent and ask for their reversal.
+void read_after_join() {
+  weft::atomic<int> v{0, "v"};
+  weft::thread writer([&] { v.store(1); });
+  writer.join();
+  (void)v.load();
+}
+
+TEST(Dpor, AReadAfterJoiningTheWriterIsOneClassAndOneSchedule) {
+  const weft::Result reduced = search("dpor", read_after_join);
+  ASSERT_TRUE(reduced.exhausted) << reduced.search;
+  EXPECT_EQ(reduced.classes, 1u);
+  EXPECT_EQ(reduced.schedules, 1u) << reduced.search;
+}
+
 std::vector<std::pair<std::string, std::function<void()>>> small_programs() {
   return {
       {"read between writes",
