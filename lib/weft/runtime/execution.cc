@@ -520,12 +520,7 @@ void Execution::exit_unwind_cleanup(_Unwind_Reason_Code, _Unwind_Exception*) {
           Cancel::kNonCancellable);
 }
 
-void Execution::wait_for_exit(ThreadId thread) {
-  while (!finished(thread)) {
-    threads_[thread]->joiners.push_back(current_);
-    if (block(threads_[thread]->exit, kNoDeadline, false, Cancel::kNonCancellable) == WakeReason::kAborted) return;
-  }
-}
+void Execution::wait_for_exit(ThreadId thread) { wait_for_exit_until(thread, kNoDeadline); }
 
 bool Execution::wait_for_exit_until(ThreadId thread, int64_t deadline) {
   while (!finished(thread)) {

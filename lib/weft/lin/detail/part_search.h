@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "weft/lin/check_result.h"
@@ -22,6 +23,14 @@ enum class Outcome { kLinearizable, kNotLinearizable, kTimedOut, kPaused };
 // where the call order takes one or two, each a copy of the model's state),
 // and time would make the turns, and so the node counts, vary between runs.
 inline std::uint64_t work_done(const CheckStats& stats) { return stats.nodes + stats.steps; }
+
+// The work_done() at which a turn of `work_budget` more ends (saturating: an
+// unlimited budget is the largest value).
+inline std::uint64_t work_limit(const CheckStats& stats, std::uint64_t work_budget) {
+  const std::uint64_t done = work_done(stats);
+  return work_budget > std::numeric_limits<std::uint64_t>::max() - done ? std::numeric_limits<std::uint64_t>::max()
+                                                                        : done + work_budget;
+}
 
 struct SearchResult {
   Outcome outcome = Outcome::kTimedOut;

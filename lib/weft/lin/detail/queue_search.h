@@ -155,9 +155,7 @@ class QueueSearch final : public PartSearch {
       if (settle(root) == Settled::kDone) return success();
       stack_.push_back(std::move(root));
     }
-    const std::uint64_t stop_at = work_budget > std::numeric_limits<std::uint64_t>::max() - work_done(stats_)
-                                      ? std::numeric_limits<std::uint64_t>::max()
-                                      : work_done(stats_) + work_budget;
+    const std::uint64_t stop_at = work_limit(stats_, work_budget);
     while (!stack_.empty()) {
       if (deadline_.expired()) return {Outcome::kTimedOut, {}};
       if (work_done(stats_) >= stop_at) return {Outcome::kPaused, {}};
