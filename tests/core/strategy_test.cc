@@ -163,7 +163,7 @@ TEST(Strategy, TheFlagHelpAndTheErrorListTheForms) {
 
 // The text of a file of the source tree, its whitespace runs made single spaces.
 std::string source_text(const std::string& path) {
-  std::ifstream in(std::string(WEFT_SOURCE_DIR) + "/" + path);
+  std::ifstream in(absl::StrCat(WEFT_SOURCE_DIR, "/", path));
   std::stringstream text;
   text << in.rdbuf();
   return absl::StrJoin(absl::StrSplit(text.str(), absl::ByAnyChar(" \n"), absl::SkipEmpty()), " ");
