@@ -343,4 +343,3 @@ TEST(Dpor, TheSpellingsNameTheSearch) {
 }
 
 }  // namespace
-
