@@ -124,13 +124,13 @@ TEST(Dpor, AReadAfterJoiningTheWriterIsOneClassAndOneSchedule) {
   EXPECT_EQ(reduced.schedules, 1u) << reduced.search;
 }
 
-// The exit and the join of a thread also meet on the thread's object, so they
-// stay ordered even without the exit-before-join edge; but then the pair
-// counts as a race, one that no schedule can reverse (a join cannot return
-// before the exit), and the search asks for reversals that only re-run the
-// classes it has. Two children, each joined after the parent reads what the
-// other wrote: 2 classes in 3 schedules (7 without the edge); a child joined
-// by its sibling: 3 classes in 6 (dfs:0, no preemption: 1 schedule, not 2).
+// A join orders the joined thread's steps before the joiner's next ones.
+// Without that edge the search takes a write of the joined thread and a read
+// after the join for a race, one no schedule can reverse (the read cannot run
+// before the join returns), and asks for reversals that only re-run classes
+// it has. Two children, each joined after the parent reads what the other
+// wrote: 2 classes in 3 schedules (7 without the edge); a child joined by its
+// sibling: 3 classes in 6 (dfs:0, no preemption: 1 schedule, not 2).
 void two_children_joined_in_turn() {
   weft::atomic<int> v{0, "v"}, w{0, "w"};
   weft::thread a([&] { v.store(1); });

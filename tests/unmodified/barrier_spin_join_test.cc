@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <thread>
 
 #include "budget.h"
@@ -247,6 +248,63 @@ TEST(UnmodifiedJoins, IgnoringTryjoinsBusyRacesAndIsReplayed) {
                    {weft::FailureKind::kDataRace});
 }
 
+// A tryjoin that found the thread running and the thread's exit are
+// dependent: run the exit first and the tryjoin succeeds. The exhaustive
+// search must try that order, and must not order what follows the failed
+// attempt after the thread's exit (it joined nothing).
+void* finish_at_once(void*) { return nullptr; }
+
+weft::Result explore_with_dpor(const std::function<void()>& body) {
+  weft::Options o = budget(10000);
+  o.strategy = "dpor";
+  return weft::explore(o, body);
+}
+
+void assume_tryjoin_fails() {
+  pthread_t t;
+  pthread_create(&t, nullptr, finish_at_once, nullptr);
+  const int joined = pthread_tryjoin_np(t, nullptr);
+  WEFT_ASSERT_MSG(joined == EBUSY, "the thread had already ended");
+  if (joined == EBUSY) pthread_join(t, nullptr);
+}
+
+TEST(UnmodifiedJoins, DporTriesTheExitBeforeAFailedTryjoin) {
+  const weft::Result r = explore_with_dpor(assume_tryjoin_fails);
+  ASSERT_TRUE(r.bug_found()) << r.search;
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::kAssertion);
+  const weft::Result again = weft::replay(r.failure->token, assume_tryjoin_fails);
+  ASSERT_TRUE(again.bug_found());
+  EXPECT_EQ(again.failure->kind, weft::FailureKind::kAssertion);
+}
+
+// After a failed tryjoin nothing orders the thread's store before the
+// load: the search must also run the load first. (Taking the failed attempt
+// for a join would order everything after it behind the thread's exit, and
+// the load after the store.)
+std::atomic<int> flag{0};
+
+void* set_flag(void*) {
+  flag.store(1);
+  return nullptr;
+}
+
+void assume_the_store_came_first() {
+  flag.store(0);
+  pthread_t t;
+  pthread_create(&t, nullptr, set_flag, nullptr);
+  if (pthread_tryjoin_np(t, nullptr) == EBUSY) {
+    sched_yield();
+    WEFT_ASSERT_MSG(flag.load() == 1, "the load came before the store");
+    pthread_join(t, nullptr);
+  }
+}
+
+TEST(UnmodifiedJoins, DporDoesNotTakeAFailedTryjoinForAJoin) {
+  const weft::Result r = explore_with_dpor(assume_the_store_came_first);
+  ASSERT_TRUE(r.bug_found()) << r.search;
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::kAssertion);
+}
+
 timespec clock_in(clockid_t clock, std::chrono::nanoseconds ns) {
   timespec now;
   clock_gettime(clock, &now);  // virtual inside an exploration
@@ -254,6 +312,46 @@ timespec clock_in(clockid_t clock, std::chrono::nanoseconds ns) {
   now.tv_sec += static_cast<time_t>(total / 1000000000);
   now.tv_nsec = static_cast<long>(total % 1000000000);
   return now;
+}
+
+// A timed join may time out or see the thread end: the exhaustive search
+// runs both, and what follows a timeout is not ordered behind the exit.
+int timed_join_outcome(void* (*start)(void*)) {
+  pthread_t t;
+  pthread_create(&t, nullptr, start, nullptr);
+  const timespec deadline = clock_in(CLOCK_REALTIME, std::chrono::milliseconds(1));
+  const int joined = pthread_timedjoin_np(t, nullptr, &deadline);
+  if (joined == ETIMEDOUT) pthread_join(t, nullptr);
+  return joined;
+}
+
+TEST(UnmodifiedJoins, DporRunsATimedJoinBothWays) {
+  const weft::Result timed_out = explore_with_dpor([] {
+    WEFT_ASSERT_MSG(timed_join_outcome(finish_at_once) == 0, "the timed join timed out");
+  });
+  ASSERT_TRUE(timed_out.bug_found()) << timed_out.search;
+  EXPECT_EQ(timed_out.failure->kind, weft::FailureKind::kAssertion);
+  const weft::Result joined = explore_with_dpor([] {
+    WEFT_ASSERT_MSG(timed_join_outcome(finish_at_once) == ETIMEDOUT, "the thread ended first");
+  });
+  ASSERT_TRUE(joined.bug_found()) << joined.search;
+  EXPECT_EQ(joined.failure->kind, weft::FailureKind::kAssertion);
+}
+
+TEST(UnmodifiedJoins, DporDoesNotTakeATimedOutJoinForAJoin) {
+  const weft::Result r = explore_with_dpor([] {
+    flag.store(0);
+    pthread_t t;
+    pthread_create(&t, nullptr, set_flag, nullptr);
+    const timespec deadline = clock_in(CLOCK_REALTIME, std::chrono::milliseconds(1));
+    if (pthread_timedjoin_np(t, nullptr, &deadline) == ETIMEDOUT) {
+      sched_yield();
+      WEFT_ASSERT_MSG(flag.load() == 1, "the load came before the store");
+      pthread_join(t, nullptr);
+    }
+  });
+  ASSERT_TRUE(r.bug_found()) << r.search;
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::kAssertion);
 }
 
 // A timed join whose deadline comes before the thread's (virtual) 10 ms of

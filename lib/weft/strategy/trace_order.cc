@@ -62,6 +62,11 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
   std::vector<size_t> spawned_at(threads_, kNone);  // per thread, the step that spawned it
   std::vector<size_t> exited_at(threads_, kNone);   // per thread, its exit step
   std::vector<int64_t> joining(threads_, -1);       // per thread, the thread it waits to join
+  // Per thread, the latest failed join attempt of each other thread: a
+  // pthread_tryjoin_np that found it running, or the wakeup of a timed join
+  // that timed out. The attempt and the thread's exit are dependent: with the
+  // exit first, the attempt would have succeeded.
+  std::vector<std::vector<size_t>> failed_joins(threads_);
   absl::flat_hash_map<const void*, History> objects;
   std::vector<uint32_t> counts(threads_, 0);
   std::vector<size_t> candidates;
@@ -79,7 +84,9 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
     const OrderStep& e = steps[k];
     const auto t = static_cast<size_t>(e.thread);
     if (t >= threads_) continue;
-    if (e.op == Op::kJoin && e.value < threads_) joining[t] = static_cast<int64_t>(e.value);
+    if (e.op == Op::kJoin && !e.failed && e.value < threads_) joining[t] = static_cast<int64_t>(e.value);
+    int64_t failed_join = e.op == Op::kJoin && e.failed && e.value < threads_ ? static_cast<int64_t>(e.value) : -1;
+    if (e.op == Op::kWakeup && e.failed && joining[t] >= 0) failed_join = std::exchange(joining[t], -1);
     const bool select_step = e.op == Op::kSelect || (e.op == Op::kWakeup && in_select[t]);
     if (e.op != Op::kChoose) in_select[t] = select_step;
     if (skip[k]) {
@@ -99,6 +106,15 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
     if (joining[t] >= 0 && exited_at[joining[t]] != kNone) {
       join_clock(exited_at[joining[t]]);
       joining[t] = -1;
+    }
+    if (e.op == Op::kExit) {
+      // Latest first, as below.
+      for (auto x = failed_joins[t].rbegin(); x != failed_joins[t].rend(); ++x) {
+        const auto u = static_cast<size_t>(steps[*x].thread);
+        if (c[u] >= local[*x]) continue;
+        if (races != nullptr) races->emplace_back(*x, k);
+        join_clock(*x);
+      }
     }
     if (select_step || touches_object(e)) {
       candidates.clear();
@@ -147,6 +163,11 @@ uint64_t TraceOrder::order(const std::vector<bool>& skip, std::vector<uint32_t>&
     last_step[t] = k;
     if (e.op == Op::kSpawn && e.value < threads_) spawned_at[e.value] = k;
     if (e.op == Op::kExit) exited_at[t] = k;
+    if (failed_join >= 0) {
+      std::vector<size_t>& attempts = failed_joins[static_cast<size_t>(failed_join)];
+      std::erase_if(attempts, [&](size_t x) { return steps[x].thread == e.thread; });
+      attempts.push_back(k);
+    }
 
     // Order-independent: the sum over the steps of each one's place in the
     // partial order (its thread, its index there, what it did, its clock).

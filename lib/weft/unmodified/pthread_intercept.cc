@@ -71,7 +71,10 @@ int timed_join(Execution& ex, pthread_t handle, void** result, clockid_t clock, 
   if (ExecutionTables::of(ex).detached(thread)) return EINVAL;
   if (thread == ex.current()) return EDEADLK;
   ex.point(Op::kJoin, nullptr, nullptr, {}, Cancel::kNonCancellable, static_cast<uint64_t>(thread), pc);
-  if (!ex.wait_for_exit_until(thread, virtual_deadline(ex, clock, abstime))) return ETIMEDOUT;
+  if (!ex.wait_for_exit_until(thread, virtual_deadline(ex, clock, abstime))) {
+    ex.note_failed_attempt();  // the timeout's wakeup joined nothing
+    return ETIMEDOUT;
+  }
   return joined(ex, thread, result);
 }
 
