@@ -326,14 +326,12 @@ int timed_join_outcome(void* (*start)(void*)) {
 }
 
 TEST(UnmodifiedJoins, DporRunsATimedJoinBothWays) {
-  const weft::Result timed_out = explore_with_dpor([] {
-    WEFT_ASSERT_MSG(timed_join_outcome(finish_at_once) == 0, "the timed join timed out");
-  });
+  const weft::Result timed_out =
+      explore_with_dpor([] { WEFT_ASSERT_MSG(timed_join_outcome(finish_at_once) == 0, "the timed join timed out"); });
   ASSERT_TRUE(timed_out.bug_found()) << timed_out.search;
   EXPECT_EQ(timed_out.failure->kind, weft::FailureKind::kAssertion);
-  const weft::Result joined = explore_with_dpor([] {
-    WEFT_ASSERT_MSG(timed_join_outcome(finish_at_once) == ETIMEDOUT, "the thread ended first");
-  });
+  const weft::Result joined = explore_with_dpor(
+      [] { WEFT_ASSERT_MSG(timed_join_outcome(finish_at_once) == ETIMEDOUT, "the thread ended first"); });
   ASSERT_TRUE(joined.bug_found()) << joined.search;
   EXPECT_EQ(joined.failure->kind, weft::FailureKind::kAssertion);
 }
