@@ -185,25 +185,34 @@ void DfsStrategy::reduce() {
   for (const Point& p : path_) path.push_back(p.value(p.taken));
   schedules_.insert(absl::HashOf(path));
   if (view() == nullptr) return;
-  const std::span<const OrderStep> steps = steps_;
-  const TraceOrder order(steps, view()->threads(), dpor_);
+  const TraceOrder order(steps_, view()->threads(), dpor_);
   classes_.insert(order.class_hash());
   if (!dpor_) return;
-  std::vector<int> point_at(steps.size(), -1);  // per step, the thread point that chose it
+  std::vector<int> point_at(steps_.size(), -1);  // per step, the thread point that chose it
   for (size_t i = 0; i < path_.size(); ++i) {
-    if (!path_[i].options.empty() && path_[i].step < steps.size()) point_at[path_[i].step] = static_cast<int>(i);
+    if (!path_[i].options.empty() && path_[i].step < steps_.size()) point_at[path_[i].step] = static_cast<int>(i);
   }
-  for (const TraceOrder::Race& race : order.races()) {
-    if (point_at[race.first] >= 0) want(path_[point_at[race.first]], race.initials);
+  // Per race, in order: the thread point before its first step asks for a
+  // reversal; bounded, so does the one where the run of steps of the racing
+  // thread began, where switching may cost no more than the switch made
+  // there. Only the reversals a thread point asks for are walked.
+  std::vector<int> at;
+  std::vector<TraceOrder::Reversal> asked;
+  for (const TraceOrder::Reversal& race : order.races()) {
+    if (point_at[race.first] >= 0) {
+      at.push_back(point_at[race.first]);
+      asked.push_back(race);
+    }
     if (unbounded()) continue;
-    // Bounded: also where the run of steps of the racing thread began, where
-    // switching may cost no more than the switch made there.
     size_t begin = race.first;
-    while (begin > 0 && steps[begin - 1].thread == steps[race.first].thread) --begin;
+    while (begin > 0 && steps_[begin - 1].thread == steps_[race.first].thread) --begin;
     if (begin != race.first && point_at[begin] >= 0) {
-      want(path_[point_at[begin]], order.initials(begin, race.second));
+      at.push_back(point_at[begin]);
+      asked.push_back({begin, race.second});
     }
   }
+  const std::vector<std::vector<ThreadId>> initials = order.initials(asked);
+  for (size_t r = 0; r < asked.size(); ++r) want(path_[at[r]], initials[r]);
 }
 
 void DfsStrategy::want(Point& at, const std::vector<ThreadId>& initials) {

@@ -41,8 +41,10 @@
 //
 // The search keeps only the current path (each point's options, which were
 // explored and which a race asked for) and the execution's steps as the
-// reduction reads them (OrderStep, 24 bytes each), so memory grows with the
-// length of one execution, plus one hash per distinct schedule and per class. Each
+// reduction reads them (strategy/order_steps.h, 8 bytes each), so memory
+// grows with the length of one execution, plus one hash per distinct
+// schedule and per class. The reduction walks the steps with a clock per
+// thread and per object (strategy/trace_order.h), not per step. Each
 // bound's pass re-runs schedules of the lower bounds to reach their new
 // deviations (their count is Result::executions; the distinct schedules are
 // Result::schedules).
@@ -62,8 +64,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "weft/strategy/order_steps.h"
 #include "weft/strategy/strategy.h"
-#include "weft/strategy/trace_order.h"
 
 namespace weft::detail {
 
@@ -96,7 +98,7 @@ class DfsStrategy final : public Strategy {
   uint32_t pick_value(uint32_t n) override;
   // Yes: the partial order of every step, for the reduction.
   bool wants_steps() const override { return true; }
-  void step_taken(const RawEvent& step) override { steps_.push_back(OrderStep::of(step)); }
+  void step_taken(const RawEvent& step) override { steps_.push(step, false); }
   std::string name() const override;
   std::string replay_spec() const override;
   bool search_done() const override { return done_; }
@@ -150,7 +152,7 @@ class DfsStrategy final : public Strategy {
   bool complete_ = false;       // ...and the last left nothing out
   bool fixed_ = false;          // replaying one execution
   std::vector<Deviation> deviations_;
-  std::vector<OrderStep> steps_;             // this execution's, so far
+  OrderSteps steps_;                         // this execution's, so far
   absl::flat_hash_set<uint64_t> schedules_;  // hashes of the distinct paths run
   absl::flat_hash_set<uint64_t> classes_;    // hashes of their partial orders
 };
