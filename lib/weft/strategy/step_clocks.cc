@@ -24,7 +24,10 @@ void StepClocks::join(const std::vector<uint32_t>& other) {
 
 void StepClocks::keep(Access& access, size_t step) const {
   access.step = step;
-  access.clock.assign(clock_.begin(), clock_.end());
+  if (access.clock.size() != threads_) access.clock.resize(threads_);
+  // A few entries: a loop, not a call to memmove.
+  uint32_t* to = access.clock.data();
+  for (size_t u = 0; u < threads_; ++u) to[u] = clock_[u];
 }
 
 const uint32_t* StepClocks::take(bool skip, std::vector<std::pair<size_t, size_t>>* races) {

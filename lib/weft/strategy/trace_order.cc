@@ -23,31 +23,43 @@ TraceOrder::TraceOrder(const OrderSteps& steps, int threads, bool find_races)
     attempt[k] = wakes_next[t];
     wakes_next[t] = steps[k].op == Op::kWakeup;
   }
-  {
-    StepClocks order(steps, threads_);
-    std::vector<int> blocked_in(threads_, -1);  // per thread, the op of its last skipped attempt
-    for (size_t k = 0; k < n; ++k) {
-      const OrderStep& e = steps[k];
-      const auto t = static_cast<size_t>(e.thread);
-      const uint32_t* c = order.take(attempt[k], nullptr);
-      if (c == nullptr) {
-        if (attempt[k]) blocked_in[t] = static_cast<int>(e.op);
-        continue;
-      }
-      // Order-independent: the sum over the steps of each one's place in the
-      // partial order (its thread, its index there, what it did, its clock).
-      // The retry after a wakeup is the operation that blocked.
-      const int op = e.op == Op::kWakeup ? std::exchange(blocked_in[t], -1) : static_cast<int>(e.op);
-      const uint64_t value = e.op == Op::kChoose ? uint64_t{order.last_value()} : uint64_t{0};
-      size_t step_hash = absl::HashOf(static_cast<ThreadId>(e.thread), c[t], op, static_cast<bool>(e.failed), value);
-      for (size_t u = 0; u < threads_; ++u) step_hash = absl::HashOf(step_hash, c[u]);
-      hash_ += step_hash;
+  std::vector<int> blocked_in(threads_, -1);  // per thread, the op of its last skipped attempt
+  const auto add_to_hash = [&](size_t k, const uint32_t* c, uint32_t value) {
+    const OrderStep& e = steps[k];
+    const auto t = static_cast<size_t>(e.thread);
+    if (c == nullptr) {
+      if (attempt[k]) blocked_in[t] = static_cast<int>(e.op);
+      return;
+    }
+    // Order-independent: the sum over the steps of each one's place in the
+    // partial order (its thread, its index there, what it did, its clock).
+    // The retry after a wakeup is the operation that blocked.
+    const int op = e.op == Op::kWakeup ? std::exchange(blocked_in[t], -1) : static_cast<int>(e.op);
+    const uint64_t chosen = e.op == Op::kChoose ? uint64_t{value} : uint64_t{0};
+    size_t step_hash = absl::HashOf(static_cast<ThreadId>(e.thread), c[t], op, static_cast<bool>(e.failed), chosen);
+    for (size_t u = 0; u < threads_; ++u) step_hash = absl::HashOf(step_hash, c[u]);
+    hash_ += step_hash;
+  };
+  // The class's order and the races' differ from the first attempt on:
+  // one walk gives both up to it, then the class's goes on from a copy.
+  std::vector<std::pair<size_t, size_t>> races;
+  std::vector<std::pair<size_t, size_t>>* const found = find_races ? &races : nullptr;
+  size_t k = 0;
+  StepClocks order(steps, threads_);
+  for (; k < n && !attempt[k]; ++k) {
+    const uint32_t* c = order.take(false, found);
+    add_to_hash(k, c, order.last_value());
+  }
+  if (k < n) {
+    StepClocks class_order = order;
+    for (size_t j = k; j < n; ++j) {
+      const uint32_t* c = class_order.take(attempt[j], nullptr);
+      add_to_hash(j, c, class_order.last_value());
+    }
+    if (find_races) {
+      for (; k < n; ++k) order.take(false, found);
     }
   }
-  if (!find_races) return;
-  StepClocks order(steps, threads_);
-  std::vector<std::pair<size_t, size_t>> races;
-  for (size_t k = 0; k < n; ++k) order.take(false, &races);
   races_.reserve(races.size());
   for (const auto& [first, second] : races) races_.push_back({first, second});
 }

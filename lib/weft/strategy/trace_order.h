@@ -11,9 +11,10 @@
 //
 // It reads the steps as a DPOR search keeps them (strategy/order_steps.h:
 // the runtime keeps only a window of the steps), and walks them in order
-// with a clock per thread and per object (strategy/step_clocks.h), once
-// for the class, once for the races and once for the initials of the
-// reversals asked for: it keeps no clock per step.
+// with a clock per thread and per object (strategy/step_clocks.h): once for
+// the class and the races (two walks from the first blocked attempt on,
+// which the class leaves out), and once for the initials of the reversals
+// asked for. It keeps no clock per step.
 //
 //   OrderSteps steps;                             // steps.push(step, chosen), each step
 //   TraceOrder order(steps, view.threads(), /*find_races=*/true);
