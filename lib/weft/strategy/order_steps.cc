@@ -6,9 +6,9 @@
 namespace weft::detail {
 
 void OrderSteps::push(const RawEvent& e, bool chosen) {
-  if (e.thread < 0 || static_cast<uint32_t>(e.thread) >= OrderStep::kMaxThreads) [[unlikely]] {
+  if (e.thread >= 0 && static_cast<uint32_t>(e.thread) >= OrderStep::kNotAThread) [[unlikely]] {
     std::fprintf(stderr, "weft: dfs/dpor: thread %d is past the %u threads the reduction can tell apart\n", e.thread,
-                 OrderStep::kMaxThreads);
+                 OrderStep::kNotAThread);
     std::abort();
   }
   OrderStep step;
@@ -19,7 +19,9 @@ void OrderSteps::push(const RawEvent& e, bool chosen) {
   step.op = e.op;
   step.failed = e.failed;
   step.chosen = chosen;
-  step.thread = static_cast<uint32_t>(e.thread);
+  // No step has a negative thread today; if one did, the order would pass
+  // over it as it passes over a thread it does not know.
+  step.thread = e.thread >= 0 ? static_cast<uint32_t>(e.thread) : OrderStep::kNotAThread;
   steps_.push_back(step);
   if (keeps_value(e.op)) values_.push_back(static_cast<uint32_t>(e.value));
 }

@@ -29,21 +29,21 @@ namespace weft::detail {
 inline bool keeps_value(Op op) { return op == Op::kSpawn || op == Op::kJoin || op == Op::kChoose; }
 
 struct OrderStep {
-  // The most threads one execution may have for the reduction: the thread
-  // id has 22 bits.
-  static constexpr uint32_t kMaxThreads = uint32_t{1} << 22;
+  // The thread id has 22 bits: the reduction tells apart threads below
+  // this one, which stands for a step of no thread.
+  static constexpr uint32_t kNotAThread = (uint32_t{1} << 22) - 1;
 
   uint32_t object = 0;       // 0: none; else 1 + the object's index in order of first use
   Op op : 8 = Op::kStart;    //
   bool failed : 1 = false;   // the operation did not take effect (RawEvent::failed)
   bool chosen : 1 = false;   // a thread point (two or more threads enabled) chose it
-  uint32_t thread : 22 = 0;  // a ThreadId below kMaxThreads
+  uint32_t thread : 22 = 0;  // a ThreadId below kNotAThread, or kNotAThread
 };
 static_assert(sizeof(OrderStep) == 8);
 
 class OrderSteps {
  public:
-  // Appends `e` (its thread must be below OrderStep::kMaxThreads).
+  // Appends `e` (its thread must be below OrderStep::kNotAThread).
   void push(const RawEvent& e, bool chosen);
   void clear();
   size_t size() const { return steps_.size(); }
