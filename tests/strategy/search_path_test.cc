@@ -1,8 +1,9 @@
 // The DFS path keeps a decision in 8 bytes (strategy/search_path.h): its
 // flags are bits up to 8 options and live beside the path past that. Both
-// kinds keep what was taken, explored and wanted apart for every option,
-// truncating the path drops the flags of the decisions it drops, and equal
-// shapes get equal ids. A search over 12 choose() values and 9 threads
+// kinds keep what was taken, explored and wanted apart for every option;
+// truncating the path drops the flags of the decisions it drops; equal
+// shapes get equal ids, and shapes of no decision are dropped in a long
+// search. A search over 12 choose() values and 9 threads
 // (decisions past 8 options) runs every schedule once.
 #include "weft/strategy/search_path.h"
 
@@ -83,6 +84,31 @@ TEST(SearchPath, TruncatingDropsTheFlagsOfTheDroppedDecisions) {
   path.take(0, 6);
   EXPECT_TRUE(path.explored(0, 5) && path.explored(0, 6));
   EXPECT_EQ(path.taken(0), 6u);
+}
+
+// A long search keeps meeting new shapes (many threads, ever other enabled
+// sets): those of no decision of the path are dropped, the path's own keep
+// their options under their new ids.
+TEST(SearchPath, DropsTheShapesOfNoDecision) {
+  SearchPath path;
+  const std::vector<uint32_t> options{3, 1, 2};
+  const std::vector<uint8_t> costs{0, 1, 1};
+  path.push(path.thread_shape(options, costs), 2, false);
+  path.push(path.value_shape(5), 4, true);
+  for (uint32_t n = 1000; n < 1000 + 3 * SearchPath::kShapesBeforeDrop; ++n) {
+    path.push(path.value_shape(n), 0, true);
+    path.pop_back();
+  }
+  EXPECT_LE(path.shapes(), 2 * SearchPath::kShapesBeforeDrop);
+  ASSERT_EQ(path.size(), 2u);
+  EXPECT_EQ(path.shape(0), path.thread_shape(options, costs));
+  EXPECT_EQ(path.shape(1), path.value_shape(5));
+  EXPECT_EQ(path.value(0, 0), 3u);
+  EXPECT_EQ(path.value(0, 2), 2u);
+  EXPECT_EQ(path.cost(0, 1), 1);
+  EXPECT_EQ(path.taken(0), 2u);
+  EXPECT_EQ(path.count(1), 5u);
+  EXPECT_EQ(path.taken(1), 4u);
 }
 
 TEST(SearchPath, SearchWithMoreThanEightOptionsRunsEveryScheduleOnce) {

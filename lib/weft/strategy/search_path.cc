@@ -1,26 +1,60 @@
 #include "weft/strategy/search_path.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace weft::detail {
 
+void SearchPath::make_key(uint32_t values, std::span<const uint32_t> options, std::span<const uint8_t> costs,
+                          std::vector<uint32_t>& key) {
+  key.assign(1, values);
+  key.insert(key.end(), options.begin(), options.end());
+  key.insert(key.end(), costs.begin(), costs.end());
+}
+
 uint32_t SearchPath::thread_shape(std::span<const uint32_t> options, std::span<const uint8_t> costs) {
-  key_.assign(1, 0);
-  key_.insert(key_.end(), options.begin(), options.end());
-  key_.insert(key_.end(), costs.begin(), costs.end());
+  make_key(0, options, costs, key_);
   if (const auto it = shape_ids_.find(key_); it != shape_ids_.end()) return it->second;
   return intern({{options.begin(), options.end()}, {costs.begin(), costs.end()}, 0});
 }
 
 uint32_t SearchPath::value_shape(uint32_t n) {
-  key_.assign(1, n);
+  make_key(n, {}, {}, key_);
   if (const auto it = shape_ids_.find(key_); it != shape_ids_.end()) return it->second;
   return intern({{}, {}, n});
 }
 
 uint32_t SearchPath::intern(Shape shape) {
+  if (shapes_.size() >= drop_at_) {
+    drop_unused_shapes();
+    drop_at_ = std::max(kShapesBeforeDrop, 2 * shapes_.size());  // amortized: a drop per as many new shapes
+  }
   const auto id = static_cast<uint32_t>(shapes_.size());
   shapes_.push_back(std::move(shape));
   shape_ids_.emplace(key_, id);
   return id;
+}
+
+void SearchPath::drop_unused_shapes() {
+  constexpr uint32_t kUnused = UINT32_MAX;
+  std::vector<uint32_t> renumbered(shapes_.size(), kUnused);
+  std::vector<Shape> kept;
+  for (Point& p : points_) {
+    uint32_t& id = renumbered[p.shape];
+    if (id == kUnused) {
+      id = static_cast<uint32_t>(kept.size());
+      kept.push_back(std::move(shapes_[p.shape]));
+    }
+    p.shape = id;
+  }
+  shapes_ = std::move(kept);
+  shape_ids_.clear();
+  std::vector<uint32_t> key;
+  for (uint32_t id = 0; id < shapes_.size(); ++id) {
+    const Shape& s = shapes_[id];
+    make_key(s.values, s.options, s.costs, key);
+    shape_ids_.emplace(key, id);
+  }
 }
 
 void SearchPath::push(uint32_t shape, uint32_t taken, bool full) {

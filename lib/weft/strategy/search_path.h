@@ -5,7 +5,8 @@
 // takes 8 bytes: its options are a shape kept once for all the decisions
 // that have the same (most programs have a handful), and its flags are bits
 // when it has at most 8 options; a decision with more keeps them beside
-// the path.
+// the path. Shapes no decision of the path has any more are dropped now
+// and then (a long search over many threads keeps meeting new ones).
 //
 //   SearchPath path;
 //   const uint32_t shape = path.thread_shape(options, costs);   // or value_shape(n)
@@ -57,6 +58,11 @@ class SearchPath {
   void take(size_t i, uint32_t j);
   void want(size_t i, uint32_t j);
   void want_all(size_t i);
+  // How many shapes are kept.
+  size_t shapes() const { return shapes_.size(); }
+
+  // Past this many shapes, those of no decision are dropped before a new one.
+  static constexpr size_t kShapesBeforeDrop = 4096;
 
  private:
   // Decisions with at most this many options keep their flags in Point::state.
@@ -83,7 +89,12 @@ class SearchPath {
     std::vector<bool> explored;
   };
 
+  // `key_` is the shape's key (see shape_ids_).
   uint32_t intern(Shape shape);
+  // Keeps only the shapes of the path's decisions, renumbered.
+  void drop_unused_shapes();
+  static void make_key(uint32_t values, std::span<const uint32_t> options, std::span<const uint8_t> costs,
+                       std::vector<uint32_t>& key);
   bool large(size_t i) const { return (points_[i].state & kLarge) != 0; }
   const Large& large_at(size_t i) const { return large_[points_[i].state & ~kLarge]; }
   Large& large_at(size_t i) { return large_[points_[i].state & ~kLarge]; }
@@ -96,6 +107,7 @@ class SearchPath {
   // Per shape, its key: values, then the options, then the costs.
   absl::flat_hash_map<std::vector<uint32_t>, uint32_t> shape_ids_;
   std::vector<uint32_t> key_;  // reused
+  size_t drop_at_ = kShapesBeforeDrop;
 };
 
 }  // namespace weft::detail
