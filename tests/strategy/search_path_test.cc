@@ -93,6 +93,7 @@ TEST(SearchPath, DropsTheShapesOfNoDecision) {
   SearchPath path;
   const std::vector<uint32_t> options{3, 1, 2};
   const std::vector<uint8_t> costs{0, 1, 1};
+  for (uint32_t n = 70; n < 80; ++n) path.value_shape(n);  // ids the kept shapes do not keep
   path.push(path.thread_shape(options, costs), 2, false);
   path.push(path.value_shape(5), 4, true);
   for (uint32_t n = 1000; n < 1000 + 3 * SearchPath::kShapesBeforeDrop; ++n) {
