@@ -157,6 +157,31 @@ TEST(LongExecution, MemoryDoesNotGrowWithTheStepsUnderAnyStrategy) {
   }
 }
 
+// One execution of 2M steps under the systematic search: it keeps the
+// execution's steps for the reduction (8 bytes each) and its path (8 bytes a
+// decision), so the peak grows by about 16 bytes per step, not by the 195
+// it grew by with a 24-byte step, a 150-byte decision and a vector clock per
+// step (about 390 MiB here).
+TEST(LongExecution, SystematicSearchKeepsAboutSixteenBytesPerStep) {
+  if (!reset_peak_rss() || peak_rss_kib() == 0) GTEST_SKIP() << "no /proc/self/clear_refs or VmHWM";
+  for (const char* strategy : {"dfs:1", "dpor"}) {
+    SCOPED_TRACE(strategy);
+    weft::Options o = long_options(strategy);
+    o.iterations = 1;
+    o.max_steps = 10 * kLongRounds;
+    o.stall_timeout = std::chrono::milliseconds{0};  // long, not stuck
+    ASSERT_TRUE(reset_peak_rss());
+    const uint64_t before = peak_rss_kib();
+    const weft::Result r = weft::explore(o, long_locked_increments);
+    const uint64_t grown = peak_rss_kib() - before;
+    ASSERT_FALSE(r.bug_found()) << r.failure->report;
+    ASSERT_EQ(r.executions, 1u);
+    EXPECT_GT(r.total_steps, 4 * 2 * kLongRounds);
+    EXPECT_LT(grown * 1024, 24 * r.total_steps)
+        << "peak RSS grew by " << grown << " KiB over " << r.total_steps << " steps";
+  }
+}
+
 RawEvent numbered(uint64_t i) { return RawEvent{.value = i}; }
 
 TEST(TraceWindow, KeepsTheFirstAndTheLastStepsInBoundedSpace) {

@@ -8,6 +8,8 @@
 //   - under a preemption bound it finds every bug of the corpus that the
 //     unreduced search finds at that bound, with the same fewest
 //     preemptions, and the bug's tokens replay;
+//   - a read after joining the writer, or by a thread spawned after the
+//     write, is ordered after it: one class, one schedule;
 //   - the spellings dfs:K:nodpor and dpor name the search in its result.
 #include <gtest/gtest.h>
 #include <weft/weft.h>
@@ -164,6 +166,27 @@ TEST(Dpor, AJoinIsNoRaceWithTheExitItWaitsFor) {
   const weft::Result unpreempted = search("dfs:0", joined_by_a_sibling);
   ASSERT_TRUE(unpreempted.exhausted) << unpreempted.search;
   EXPECT_EQ(unpreempted.schedules, 1u) << unpreempted.search;
+}
+
+// A read by a thread spawned after the write is ordered after it by the
+// spawn alone (the spawn comes before the child's first step): with another
+// thread running beside, so that the write has a choice point before it,
+// one class and one schedule. A search that lost the spawn edge would see
+// the read and the write as concurrent and ask for their reversal there.
+void read_after_spawn() {
+  weft::atomic<int> x{0, "x"}, y{0, "y"};
+  weft::thread other([&] { y.store(1); });
+  x.store(1);
+  weft::thread reader([&] { (void)x.load(); });
+  other.join();
+  reader.join();
+}
+
+TEST(Dpor, AReadByAThreadSpawnedAfterTheWriteIsOneClassAndOneSchedule) {
+  const weft::Result reduced = search("dpor", read_after_spawn);
+  ASSERT_TRUE(reduced.exhausted) << reduced.search;
+  EXPECT_EQ(reduced.classes, 1u);
+  EXPECT_EQ(reduced.schedules, 1u) << reduced.search;
 }
 
 std::vector<std::pair<std::string, std::function<void()>>> small_programs() {

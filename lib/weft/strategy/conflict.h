@@ -13,12 +13,13 @@
 namespace weft::detail {
 
 // Each takes a RawEvent, or a compact record of a step with the same
-// fields (object, op, failed): strategy/trace_order.h's OrderStep.
+// fields (object, op, failed): strategy/order_steps.h's OrderStep, whose
+// object is a number (0: none) instead of an address.
 
 // The step names an object it acts on (not thread bookkeeping).
 template <typename Step = RawEvent>
 bool touches_object(const Step& e) {
-  return e.object != nullptr && op_kind(e.op) != OpKind::kLocal;
+  return e.object != decltype(e.object){} && op_kind(e.op) != OpKind::kLocal;
 }
 
 // The step changes its object (or may: a pending CAS has not failed yet).

@@ -39,10 +39,13 @@
 // sleep sets, a class may run more than once (source-set DPOR's redundancy).
 // "dfs:K:nodpor" turns the reduction off; "dpor" runs it with no bound.
 //
-// The search keeps only the current path (each point's options, which were
-// explored and which a race asked for) and the execution's steps as the
-// reduction reads them (OrderStep, 24 bytes each), so memory grows with the
-// length of one execution, plus one hash per distinct schedule and per class. Each
+// The search keeps only the current path (strategy/search_path.h: each
+// decision's options, which were explored and which a race asked for, in 8
+// bytes) and the execution's steps as the reduction reads them
+// (strategy/order_steps.h, 8 bytes each), so memory grows with the length of
+// one execution by about 16 bytes per step of two threads, plus one hash
+// per distinct schedule and per class. The reduction walks the steps with a
+// clock per thread and per object (strategy/trace_order.h), not per step. Each
 // bound's pass re-runs schedules of the lower bounds to reach their new
 // deviations (their count is Result::executions; the distinct schedules are
 // Result::schedules).
@@ -58,12 +61,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "weft/strategy/order_steps.h"
+#include "weft/strategy/search_path.h"
 #include "weft/strategy/strategy.h"
-#include "weft/strategy/trace_order.h"
 
 namespace weft::detail {
 
@@ -96,7 +101,7 @@ class DfsStrategy final : public Strategy {
   uint32_t pick_value(uint32_t n) override;
   // Yes: the partial order of every step, for the reduction.
   bool wants_steps() const override { return true; }
-  void step_taken(const RawEvent& step) override { steps_.push_back(OrderStep::of(step)); }
+  void step_taken(const RawEvent& step) override { steps_.push(step, std::exchange(chosen_pending_, false)); }
   std::string name() const override;
   std::string replay_spec() const override;
   bool search_done() const override { return done_; }
@@ -106,43 +111,33 @@ class DfsStrategy final : public Strategy {
   int last_preemptions() const { return last_cost_; }
 
  private:
-  // A point of the current path: its options in order (the default first),
-  // what each costs, and which one this execution takes.
-  struct Point {
-    std::vector<uint32_t> options;  // thread ids; empty for choose(n)
-    std::vector<uint8_t> costs;     // empty for choose(n): all free
-    uint32_t values = 0;            // n, for choose(n)
-    uint32_t taken = 0;             // index into options (or the value)
-    int cost_before = 0;            // preemptions on the path before it
-    size_t step = 0;                // the index of the step it chooses
-    bool full = true;               // explore every option (else: the wanted ones)
-    std::vector<bool> wanted;       // per option: a race asked for it (DPOR)
-    std::vector<bool> explored;     // per option: taken by some execution
-    size_t count() const { return options.empty() ? values : options.size(); }
-    uint32_t value(uint32_t i) const { return options.empty() ? i : options[i]; }
-    int cost(uint32_t i) const { return costs.empty() ? 0 : costs[i]; }
-  };
-
-  // The point at the current decision: the recorded one if the program
-  // offers the same options, else `fresh` (taking its default, or the
-  // deviation a fixed replay names) in place of the rest of the path.
-  Point* enter(Point fresh);
+  // Decision `next_` of shape `shape` (strategy/search_path.h): the
+  // recorded one if the program offers the same options, else a new one
+  // (taking its default, or the deviation a fixed replay names) in place of
+  // the rest of the path. Returns its index.
+  size_t enter(uint32_t shape, bool full);
   // Moves the path to its next schedule within the bound; false when none.
   bool advance();
   int rank(ThreadId t) const;
   bool unbounded() const { return max_bound_ == kUnbounded; }
   // Records the execution's class, and with DPOR the reversals its races ask for.
   void reduce();
-  // Asks point `at` to explore one of `initials` (all of its options if
+  // Asks decision `at` to explore one of `initials` (all of its options if
   // none of them is one).
-  void want(Point& at, const std::vector<ThreadId>& initials);
+  void want(size_t at, const std::vector<ThreadId>& initials);
+  // For each of `steps` (increasing), the thread point of the path that
+  // chose it, or kNoPoint.
+  std::vector<size_t> points_of(const std::vector<size_t>& steps) const;
+  static constexpr size_t kNoPoint = static_cast<size_t>(-1);
 
   int max_bound_;
   bool dpor_ = false;
   int bound_ = 0;  // the pass running now: 0 .. max_bound_
-  std::vector<Point> path_;
-  size_t next_ = 0;  // the decision being made
-  int cost_ = 0;     // preemptions so far in this execution
+  SearchPath path_;
+  std::vector<uint32_t> options_;  // the thread point being made: its options...
+  std::vector<uint8_t> costs_;     // ...and their costs (reused)
+  size_t next_ = 0;                // the decision being made
+  int cost_ = 0;                   // preemptions so far in this execution
   int last_cost_ = 0;
   std::vector<bool> spinning_;  // since it last ran at a choice point
   bool pruned_ = false;         // this pass left out a schedule over its bound
@@ -150,7 +145,8 @@ class DfsStrategy final : public Strategy {
   bool complete_ = false;       // ...and the last left nothing out
   bool fixed_ = false;          // replaying one execution
   std::vector<Deviation> deviations_;
-  std::vector<OrderStep> steps_;             // this execution's, so far
+  OrderSteps steps_;                         // this execution's, so far
+  bool chosen_pending_ = false;              // a thread point chose the step to come
   absl::flat_hash_set<uint64_t> schedules_;  // hashes of the distinct paths run
   absl::flat_hash_set<uint64_t> classes_;    // hashes of their partial orders
 };
