@@ -184,6 +184,25 @@ void HappensBefore::check_and_record(Cell& cell, const Access& a, const VectorCl
   cell.write = Epoch{mine, a};
 }
 
+std::span<const Race> HappensBefore::access_checked(ThreadId thread, uintptr_t begin, std::size_t size, bool write,
+                                                    const char* name, uint64_t step, weft::source_location where,
+                                                    const void* pc, uint32_t stack) {
+  const Access::Kind kind = write ? Access::Kind::kWrite : Access::Kind::kRead;
+  const uintptr_t end = begin + size;
+  const uint32_t entry = by_begin_.get(begin);
+  if (size == 0 || entry == 0 || cells_[entry - 1].end != end) {
+    return access_ranges(thread, begin, size, kind, name, step, where, pc, stack);
+  }
+  found_.clear();
+  Cell& cell = cells_[entry - 1];
+  if (name != nullptr) cell.name = name;
+  const Busy busy(busy_);
+  check_and_record(cell, Access{thread, kind, step, where, pc, begin, end, stack}, clock_of(thread));
+  if (found_.size() > 1) [[unlikely]]
+    order_found();
+  return found_;
+}
+
 void HappensBefore::order_found() {
   // One earlier access may race over several cells: report it once, over
   // all the bytes; the most recent conflicting access first.

@@ -96,41 +96,35 @@ class HappensBefore {
   // Checks an access to [address, address + size) and records it. Returns the
   // races it makes, the most recent conflicting access first; the span stays
   // valid until the next call. `stack` is kept with the access, for reports.
-  std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write, const char* name,
-                               uint64_t step, weft::source_location where, const void* pc, uint32_t stack = 0) {
-    found_.clear();
-    if (size == 0) [[unlikely]]
-      return found_;
+  [[gnu::always_inline]] std::span<const Race> access(ThreadId thread, const void* address, std::size_t size,
+                                                      bool write, const char* name, uint64_t step,
+                                                      weft::source_location where, const void* pc, uint32_t stack = 0) {
+    // The common case, inline and without a call: the exact range of an
+    // existing cell, accessed again by the thread that made its last access
+    // of this kind, in the same epoch (no release since). Nothing to check:
+    // only the site changes. (A size of 0 never matches: cells are not empty.)
     const auto begin = reinterpret_cast<uintptr_t>(address);
     const uintptr_t end = begin + size;
     const uint32_t entry = by_begin_.get(begin);  // cell index + 1; 0: no cell starts here
-    if (entry == 0 || cells_[entry - 1].end != end) [[unlikely]] {
-      return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step, where,
-                           pc, stack);
-    }
-    const uint32_t index = entry - 1;
-    Cell& cell = cells_[index];
-    if (name != nullptr) cell.name = name;
-    const VectorClock& now = clock_of(thread);
-    const uint32_t mine = now.get(thread);
-    // Again in the same epoch (no release since): only the site changes.
-    // Stored field by field: copying an Access just built on the stack
-    // stalls on store forwarding, and this is most accesses.
-    if (write) {
-      if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
-        restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end, stack);
-        return found_;
+    if (entry != 0 && static_cast<size_t>(thread) < threads_.size()) [[likely]] {
+      Cell& cell = cells_[entry - 1];
+      const uint32_t mine = threads_[thread].get(thread);
+      if (cell.end == end) [[likely]] {
+        if (name != nullptr) cell.name = name;
+        // Stored field by field: copying an Access just built on the stack
+        // stalls on store forwarding, and this is most accesses.
+        if (write) {
+          if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
+            restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end, stack);
+            return {};
+          }
+        } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
+          restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end, stack);
+          return {};
+        }
       }
-    } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
-      restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end, stack);
-      return found_;
     }
-    const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end, stack};
-    const Busy busy(busy_);
-    check_and_record(cell, a, now);
-    if (found_.size() > 1) [[unlikely]]
-      order_found();
-    return found_;
+    return access_checked(thread, begin, size, write, name, step, where, pc, stack);
   }
 
   // A weft::var was constructed at [address, address + size): whatever the
@@ -213,6 +207,10 @@ class HappensBefore {
   bool ordered_before(const Epoch& e, const VectorClock& now) const { return e.clock <= now.get(e.access.thread); }
   void check_and_record(Cell& cell, const Access& access, const VectorClock& now);
   void race_with(const Cell& cell, const Access& earlier, const Access& later);
+  // access() past its inline case: checks against the other threads' epochs,
+  // or splits cells for a range that is not exactly one cell's.
+  std::span<const Race> access_checked(ThreadId thread, uintptr_t begin, std::size_t size, bool write, const char* name,
+                                       uint64_t step, weft::source_location where, const void* pc, uint32_t stack);
   void order_found();
   std::span<const Race> access_ranges(ThreadId thread, uintptr_t begin, std::size_t size, Access::Kind kind,
                                       const char* name, uint64_t step, weft::source_location where, const void* pc,
