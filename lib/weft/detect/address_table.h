@@ -40,33 +40,31 @@ class AddressTable {
   }
   // Every byte of [begin, end) holds `value` (nonzero).
   void fill(uintptr_t begin, uintptr_t end, uint32_t value) {
-    for_each_page(begin, end, [&](uintptr_t from, uintptr_t to) {
-      uint32_t* entries = entries_of(from);
-      std::fill(entries + (from & kPageMask), entries + (to - from) + (from & kPageMask), value);
-    });
+    for (uintptr_t to; begin < end; begin = to) {
+      to = end_in_page(begin, end);
+      std::fill_n(entries_of(begin) + (begin & kPageMask), to - begin, value);
+    }
   }
   // Every byte of [begin, end) holds 0.
   void clear(uintptr_t begin, uintptr_t end) {
-    for_each_page(begin, end, [&](uintptr_t from, uintptr_t to) {
-      if (uint32_t* entries = existing_entries(from)) {
-        std::fill(entries + (from & kPageMask), entries + (to - from) + (from & kPageMask), 0);
-      }
-    });
+    for (uintptr_t to; begin < end; begin = to) {
+      to = end_in_page(begin, end);
+      if (uint32_t* entries = existing_entries(begin)) std::fill_n(entries + (begin & kPageMask), to - begin, 0);
+    }
   }
   // The first byte of [begin, end) that holds a value; `end` when none does.
   // Pages never filled are skipped whole.
   uintptr_t first_set(uintptr_t begin, uintptr_t end) const {
-    uintptr_t found = end;
-    for_each_page(begin, end, [&](uintptr_t from, uintptr_t to) {
-      if (found != end) return;
-      const uint32_t* entries = existing_entries(from);
-      if (entries == nullptr) return;
-      const uint32_t* first = entries + (from & kPageMask);
-      const uint32_t* last = first + (to - from);
-      const uint32_t* hit = std::find_if(first, last, [](uint32_t e) { return e != 0; });
-      if (hit != last) found = from + static_cast<uintptr_t>(hit - first);
-    });
-    return found;
+    for (uintptr_t to; begin < end; begin = to) {
+      to = end_in_page(begin, end);
+      if (const uint32_t* entries = existing_entries(begin)) {
+        const uint32_t* first = entries + (begin & kPageMask);
+        const uint32_t* last = first + (to - begin);
+        const uint32_t* hit = std::find_if(first, last, [](uint32_t e) { return e != 0; });
+        if (hit != last) return begin + static_cast<uintptr_t>(hit - first);
+      }
+    }
+    return end;
   }
 
  private:
@@ -84,34 +82,36 @@ class AddressTable {
   static uintptr_t page_of(uintptr_t address) { return address >> kPageBits; }
   static size_t recent_slot(uintptr_t address) { return page_of(address) & (kRecentPages - 1); }
 
-  // Calls f(from, to) for the part of [begin, end) in each page, in order.
-  template <typename F>
-  static void for_each_page(uintptr_t begin, uintptr_t end, F&& f) {
-    while (begin < end) {
-      const uintptr_t page_end = (begin | kPageMask) + 1;  // 0 past the top page
-      const uintptr_t to = page_end == 0 ? end : std::min(end, page_end);
-      f(begin, to);
-      begin = to;
-    }
+  // The end of the part of [begin, end) in begin's page.
+  static uintptr_t end_in_page(uintptr_t begin, uintptr_t end) {
+    const uintptr_t page_end = (begin | kPageMask) + 1;  // 0 past the top page
+    return page_end == 0 ? end : std::min(end, page_end);
   }
 
   uint32_t get_slow(uintptr_t address) const {
-    const uint32_t* entries = existing_entries(address);
+    const uint32_t* entries = existing_entries_slow(address);
     return entries == nullptr ? 0 : entries[address & kPageMask];
   }
-  // The page's entries, or null when no fill() made the page; remembered as recent.
+  // The page's entries, or null when no fill() made the page.
   uint32_t* existing_entries(uintptr_t address) const {
-    Recent& recent = recent_[recent_slot(address)];
-    if (recent.page == page_of(address)) return recent.entries;
+    const Recent& recent = recent_[recent_slot(address)];
+    if (recent.page == page_of(address)) [[likely]]
+      return recent.entries;
+    return existing_entries_slow(address);
+  }
+  // The same from the hash map, remembered as recent.
+  [[gnu::noinline]] uint32_t* existing_entries_slow(uintptr_t address) const {
     const auto it = pages_.find(page_of(address));
     if (it == pages_.end()) return nullptr;
-    recent = Recent{page_of(address), it->second.get()};
-    return recent.entries;
+    recent_[recent_slot(address)] = Recent{page_of(address), it->second.get()};
+    return it->second.get();
   }
+  // The page's entries, made (zeroed) when missing.
   uint32_t* entries_of(uintptr_t address) {
-    if (uint32_t* entries = existing_entries(address)) return entries;
+    if (uint32_t* entries = existing_entries(address)) [[likely]]
+      return entries;
     std::unique_ptr<uint32_t[]>& page = pages_[page_of(address)];
-    page = std::make_unique<uint32_t[]>(kPageSize);  // zeroed
+    page = std::make_unique<uint32_t[]>(kPageSize);
     recent_[recent_slot(address)] = Recent{page_of(address), page.get()};
     return page.get();
   }
