@@ -212,6 +212,35 @@ TEST_F(Shadow, SplittingKeepsTheStateOfBothParts) {
   EXPECT_EQ(right[0].earlier.thread, 1);
 }
 
+TEST_F(Shadow, ACellCutWhereItWasCutBeforeKeepsBothParts) {
+  EXPECT_TRUE(access(1, 0, 16, true).empty());
+  SyncClock sync;
+  hb_.release(1, sync);
+  hb_.acquire(2, sync);
+  // Thread 2, ordered after that write, writes the last 4 bytes (the smaller
+  // part is split off), then exactly the 12 bytes left.
+  EXPECT_TRUE(access(2, 12, 4, true).empty());  // step 2
+  EXPECT_TRUE(access(2, 0, 12, true).empty());  // step 3
+  // Thread 0 is ordered with neither: each part holds its own write.
+  const std::vector<Race> right = access(0, 12, 4, false);
+  ASSERT_EQ(right.size(), 1u);
+  EXPECT_EQ(right[0].earlier.thread, 2);
+  EXPECT_EQ(right[0].earlier.step, 2u);
+  const std::vector<Race> left = access(0, 0, 12, false);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].earlier.step, 3u);
+}
+
+TEST_F(Shadow, ForgottenMemoryHasNoHistory) {
+  EXPECT_TRUE(access(1, 0, 16, true).empty());
+  hb_.forget(buffer_, 16);                       // freed and allocated again
+  EXPECT_TRUE(access(1, 100, 8, true).empty());  // a cell elsewhere, made after
+  // Thread 2 is ordered with nothing thread 1 did, but the memory is new.
+  EXPECT_TRUE(access(2, 0, 8, false).empty());
+  EXPECT_TRUE(access(2, 8, 8, false).empty());
+  EXPECT_EQ(access(2, 100, 8, false).size(), 1u);
+}
+
 TEST_F(Shadow, ReadsSharedByUnorderedThreadsAreAllCheckedByTheNextWrite) {
   EXPECT_TRUE(access(1, 0, 4, false).empty());
   EXPECT_TRUE(access(2, 0, 4, false).empty());

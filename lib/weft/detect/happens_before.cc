@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <iterator>
 
 namespace weft::detail {
 namespace {
@@ -24,8 +23,9 @@ void HappensBefore::reset() {
     fences_[i].released.clear();
     fences_[i].acquirable.clear();
   }
-  // The table keeps its pages: clearing the entry of every cell empties it.
-  for (const Cell& cell : cells_) by_begin_.clear(cell.begin);
+  // The table keeps its pages: clearing the bytes of every cell empties it
+  // (a dropped cell's are cleared already: it is empty).
+  for (const Cell& cell : cells_) by_byte_.clear(cell.begin, cell.end);
   cells_.clear();
   free_cells_.clear();
   free_read_sets_.clear();
@@ -33,7 +33,6 @@ void HappensBefore::reset() {
     read_sets_[i].clear();
     free_read_sets_.push_back(static_cast<uint32_t>(i));
   }
-  ordered_.clear();
   found_.clear();
 }
 
@@ -184,6 +183,25 @@ void HappensBefore::check_and_record(Cell& cell, const Access& a, const VectorCl
   cell.write = Epoch{mine, a};
 }
 
+std::span<const Race> HappensBefore::access_checked(ThreadId thread, uintptr_t begin, std::size_t size, bool write,
+                                                    const char* name, uint64_t step, weft::source_location where,
+                                                    const void* pc, uint32_t stack) {
+  const Access::Kind kind = write ? Access::Kind::kWrite : Access::Kind::kRead;
+  const uintptr_t end = begin + size;
+  const uint32_t entry = by_byte_.get(begin);
+  if (size == 0 || entry == 0 || cells_[entry - 1].begin != begin || cells_[entry - 1].end != end) {
+    return access_ranges(thread, begin, size, kind, name, step, where, pc, stack);
+  }
+  found_.clear();
+  Cell& cell = cells_[entry - 1];
+  if (name != nullptr) cell.name = name;
+  const Busy busy(busy_);
+  check_and_record(cell, Access{thread, kind, step, where, pc, begin, end, stack}, clock_of(thread));
+  if (found_.size() > 1) [[unlikely]]
+    order_found();
+  return found_;
+}
+
 void HappensBefore::order_found() {
   // One earlier access may race over several cells: report it once, over
   // all the bytes; the most recent conflicting access first.
@@ -228,6 +246,7 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
     Cell& merged = cells_[pieces_[0]];
     drop_read_set(merged);
     merged.read = Epoch{};
+    by_byte_.fill(merged.end, end, pieces_[0] + 1);
     merged.end = end;
   }
   if (found_.size() > 1) order_found();
@@ -244,6 +263,7 @@ void HappensBefore::created(ThreadId thread, const void* address, std::size_t si
   for (size_t i = 1; i < pieces_.size(); ++i) drop_cell(pieces_[i]);
   Cell& cell = cells_[pieces_[0]];
   drop_read_set(cell);
+  by_byte_.fill(cell.end, end, pieces_[0] + 1);
   cell.end = end;
   cell.name = name;
   cell.read = Epoch{};
@@ -252,60 +272,55 @@ void HappensBefore::created(ThreadId thread, const void* address, std::size_t si
 }
 
 void HappensBefore::forget(const void* address, std::size_t size) {
-  if (size == 0 || ordered_.empty() || busy_) return;
+  if (size == 0 || no_cells() || busy_) return;
   const Busy busy(busy_);
   const auto begin = reinterpret_cast<uintptr_t>(address);
   const uintptr_t end = begin + size;
-  // Most allocations are of memory no access has touched: one lookup.
-  auto it = ordered_.lower_bound(begin);
-  bool overlaps = it != ordered_.end() && it->first < end;
-  if (!overlaps && it != ordered_.begin()) overlaps = cells_[std::prev(it)->second].end > begin;
-  if (!overlaps) return;
+  // Most allocations are of memory no access has touched.
+  if (by_byte_.first_set(begin, end) == end) return;
   cover(begin, end, nullptr);
   for (uint32_t index : pieces_) drop_cell(index);
 }
 
 void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {
   pieces_.clear();
-  inserts_.clear();
-  // The btree is only read in this loop: inserting would invalidate `it`.
-  auto it = ordered_.lower_bound(begin);
-  if (it != ordered_.begin()) {
-    auto before = std::prev(it);
-    if (cells_[before->second].end > begin) it = before;
-  }
   uintptr_t cursor = begin;
-  for (; it != ordered_.end() && it->first < end; ++it) {
-    uint32_t index = it->second;
-    if (cells_[index].begin > cursor) {
-      const uint32_t gap = new_cell(cursor, cells_[index].begin, name);
+  while (cursor < end) {
+    const uint32_t entry = by_byte_.get(cursor);
+    if (entry == 0) {  // a gap, up to the next cell or the range's end
+      const uintptr_t gap_end = by_byte_.first_set(cursor, end);
+      const uint32_t gap = new_cell(cursor, gap_end, name);
+      mark(gap);
       pieces_.push_back(gap);
-      inserts_.emplace_back(cursor, gap);
+      cursor = gap_end;
+      continue;
     }
-    if (cells_[index].begin < begin) {  // starts before the range: split off the part inside
-      const uint32_t inside = copy_cell(index, begin, cells_[index].end);
-      cells_[index].end = begin;
-      inserts_.emplace_back(begin, inside);
-      index = inside;
-    }
-    if (cells_[index].end > end) {  // ends after the range: split off the part outside
-      const uint32_t outside = copy_cell(index, end, cells_[index].end);
-      cells_[index].end = end;
-      inserts_.emplace_back(end, outside);
-    }
+    uint32_t index = entry - 1;
+    // Only the first cell can start before the range: keep the part inside.
+    if (cells_[index].begin < cursor) index = split(index, cursor).after;
+    if (cells_[index].end > end) index = split(index, end).before;
     if (cells_[index].name == nullptr) cells_[index].name = name;
     pieces_.push_back(index);
     cursor = cells_[index].end;
   }
-  if (cursor < end) {
-    const uint32_t gap = new_cell(cursor, end, name);
-    pieces_.push_back(gap);
-    inserts_.emplace_back(cursor, gap);
+}
+
+HappensBefore::Halves HappensBefore::split(uint32_t index, uintptr_t at) {
+  const uintptr_t begin = cells_[index].begin;
+  const uintptr_t end = cells_[index].end;
+  // The new cell takes the smaller half, whose bytes are marked again: a
+  // wide cell cut into pieces from one end costs each piece its own size,
+  // not the rest of the cell's.
+  if (at - begin <= end - at) {
+    const uint32_t before = copy_cell(index, begin, at);
+    cells_[index].begin = at;
+    mark(before);
+    return {before, index};
   }
-  for (const auto& [at, index] : inserts_) {
-    by_begin_.set(at, index + 1);
-    ordered_[at] = index;
-  }
+  const uint32_t after = copy_cell(index, at, end);
+  cells_[index].end = at;
+  mark(after);
+  return {index, after};
 }
 
 uint32_t HappensBefore::new_cell(uintptr_t begin, uintptr_t end, const char* name) {
@@ -342,8 +357,8 @@ uint32_t HappensBefore::copy_cell(uint32_t from, uintptr_t begin, uintptr_t end)
 void HappensBefore::drop_cell(uint32_t index) {
   Cell& cell = cells_[index];
   drop_read_set(cell);
-  by_begin_.clear(cell.begin);
-  ordered_.erase(cell.begin);
+  by_byte_.clear(cell.begin, cell.end);
+  cell.end = cell.begin;  // reset() clears no bytes for it
   free_cells_.push_back(index);
 }
 

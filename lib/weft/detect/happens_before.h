@@ -7,10 +7,11 @@
 // write as an epoch (thread, clock) and its reads since then as one epoch,
 // or, once two unordered threads have read it, one epoch per reading thread.
 // An access not ordered after a conflicting earlier access (same bytes, one a
-// write) is a race. Accesses to the exact range of an existing cell (every
-// weft::var access after the first) take one lookup in a table indexed by the
-// address (address_table.h) and O(1) epoch comparisons; other ranges split
-// cells at their boundaries, so overlap handling is exact to the byte.
+// write) is a race. A table indexed by the address (address_table.h) holds,
+// for every byte a cell covers, the cell: an access to the exact range of an
+// existing cell (every weft::var access after the first) takes one lookup and
+// O(1) epoch comparisons; other ranges split cells at their boundaries, so
+// overlap handling is exact to the byte.
 //
 // The runtime owns one HappensBefore per exploration and resets it per
 // execution; primitives call it directly. Only one fiber runs at a time, so
@@ -27,12 +28,10 @@
 #include <tuple>
 #include <vector>
 
-#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "weft/base/ids.h"
 #include "weft/base/source_location.h"
 #include "weft/detect/address_table.h"
-#include "weft/detect/recycling_resource.h"
 #include "weft/detect/vector_clock.h"
 #include "weft/report/failure.h"
 
@@ -96,41 +95,35 @@ class HappensBefore {
   // Checks an access to [address, address + size) and records it. Returns the
   // races it makes, the most recent conflicting access first; the span stays
   // valid until the next call. `stack` is kept with the access, for reports.
-  std::span<const Race> access(ThreadId thread, const void* address, std::size_t size, bool write, const char* name,
-                               uint64_t step, weft::source_location where, const void* pc, uint32_t stack = 0) {
-    found_.clear();
-    if (size == 0) [[unlikely]]
-      return found_;
+  [[gnu::always_inline]] std::span<const Race> access(ThreadId thread, const void* address, std::size_t size,
+                                                      bool write, const char* name, uint64_t step,
+                                                      weft::source_location where, const void* pc, uint32_t stack = 0) {
+    // The common case, inline and without a call: the exact range of an
+    // existing cell, accessed again by the thread that made its last access
+    // of this kind, in the same epoch (no release since). Nothing to check:
+    // only the site changes. (A size of 0 never matches: cells are not empty.)
     const auto begin = reinterpret_cast<uintptr_t>(address);
     const uintptr_t end = begin + size;
-    const uint32_t entry = by_begin_.get(begin);  // cell index + 1; 0: no cell starts here
-    if (entry == 0 || cells_[entry - 1].end != end) [[unlikely]] {
-      return access_ranges(thread, begin, size, write ? Access::Kind::kWrite : Access::Kind::kRead, name, step, where,
-                           pc, stack);
-    }
-    const uint32_t index = entry - 1;
-    Cell& cell = cells_[index];
-    if (name != nullptr) cell.name = name;
-    const VectorClock& now = clock_of(thread);
-    const uint32_t mine = now.get(thread);
-    // Again in the same epoch (no release since): only the site changes.
-    // Stored field by field: copying an Access just built on the stack
-    // stalls on store forwarding, and this is most accesses.
-    if (write) {
-      if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
-        restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end, stack);
-        return found_;
+    const uint32_t entry = by_byte_.get(begin);  // cell index + 1; 0: no cell covers the byte
+    if (entry != 0 && static_cast<size_t>(thread) < threads_.size()) [[likely]] {
+      Cell& cell = cells_[entry - 1];
+      const uint32_t mine = threads_[thread].get(thread);
+      if (cell.begin == begin && cell.end == end) [[likely]] {
+        if (name != nullptr) cell.name = name;
+        // Stored field by field: copying an Access just built on the stack
+        // stalls on store forwarding, and this is most accesses.
+        if (write) {
+          if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
+            restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end, stack);
+            return {};
+          }
+        } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
+          restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end, stack);
+          return {};
+        }
       }
-    } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
-      restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end, stack);
-      return found_;
     }
-    const Access a{thread, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end, stack};
-    const Busy busy(busy_);
-    check_and_record(cell, a, now);
-    if (found_.size() > 1) [[unlikely]]
-      order_found();
-    return found_;
+    return access_checked(thread, begin, size, write, name, step, where, pc, stack);
   }
 
   // A weft::var was constructed at [address, address + size): whatever the
@@ -213,6 +206,10 @@ class HappensBefore {
   bool ordered_before(const Epoch& e, const VectorClock& now) const { return e.clock <= now.get(e.access.thread); }
   void check_and_record(Cell& cell, const Access& access, const VectorClock& now);
   void race_with(const Cell& cell, const Access& earlier, const Access& later);
+  // access() past its inline case: checks against the other threads' epochs,
+  // or splits cells for a range that is not exactly one cell's.
+  std::span<const Race> access_checked(ThreadId thread, uintptr_t begin, std::size_t size, bool write, const char* name,
+                                       uint64_t step, weft::source_location where, const void* pc, uint32_t stack);
   void order_found();
   std::span<const Race> access_ranges(ThreadId thread, uintptr_t begin, std::size_t size, Access::Kind kind,
                                       const char* name, uint64_t step, weft::source_location where, const void* pc,
@@ -220,9 +217,18 @@ class HappensBefore {
   // Cells overlapping [begin, end), split at begin and end, gaps filled with
   // fresh cells: on return `pieces_` covers the range exactly, in order.
   void cover(uintptr_t begin, uintptr_t end, const char* name);
+  // The two cells a cell becomes when cut at `at`, strictly inside it.
+  struct Halves {
+    uint32_t before;  // [begin, at)
+    uint32_t after;   // [at, end)
+  };
+  Halves split(uint32_t index, uintptr_t at);
+  // A cell, not yet in by_byte_ (mark() puts it there).
   uint32_t new_cell(uintptr_t begin, uintptr_t end, const char* name);
   uint32_t copy_cell(uint32_t from, uintptr_t begin, uintptr_t end);
+  void mark(uint32_t index) { by_byte_.fill(cells_[index].begin, cells_[index].end, index + 1); }
   void drop_cell(uint32_t index);
+  bool no_cells() const { return cells_.size() == free_cells_.size(); }
   uint32_t new_read_set();
   void drop_read_set(Cell& cell);
 
@@ -231,22 +237,15 @@ class HappensBefore {
   uint64_t generation_ = 0;
 
   std::vector<Cell> cells_;
-  std::vector<uint32_t> free_cells_;
+  std::vector<uint32_t> free_cells_;  // their cells are empty (begin == end)
   std::vector<std::vector<Epoch>> read_sets_;
   std::vector<uint32_t> free_read_sets_;
-  // The exact-range fast path: the index + 1 of the cell starting at each
-  // byte that starts one, in a table indexed by address (ThreadSanitizer's
-  // shadow is found the same way).
-  AddressTable by_begin_;
-  // Overlap queries; cells are disjoint. Its nodes go back to this pool,
-  // which keeps them: clearing it at every reset() and refilling it in the
-  // next execution then costs no heap allocation (a btree frees every node
-  // on clear()).
-  RecyclingResource map_memory_;
-  using MapAllocator = std::pmr::polymorphic_allocator<std::pair<const uintptr_t, uint32_t>>;
-  absl::btree_map<uintptr_t, uint32_t, std::less<>, MapAllocator> ordered_{MapAllocator(&map_memory_)};
-  std::vector<uint32_t> pieces_;                         // scratch for cover()
-  std::vector<std::pair<uintptr_t, uint32_t>> inserts_;  // scratch for cover()
+  // The index + 1 of the cell covering each byte that a cell covers, in a
+  // table indexed by address (ThreadSanitizer's shadow is found the same
+  // way): the exact-range fast path and every overlap query. Cells are
+  // disjoint.
+  AddressTable by_byte_;
+  std::vector<uint32_t> pieces_;  // scratch for cover()
   std::vector<Race> found_;
 
   bool stop_on_race_ = true;

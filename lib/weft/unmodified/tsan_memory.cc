@@ -25,7 +25,7 @@ namespace {
   if (hb == nullptr || ex->aborting()) return;
   const ThreadId thread = ex->current();
   const std::span<const Race> races = hb->access(thread, address, size, op == Op::kWrite, nullptr, ex->step(), {}, pc,
-                                                 CallStacks::of(*ex).current(thread));
+                                                 ExecutionTables::of(*ex).call_stacks().current(thread));
   // An access may sit in a noexcept function: a race fails the execution
   // without unwinding here; the thread stops at its next cancellable point.
   if (!races.empty()) [[unlikely]]
@@ -56,12 +56,12 @@ void __tsan_init() { weft::detail::install_pthread_interposers(); }
 // site.
 void __tsan_func_entry(void* return_address) {
   if (weft::detail::Execution* ex = weft::detail::controlling_execution()) {
-    weft::detail::CallStacks::of(*ex).enter(ex->current(), return_address);
+    weft::detail::ExecutionTables::of(*ex).call_stacks().enter(ex->current(), return_address);
   }
 }
 void __tsan_func_exit() {
   if (weft::detail::Execution* ex = weft::detail::controlling_execution()) {
-    weft::detail::CallStacks::of(*ex).exit(ex->current());
+    weft::detail::ExecutionTables::of(*ex).call_stacks().exit(ex->current());
   }
 }
 
