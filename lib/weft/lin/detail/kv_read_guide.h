@@ -126,8 +126,7 @@ class ReadGuide<KvModel> {
   // After operation `op` was linearized into `state`: if the value of its
   // key is a prefix of no get still to come, replaces it by unseen_.
   template <class IsLinearized>
-  void forget_unseen(KvModel::State& state, std::uint32_t op, const NodeView& node,
-                     IsLinearized is_linearized) const {
+  void forget_unseen(KvModel::State& state, std::uint32_t op, const NodeView& node, IsLinearized is_linearized) const {
     if (unseen_.empty()) return;
     const std::string& key = p_.input[op]->key;
     const absl::string_view value = KvModel::value_of(state, key);
