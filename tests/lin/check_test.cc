@@ -218,11 +218,20 @@ TEST(Check, UnknownVerdictTellsHowFarTheSearchGot) {
   CheckOptions options;
   options.time_limit = absl::Milliseconds(20);
   options.reductions.greedy_read_only = false;
+  options.reductions.kv_reads_guide_writes = false;  // it would refute the read at once (below)
   CheckResult r = check(Kv{}, h, options);
   ASSERT_EQ(r.verdict, Verdict::kUnknown);
   EXPECT_EQ(r.stats.parts, 2u);
   EXPECT_EQ(r.stats.parts_decided, 1u);
   EXPECT_EQ(r.stats.reached, 100);  // everything that returned before 100 (the put) was linearized
+
+  // With reads guiding the kv search, no subset of the appends is tried: no
+  // append builds "nobody" from "x", and no put of a prefix of it is left.
+  options.reductions.kv_reads_guide_writes = true;
+  options.explain = false;
+  r = check(Kv{}, h, options);
+  EXPECT_EQ(r.verdict, Verdict::kNotLinearizable);
+  EXPECT_LT(r.stats.nodes, 100u);
 }
 
 TEST(Check, ExplanationCanBeTurnedOff) {

@@ -413,5 +413,188 @@ TEST(Property, QueueSearchAndGeneralSearchAgree) {
   }
 }
 
+// Key/value histories with appends, where reads guide the search
+// (detail/kv_read_guide.h). Values come from a simulation: every operation
+// takes effect at a random instant of its interval (one of unknown outcome
+// at a random instant after its call, or never), so gets return strings
+// that appends really built; then some gets are made wrong (a value cut
+// short, another get's value, or a string never written), so both verdicts
+// occur. Tokens are distinct per write ("wide"), or drawn from a few that
+// repeat and parse ambiguously ("narrow": "x", "y", "xy", "").
+struct KvShape {
+  Shape shape;
+  bool narrow = false;
+  int keys = 1;
+  bool cas = false;
+  unsigned wrong_one_in = 6;  // gets made wrong
+};
+
+HistoryOf<KvModel> kv_history(std::mt19937& rng, const KvShape& kv) {
+  using M = KvModel;
+  static const char* const kNarrow[] = {"x", "y", "xy", ""};
+  HistoryOf<M> h = random_history<M>(rng, kv.shape, [&](std::mt19937& r, OperationOf<M>& op) {
+    const std::string key(1, static_cast<char>('a' + r() % kv.keys));
+    const std::string token = kv.narrow ? kNarrow[r() % 4] : "t" + std::to_string(r() % 1000) + ";";
+    const unsigned pick = r() % (kv.cas ? 10 : 8);
+    if (pick < 4) {
+      op.input = M::get(key);
+    } else if (pick < 5) {
+      op.input = M::put(key, token);
+    } else if (pick < 8) {
+      op.input = M::append(key, token);
+    } else {
+      op.input = M::cas(key, r() % 2 ? "" : token, token + token);
+    }
+    op.output = M::done();
+  });
+  // Effect instants: within the interval, or, for an unknown outcome, any
+  // time after the call (the history's end stands for "never").
+  struct Effect {
+    double at;
+    std::size_t op;
+  };
+  std::vector<Effect> effects;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const double span = h[i].ret == kEndOfTime ? 40.0 : static_cast<double>(h[i].ret - h[i].call) + 0.5;
+    const double at = static_cast<double>(h[i].call) + span * static_cast<double>(rng() % 1000) / 1000.0;
+    if (!h[i].output && rng() % 3 == 0) continue;  // never took effect
+    effects.push_back({at, i});
+  }
+  std::sort(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) { return a.at < b.at; });
+  M::State state = M{}.initial();
+  std::vector<std::string> read;
+  for (const Effect& e : effects) {
+    auto& op = h[e.op];
+    const std::string current(M::value_of(state, op.input.key));
+    if (op.input.kind == M::Kind::kGet) {
+      if (op.output) op.output = M::value(current);
+      read.push_back(current);
+      continue;
+    }
+    if (op.input.kind == M::Kind::kCas && op.output && current != op.input.value) op.output = M::failed();
+    state = *M{}.step_unknown(state, op.input);
+  }
+  for (auto& op : h) {
+    if (op.input.kind != M::Kind::kGet || !op.output || rng() % kv.wrong_one_in != 0) continue;
+    switch (rng() % 3) {
+      case 0:
+        op.output->value = op.output->value.substr(0, op.output->value.size() / 2);
+        break;
+      case 1:
+        op.output->value = read[rng() % read.size()];
+        break;
+      default:
+        op.output->value = kv.narrow ? "yx" : "t9999;";
+    }
+  }
+  return h;
+}
+
+void kvs_agree(unsigned seed, int n, const KvShape& kv) {
+  using M = KvModel;
+  std::mt19937 rng(seed);
+  const auto reduction_sets = all_reduction_sets();
+  int linearizable = 0;
+  for (int it = 0; it < n; ++it) {
+    const HistoryOf<M> h = kv_history(rng, kv);
+    const bool expected = testing::ReferenceCheck<M>(M{}, h).linearizable();
+    linearizable += expected;
+    CheckOptions options;
+    options.explain = it % 5 == 0;
+    // The guide on, with every other reduction on or off in turn.
+    options.reductions = reduction_sets[it % reduction_sets.size()];
+    const CheckResult r = check(M{}, h, options);
+    ASSERT_EQ(r.verdict, expected ? Verdict::kLinearizable : Verdict::kNotLinearizable)
+        << "seed " << seed << " iteration " << it << "\n"
+        << show(M{}, h);
+    if (expected) {
+      std::vector<std::size_t> order;
+      for (const auto& part : r.linearizations) order.insert(order.end(), part.begin(), part.end());
+      if (options.reductions.partition) {
+        // Parts are linearized separately; replay each key on its own.
+        for (const auto& part : r.linearizations) {
+          HistoryOf<M> sub;
+          std::vector<std::size_t> renumbered;
+          std::vector<std::size_t> index(h.size(), h.size());
+          for (std::size_t i = 0; i < h.size(); ++i) {
+            if (part.empty() || h[i].input.key != h[part[0]].input.key) continue;
+            index[i] = sub.size();
+            sub.push_back(h[i]);
+          }
+          for (std::size_t i : part) renumbered.push_back(index[i]);
+          EXPECT_TRUE(is_linearization(M{}, sub, renumbered))
+              << "seed " << seed << " iteration " << it << ": not a linearization\n"
+              << show(M{}, h);
+        }
+      } else {
+        EXPECT_TRUE(is_linearization(M{}, h, order))
+            << "seed " << seed << " iteration " << it << ": not a linearization\n"
+            << show(M{}, h);
+      }
+    }
+  }
+  EXPECT_GT(linearizable, n / 10);
+  EXPECT_LT(linearizable, n - n / 10);
+}
+
+TEST(Property, KvAppendsWithDistinctValuesAgree) {
+  KvShape kv;
+  kv.shape.max_ops = 9;
+  kv.shape.unknown_percent = 25;
+  kvs_agree(21, 5000, kv);
+}
+
+TEST(Property, OverlappingKvAppendsWithMostOutcomesUnknownAgree) {
+  KvShape kv;
+  kv.shape.max_ops = 10;
+  kv.shape.max_time = 8;
+  kv.shape.max_duration = 7;
+  kv.shape.unknown_percent = 55;
+  kv.wrong_one_in = 2;
+  kvs_agree(22, 3000, kv);
+}
+
+// Repeated tokens, "" among them: a get's value parses in several ways.
+TEST(Property, KvAppendsWithRepeatedValuesAgree) {
+  KvShape kv;
+  kv.narrow = true;
+  kv.shape.max_ops = 9;
+  kv.shape.unknown_percent = 30;
+  kvs_agree(23, 5000, kv);
+}
+
+// Two keys (one part each, or one part when partitioning is off) and
+// compare-and-sets, which set values as puts do.
+TEST(Property, KvWithTwoKeysAndCasAgrees) {
+  KvShape kv;
+  kv.narrow = true;
+  kv.keys = 2;
+  kv.cas = true;
+  kv.shape.max_ops = 9;
+  kv.shape.unknown_percent = 30;
+  kv.wrong_one_in = 3;
+  kvs_agree(24, 5000, kv);
+}
+
+// Larger histories than the plain search can take: the guide on and off
+// must agree.
+TEST(Property, KvReadGuideAndGeneralSearchAgree) {
+  using M = KvModel;
+  std::mt19937 rng(25);
+  KvShape kv;
+  kv.shape.max_ops = 14;
+  kv.shape.max_time = 16;
+  kv.shape.unknown_percent = 35;
+  for (int it = 0; it < 1500; ++it) {
+    kv.narrow = it % 2 == 1;
+    const HistoryOf<M> h = kv_history(rng, kv);
+    CheckOptions options;
+    options.explain = false;
+    const Verdict guided = check(M{}, h, options).verdict;
+    options.reductions.kv_reads_guide_writes = false;
+    ASSERT_EQ(guided, check(M{}, h, options).verdict) << "iteration " << it << "\n" << show(M{}, h);
+  }
+}
+
 }  // namespace
 }  // namespace weft::lin

@@ -54,6 +54,13 @@ struct Reductions {
   // which of several concurrent enqueues came first is left open until a
   // dequeue shows it.
   bool queue_by_values = true;
+  // Key/value histories: a node is dead when a get not yet linearized can no
+  // longer return its value (the key's value is not a prefix of it and no
+  // put still to come sets one), and a value that is a prefix of no get
+  // still to come is forgotten (detail/kv_read_guide.h). Appends are then
+  // tried in the order the next reads show, and the orders of those a put
+  // overwrites unseen make one node.
+  bool kv_reads_guide_writes = true;
 };
 
 struct CheckResult;

@@ -30,6 +30,7 @@
 #include "weft/lin/detail/bits.h"
 #include "weft/lin/detail/deadline.h"
 #include "weft/lin/detail/failed_nodes.h"
+#include "weft/lin/detail/kv_read_guide.h"
 #include "weft/lin/detail/part_search.h"
 #include "weft/lin/detail/prepared.h"
 #include "weft/lin/detail/queue_search.h"
@@ -67,11 +68,12 @@ class Searcher {
   using P = Prepared<typename M::Input, typename M::Output>;
   using Memo = FailedNodes<State, Bits>;
 
-  Searcher(const M& model, const P& prepared, Memo& memo, Order order, const Reductions& reductions, Deadline& deadline,
-           CheckStats& stats)
+  Searcher(const M& model, const P& prepared, Memo& memo, const ReadGuide<M>& read_guide, Order order,
+           const Reductions& reductions, Deadline& deadline, CheckStats& stats)
       : model_(model),
         p_(prepared),
         memo_(memo),
+        read_guide_(read_guide),
         order_(order),
         reductions_(reductions),
         optional_where_it_matters_(reductions.optional_where_it_matters && order == Order::kRequiredFirst),
@@ -205,6 +207,8 @@ class Searcher {
       if (p_.output[i] == nullptr && p_.ret[i] < f.max_call) continue;  // too late for it
       std::optional<State> next = apply(f.state, i);
       if (!next) continue;
+      read_guide_.forget_unseen(*next, i, {f.segment, f.first_open, bound, f.max_call},
+                                [&](std::uint32_t j) { return j == i || is_linearized(f, j); });
       // An optional operation that changes nothing here is not worth
       // linearizing here: any completion after it is also a completion
       // without it, and a shorter one.
@@ -316,6 +320,10 @@ class Searcher {
     f.next_required = f.first_open;
     f.next_forever = 0;
     f.next_returning = f.first_optional;
+    if (read_guide_.dead(f.state, {f.segment, f.first_open, min_return(f), f.max_call},
+                         [&](std::uint32_t i) { return is_linearized(f, i); })) {
+      return Settled::kSeen;
+    }
     if (!reductions_.memoize) return Settled::kOpen;
     f.available = available(f);
     const std::optional<std::uint32_t> group = memo_.lookup(f.required, f.state, f.segment, f.available);
@@ -407,6 +415,7 @@ class Searcher {
   const M& model_;
   const P& p_;
   Memo& memo_;
+  const ReadGuide<M>& read_guide_;
   const Order order_;
   const Reductions& reductions_;
   // Only in the required-first order (see Order): there it keeps optional
@@ -434,16 +443,16 @@ class PortfolioSearch final : public PartSearch {
   using P = Prepared<typename M::Input, typename M::Output>;
 
   PortfolioSearch(const M& model, P prepared, const Reductions& reductions, Deadline& deadline, CheckStats& stats)
-      : p_(std::move(prepared)) {
+      : p_(std::move(prepared)), read_guide_(model, p_, reductions) {
     searchers_.reserve(2);  // they hold references to p_ and memo_, not to each other
     if (reductions.search_required_first || !reductions.search_in_call_order) {
-      searchers_.emplace_back(model, p_, memo_, Order::kRequiredFirst, reductions, deadline, stats);
+      searchers_.emplace_back(model, p_, memo_, read_guide_, Order::kRequiredFirst, reductions, deadline, stats);
     }
     // Without optional operations the two orders are one: a second searcher
     // would walk the first one's path again (only failed nodes are shared),
     // doubling the work for nothing.
     if (reductions.search_in_call_order && (searchers_.empty() || !p_.optional.empty())) {
-      searchers_.emplace_back(model, p_, memo_, Order::kCallOrder, reductions, deadline, stats);
+      searchers_.emplace_back(model, p_, memo_, read_guide_, Order::kCallOrder, reductions, deadline, stats);
     }
   }
 
@@ -464,6 +473,7 @@ class PortfolioSearch final : public PartSearch {
  private:
   const P p_;
   FailedNodes<typename M::State, Bits> memo_;
+  const ReadGuide<M> read_guide_;
   std::vector<Searcher<M, Bits>> searchers_;
 };
 

@@ -123,6 +123,13 @@ struct KvModel {
     return "?";
   }
 
+  // The value of `key` in `s` ("" when it was never set), and `s` with it
+  // set to `value`.
+  static absl::string_view value_of(const State& s, absl::string_view key) { return find(s, key).value; }
+  static State with_value(const State& s, const std::string& key, absl::string_view value) {
+    return with(s, key, value);
+  }
+
   std::string describe_state(const State& s) const {
     std::string out = "{";
     for (std::size_t at = 0; at < s.size();) {
