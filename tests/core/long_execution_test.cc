@@ -132,6 +132,25 @@ void long_locked_increments() {
   other.join();
 }
 
+// Explores long_locked_increments for `executions` executions of up to 2M
+// steps under `strategy`, and says by how many KiB the peak RSS grew.
+struct Measured {
+  weft::Result result;
+  uint64_t grown_kib = 0;
+};
+
+Measured explore_long(const char* strategy, uint64_t executions) {
+  weft::Options o = long_options(strategy);
+  o.iterations = executions;
+  o.max_steps = 10 * kLongRounds;
+  o.stall_timeout = std::chrono::milliseconds{0};  // long, not stuck
+  EXPECT_TRUE(reset_peak_rss());
+  const uint64_t before = peak_rss_kib();
+  Measured m{weft::explore(o, long_locked_increments)};
+  m.grown_kib = peak_rss_kib() - before;
+  return m;
+}
+
 // Two executions of 2M steps each (SURW's and the fuzzer's first one profiles
 // the program, the second schedules by the profile), under each strategy
 // that needs every step, the default among them: the peak RSS grows by a few
@@ -142,18 +161,12 @@ TEST(LongExecution, MemoryDoesNotGrowWithTheStepsUnderAnyStrategy) {
   if (!reset_peak_rss() || peak_rss_kib() == 0) GTEST_SKIP() << "no /proc/self/clear_refs or VmHWM";
   for (const char* strategy : {"random", "pos", "surw", "fuzz", "portfolio"}) {
     SCOPED_TRACE(strategy);
-    weft::Options o = long_options(strategy);
-    o.iterations = 2;
-    o.max_steps = 10 * kLongRounds;
-    o.stall_timeout = std::chrono::milliseconds{0};  // long, not stuck
-    ASSERT_TRUE(reset_peak_rss());
-    const uint64_t before = peak_rss_kib();
-    const weft::Result r = weft::explore(o, long_locked_increments);
-    const uint64_t grown = peak_rss_kib() - before;
-    ASSERT_FALSE(r.bug_found()) << r.failure->report;
-    ASSERT_EQ(r.executions, 2u);
-    EXPECT_GT(r.total_steps, 2 * 4 * 2 * kLongRounds);
-    EXPECT_LT(grown, 24u * 1024) << "peak RSS grew by " << grown << " KiB over " << r.total_steps << " steps";
+    const Measured m = explore_long(strategy, 2);
+    ASSERT_FALSE(m.result.bug_found()) << m.result.failure->report;
+    ASSERT_EQ(m.result.executions, 2u);
+    EXPECT_GT(m.result.total_steps, 2 * 4 * 2 * kLongRounds);
+    EXPECT_LT(m.grown_kib, 24u * 1024) << "peak RSS grew by " << m.grown_kib << " KiB over " << m.result.total_steps
+                                       << " steps";
   }
 }
 
@@ -166,19 +179,12 @@ TEST(LongExecution, SystematicSearchKeepsAboutSixteenBytesPerStep) {
   if (!reset_peak_rss() || peak_rss_kib() == 0) GTEST_SKIP() << "no /proc/self/clear_refs or VmHWM";
   for (const char* strategy : {"dfs:1", "dpor"}) {
     SCOPED_TRACE(strategy);
-    weft::Options o = long_options(strategy);
-    o.iterations = 1;
-    o.max_steps = 10 * kLongRounds;
-    o.stall_timeout = std::chrono::milliseconds{0};  // long, not stuck
-    ASSERT_TRUE(reset_peak_rss());
-    const uint64_t before = peak_rss_kib();
-    const weft::Result r = weft::explore(o, long_locked_increments);
-    const uint64_t grown = peak_rss_kib() - before;
-    ASSERT_FALSE(r.bug_found()) << r.failure->report;
-    ASSERT_EQ(r.executions, 1u);
-    EXPECT_GT(r.total_steps, 4 * 2 * kLongRounds);
-    EXPECT_LT(grown * 1024, 24 * r.total_steps)
-        << "peak RSS grew by " << grown << " KiB over " << r.total_steps << " steps";
+    const Measured m = explore_long(strategy, 1);
+    ASSERT_FALSE(m.result.bug_found()) << m.result.failure->report;
+    ASSERT_EQ(m.result.executions, 1u);
+    EXPECT_GT(m.result.total_steps, 4 * 2 * kLongRounds);
+    EXPECT_LT(m.grown_kib * 1024, 24 * m.result.total_steps)
+        << "peak RSS grew by " << m.grown_kib << " KiB over " << m.result.total_steps << " steps";
   }
 }
 
