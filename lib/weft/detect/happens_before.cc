@@ -23,11 +23,21 @@ void HappensBefore::reset() {
     fences_[i].released.clear();
     fences_[i].acquirable.clear();
   }
-  // The table keeps its pages: clearing the bytes of every cell empties it
-  // (a dropped cell's are cleared already: it is empty).
-  for (const Cell& cell : cells_) by_byte_.clear(cell.begin, cell.end);
-  cells_.clear();
-  free_cells_.clear();
+  // A cell the execution touched stays where it is, without history (a cell
+  // with none is the same as no cell): the next execution, which will look
+  // much like this one, finds it by the exact-range path instead of making
+  // it again. A cell no access touched is dropped, so the cells follow the
+  // memory the body uses and do not pile up.
+  for (uint32_t index = 0; index < cells_.size(); ++index) {
+    Cell& cell = cells_[index];
+    if (cell.begin == cell.end) continue;  // free already
+    if (has_history(cell)) {
+      cell.read_set = kNone;  // every read set is freed below
+      empty(cell);
+    } else {
+      drop_cell(index);
+    }
+  }
   free_read_sets_.clear();
   for (size_t i = read_sets_.size(); i-- > 0;) {
     read_sets_[i].clear();
@@ -276,10 +286,20 @@ void HappensBefore::forget(const void* address, std::size_t size) {
   const Busy busy(busy_);
   const auto begin = reinterpret_cast<uintptr_t>(address);
   const uintptr_t end = begin + size;
-  // Most allocations are of memory no access has touched.
-  if (by_byte_.first_set(begin, end) == end) return;
-  cover(begin, end, nullptr);
-  for (uint32_t index : pieces_) drop_cell(index);
+  // The cells stay, emptied: the new block's accesses are likely to find
+  // them at the same ranges. Only what lies inside [begin, end) loses its
+  // history; a cell without history needs no cut. Most allocations are of
+  // memory no access has touched (first_set finds nothing).
+  for (uintptr_t cursor = by_byte_.first_set(begin, end); cursor < end;) {
+    uint32_t index = by_byte_.get(cursor) - 1;
+    if (has_history(cells_[index])) {
+      if (cells_[index].begin < cursor) index = split(index, cursor).after;
+      if (cells_[index].end > end) index = split(index, end).before;
+      drop_read_set(cells_[index]);
+      empty(cells_[index]);
+    }
+    cursor = by_byte_.first_set(cells_[index].end, end);
+  }
 }
 
 void HappensBefore::cover(uintptr_t begin, uintptr_t end, const char* name) {

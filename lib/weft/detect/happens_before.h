@@ -228,6 +228,16 @@ class HappensBefore {
   uint32_t copy_cell(uint32_t from, uintptr_t begin, uintptr_t end);
   void mark(uint32_t index) { by_byte_.fill(cells_[index].begin, cells_[index].end, index + 1); }
   void drop_cell(uint32_t index);
+  static bool has_history(const Cell& cell) {
+    return cell.write.clock != 0 || cell.read.clock != 0 || cell.read_set != kNone;
+  }
+  // No access recorded, no name: as if no cell covered the bytes. The cell
+  // has no read set (the caller dropped it).
+  static void empty(Cell& cell) {
+    cell.write.clock = 0;
+    cell.read.clock = 0;
+    cell.name = nullptr;
+  }
   bool no_cells() const { return cells_.size() == free_cells_.size(); }
   uint32_t new_read_set();
   void drop_read_set(Cell& cell);
