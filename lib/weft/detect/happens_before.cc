@@ -246,9 +246,15 @@ std::span<const Race> HappensBefore::access_ranges(ThreadId thread, uintptr_t be
   const uintptr_t end = begin + size;
   const Access a{thread, kind, step, where, pc, begin, end, stack};
   cover(begin, end, name);
+  // Pieces without history are the layout an earlier execution left (see
+  // reset()): the narrower accesses that cut them are likely to come again,
+  // so a wide write over them keeps them apart rather than merge them and
+  // have the next access cut them again.
+  bool pieces_had_history = false;
+  for (uint32_t index : pieces_) pieces_had_history |= has_history(cells_[index]);
   const VectorClock& now = clock_of(thread);
   for (uint32_t index : pieces_) check_and_record(cells_[index], a, now);
-  if (a.is_write() && pieces_.size() > 1) {
+  if (a.is_write() && pieces_.size() > 1 && pieces_had_history) {
     // Every piece now holds this write; forget the reads (each was ordered
     // before the write, or raced with it and was reported) and the pieces
     // are one: the shadow does not fragment under repeated wide writes.
