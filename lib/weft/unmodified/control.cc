@@ -1,6 +1,16 @@
 #include "weft/unmodified/control.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace weft::detail {
+
+namespace {
+
+// More atomics than a test body is likely to use in one execution.
+constexpr size_t kKeptAtomicClocks = 4096;
+
+}  // namespace
 
 ExecutionTables& ExecutionTables::first_use(Execution& ex) {
   std::shared_ptr<void>& kept = ex.layer_cache();
@@ -33,7 +43,15 @@ void ExecutionTables::clear() {
   futexes_.clear();
   once_gates_.clear();
   rwlocks_.clear();
-  atomic_clocks_.clear();
+  // An atomic's clock names the execution that wrote it (its generation),
+  // and the next execution's detector ignores a clock of an earlier one: it
+  // may stay. The next execution's atomics, mostly at the same addresses,
+  // then find theirs instead of allocating a node each. Emptied when atomics
+  // at addresses that change from one execution to the next pile up.
+  if (atomic_clocks_.size() > kKeptAtomicClocks) {
+    atomic_clocks_.clear();
+    std::fill(std::begin(recent_clocks_), std::end(recent_clocks_), RecentClock{});
+  }
   conditions_.clear();
   mutexes_.clear();
 }

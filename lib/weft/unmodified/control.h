@@ -66,7 +66,8 @@ struct HeapBlock {
 // weft's stand-ins for the pthread objects and atomics an execution uses,
 // by address, and what it records of the threads' calls and allocations.
 // They live for one execution: created on first use, emptied when it ends
-// (the user's objects are never touched while controlled), the emptied
+// (the user's objects are never touched while controlled; atomics' clocks,
+// which name their execution, stay), the emptied
 // tables kept for the exploration's next execution (Execution::layer_cache),
 // so the maps keep their memory and the call-site tree its nodes. Kept by
 // the execution, never in a thread_local: each weft thread has TLS of its own.
@@ -80,7 +81,17 @@ class ExecutionTables {
 
   MutexCore& mutex(const pthread_mutex_t* m);
   WaitQueue& condition(const pthread_cond_t* c) { return conditions_[c]; }
-  SyncClock& atomic_clock(const volatile void* a) { return atomic_clocks_[const_cast<const void*>(a)]; }
+  // An atomic's clock, by its address. Kept from one execution to the next
+  // (see clear()); the atomics used last are found without a hash lookup.
+  SyncClock& atomic_clock(const volatile void* a) {
+    const void* address = const_cast<const void*>(a);
+    RecentClock& recent = recent_clocks_[(reinterpret_cast<uintptr_t>(address) >> 3) % kRecentClocks];
+    if (recent.address == address) [[likely]]
+      return *recent.clock;
+    SyncClock& clock = atomic_clocks_[address];  // a node map: the clock does not move
+    recent = RecentClock{address, &clock};
+    return clock;
+  }
   weft::shared_mutex& rwlock(const pthread_rwlock_t* rw) { return rwlocks_[rw]; }
   // The mutex that lets callers of pthread_once through one at a time.
   MutexCore& once_gate(const pthread_once_t* once) {
@@ -152,6 +163,13 @@ class ExecutionTables {
   absl::flat_hash_map<const void*, std::unique_ptr<MutexCore>> mutexes_;
   absl::node_hash_map<const void*, WaitQueue> conditions_;
   absl::node_hash_map<const void*, SyncClock> atomic_clocks_;
+  // A direct-mapped cache of atomic_clocks_, emptied with it.
+  struct RecentClock {
+    const void* address = nullptr;
+    SyncClock* clock = nullptr;
+  };
+  static constexpr size_t kRecentClocks = 64;
+  RecentClock recent_clocks_[kRecentClocks];
   absl::node_hash_map<const void*, weft::shared_mutex> rwlocks_;
   absl::node_hash_map<const void*, MutexCore> once_gates_;
   absl::node_hash_map<const void*, WaitQueue> futexes_;
