@@ -253,6 +253,29 @@ TEST_F(Shadow, ReadsSharedByUnorderedThreadsAreAllCheckedByTheNextWrite) {
   EXPECT_FALSE(r[0].earlier.is_write());
 }
 
+// The same bytes again, each access in a new epoch of its thread (so none
+// is a repeat): every unordered pair of a write and another access races,
+// and the ordered ones do not.
+TEST_F(Shadow, AnExactRangeInANewEpochIsCheckedAgainstBothHistories) {
+  SyncClock m;
+  EXPECT_TRUE(access(1, 0, 4, false).empty());  // step 1: thread 1 reads
+  hb_.release(1, m);                            // thread 1's next epoch
+  EXPECT_TRUE(access(1, 0, 4, true).empty());   // step 2: its own read is ordered before
+  hb_.release(1, m);
+  const std::vector<Race> read = access(2, 0, 4, false);  // step 3: thread 2 knows nothing
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].earlier.step, 2u);
+  hb_.acquire(0, m);  // thread 0 is ordered after thread 1's write, not thread 2's read
+  const std::vector<Race> write = access(0, 0, 4, true);
+  ASSERT_EQ(write.size(), 1u);
+  EXPECT_EQ(write[0].earlier.step, 3u);
+  EXPECT_FALSE(write[0].earlier.is_write());
+  hb_.release(0, m);
+  hb_.acquire(2, m);  // thread 2 now follows thread 0's write: its read and write are clean
+  EXPECT_TRUE(access(2, 0, 4, false).empty());
+  EXPECT_TRUE(access(2, 0, 4, true).empty());
+}
+
 TEST_F(Shadow, OrderedAccessesDoNotRace) {
   SyncClock m;
   EXPECT_TRUE(access(1, 0, 8, true).empty());
