@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <new>
 
 namespace weft::detail {
 
@@ -53,16 +54,23 @@ void ExecutionTables::clear() {
     std::fill(std::begin(recent_clocks_), std::end(recent_clocks_), RecentClock{});
   }
   conditions_.clear();
+  destroy_mutexes();
+}
+
+void ExecutionTables::destroy_mutexes() {
+  for (const auto& [address, core] : mutexes_) core->~MutexCore();
   mutexes_.clear();
+  mutex_slots_used_ = 0;
 }
 
 MutexCore& ExecutionTables::mutex(const pthread_mutex_t* m) {
-  std::unique_ptr<MutexCore>& core = mutexes_[m];
+  MutexCore*& core = mutexes_[m];
   if (core == nullptr) {
     // glibc keeps the type in the mutex itself (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP
     // and pthread_mutexattr_settype both set it); the low bits are the kind.
     const bool recursive = (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE_NP;
-    core = std::make_unique<MutexCore>(nullptr, recursive);
+    if (mutex_slots_used_ == mutex_slots_.size()) mutex_slots_.push_back(std::make_unique<MutexSlot>());
+    core = new (mutex_slots_[mutex_slots_used_++]->bytes) MutexCore(nullptr, recursive);
   }
   return *core;
 }

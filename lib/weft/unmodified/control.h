@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <pthread.h>
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -73,6 +74,11 @@ struct HeapBlock {
 // the execution, never in a thread_local: each weft thread has TLS of its own.
 class ExecutionTables {
  public:
+  ExecutionTables() = default;
+  ~ExecutionTables() { destroy_mutexes(); }
+  ExecutionTables(const ExecutionTables&) = delete;
+  ExecutionTables& operator=(const ExecutionTables&) = delete;
+
   static ExecutionTables& of(Execution& ex) {
     if (void* tables = ex.layer_state()) [[likely]]
       return *static_cast<ExecutionTables*>(tables);
@@ -159,8 +165,19 @@ class ExecutionTables {
   static ExecutionTables& first_use(Execution& ex);
   // What destroying the tables would do, keeping their memory.
   void clear();
+  // Ends every MutexCore; their slots are free for the next execution's.
+  void destroy_mutexes();
 
-  absl::flat_hash_map<const void*, std::unique_ptr<MutexCore>> mutexes_;
+  // A mutex's MutexCore lives in a slot of mutex_slots_ (one execution's
+  // mutexes take the first mutex_slots_used_ of them), so the next execution
+  // makes its mutexes without allocating: a pthread mutex is as cheap to
+  // start using as a weft::mutex, which is an object of the body.
+  absl::flat_hash_map<const void*, MutexCore*> mutexes_;
+  struct MutexSlot {
+    alignas(MutexCore) std::byte bytes[sizeof(MutexCore)];
+  };
+  std::vector<std::unique_ptr<MutexSlot>> mutex_slots_;
+  size_t mutex_slots_used_ = 0;
   absl::node_hash_map<const void*, WaitQueue> conditions_;
   absl::node_hash_map<const void*, SyncClock> atomic_clocks_;
   // A direct-mapped cache of atomic_clocks_, emptied with it.
