@@ -91,7 +91,7 @@ class ExecutionTables {
   // (see clear()); the atomics used last are found without a hash lookup.
   SyncClock& atomic_clock(const volatile void* a) {
     const void* address = const_cast<const void*>(a);
-    RecentClock& recent = recent_clocks_[(reinterpret_cast<uintptr_t>(address) >> 3) % kRecentClocks];
+    RecentClock& recent = recent_clocks_[recent_slot(address)];
     if (recent.address == address) [[likely]]
       return *recent.clock;
     SyncClock& clock = atomic_clocks_[address];  // a node map: the clock does not move
@@ -185,7 +185,13 @@ class ExecutionTables {
     const void* address = nullptr;
     SyncClock* clock = nullptr;
   };
-  static constexpr size_t kRecentClocks = 64;
+  static constexpr unsigned kRecentClockBits = 6;
+  static constexpr size_t kRecentClocks = size_t{1} << kRecentClockBits;
+  // Multiplicative hashing: atomics a few bytes apart (the fields of one
+  // node) take different slots.
+  static size_t recent_slot(const void* address) {
+    return (reinterpret_cast<uintptr_t>(address) * 0x9e3779b97f4a7c15u) >> (64 - kRecentClockBits);
+  }
   RecentClock recent_clocks_[kRecentClocks];
   absl::node_hash_map<const void*, weft::shared_mutex> rwlocks_;
   absl::node_hash_map<const void*, MutexCore> once_gates_;
