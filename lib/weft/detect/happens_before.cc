@@ -204,29 +204,9 @@ std::span<const Race> HappensBefore::access_checked(ThreadId thread, uintptr_t b
   }
   Cell& cell = cells_[entry - 1];
   if (name != nullptr) cell.name = name;
-  const VectorClock& now = clock_of(thread);
-  // What check_and_record does when everything in the cell is ordered
-  // before this access and no read set is involved (nearly every access
-  // that comes here: the thread's first in a new epoch), without building
-  // an Access: the epoch takes this access, nothing is reported.
-  if (cell.read_set == kNone && (cell.write.clock == 0 || ordered_before(cell.write, now))) [[likely]] {
-    const bool read_ordered = cell.read.clock == 0 || ordered_before(cell.read, now);
-    if (write && read_ordered) {
-      cell.write.clock = now.get(thread);
-      cell.write.access.thread = thread;
-      restamp(cell.write.access, kind, step, where, pc, begin, end, stack);
-      return {};
-    }
-    if (!write && (read_ordered || cell.read.access.thread == thread)) {
-      cell.read.clock = now.get(thread);
-      cell.read.access.thread = thread;
-      restamp(cell.read.access, kind, step, where, pc, begin, end, stack);
-      return {};
-    }
-  }
   found_.clear();
   const Busy busy(busy_);
-  check_and_record(cell, Access{thread, kind, step, where, pc, begin, end, stack}, now);
+  check_and_record(cell, Access{thread, kind, step, where, pc, begin, end, stack}, clock_of(thread));
   if (found_.size() > 1) [[unlikely]]
     order_found();
   return found_;

@@ -98,20 +98,22 @@ class HappensBefore {
   [[gnu::always_inline]] std::span<const Race> access(ThreadId thread, const void* address, std::size_t size,
                                                       bool write, const char* name, uint64_t step,
                                                       weft::source_location where, const void* pc, uint32_t stack = 0) {
-    // The common case, inline and without a call: the exact range of an
-    // existing cell, accessed again by the thread that made its last access
-    // of this kind, in the same epoch (no release since). Nothing to check:
-    // only the site changes. (A size of 0 never matches: cells are not empty.)
+    // The common cases, inline and without a call, on the exact range of an
+    // existing cell. (A size of 0 never matches: cells are not empty.)
     const auto begin = reinterpret_cast<uintptr_t>(address);
     const uintptr_t end = begin + size;
     const uint32_t entry = by_byte_.get(begin);  // cell index + 1; 0: no cell covers the byte
     if (entry != 0 && static_cast<size_t>(thread) < threads_.size()) [[likely]] {
       Cell& cell = cells_[entry - 1];
-      const uint32_t mine = threads_[thread].get(thread);
+      const VectorClock& now = threads_[thread];
+      const uint32_t mine = now.get(thread);
       if (cell.begin == begin && cell.end == end) [[likely]] {
         if (name != nullptr) cell.name = name;
-        // Stored field by field: copying an Access just built on the stack
-        // stalls on store forwarding, and this is most accesses.
+        // Accessed again by the thread that made the cell's last access of
+        // this kind, in the same epoch (no release since). Nothing to
+        // check: only the site changes. Stored field by field: copying an
+        // Access just built on the stack stalls on store forwarding, and
+        // this is most accesses.
         if (write) {
           if (cell.write.clock == mine && cell.write.access.thread == thread) [[likely]] {
             restamp(cell.write.access, Access::Kind::kWrite, step, where, pc, begin, end, stack);
@@ -119,6 +121,19 @@ class HappensBefore {
           }
         } else if (cell.read_set == kNone && cell.read.clock == mine && cell.read.access.thread == thread) [[likely]] {
           restamp(cell.read.access, Access::Kind::kRead, step, where, pc, begin, end, stack);
+          return {};
+        }
+        // A thread's first access in a new epoch, with all the cell holds
+        // ordered before it and no read set: what check_and_record would do,
+        // that is, the access takes the epoch of its kind and nothing races.
+        // (A read also replaces the same thread's earlier read.)
+        if (cell.read_set == kNone && ordered_before(cell.write, now) &&
+            (ordered_before(cell.read, now) || (!write && cell.read.access.thread == thread))) {
+          Epoch& epoch = write ? cell.write : cell.read;
+          epoch.clock = mine;
+          epoch.access.thread = thread;
+          restamp(epoch.access, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end,
+                  stack);
           return {};
         }
       }
