@@ -296,15 +296,21 @@ void HappensBefore::forget(const void* address, std::size_t size) {
   // them at the same ranges. Only what lies inside [begin, end) loses its
   // history; a cell without history needs no cut. Most allocations are of
   // memory no access has touched (first_set finds nothing).
-  for (uintptr_t cursor = by_byte_.first_set(begin, end); cursor < end;) {
-    uint32_t index = by_byte_.get(cursor) - 1;
+  // Cell to cell with one lookup each; only a gap is scanned byte by byte.
+  for (uintptr_t cursor = begin; cursor < end;) {
+    const uint32_t entry = by_byte_.get(cursor);
+    if (entry == 0) {
+      cursor = by_byte_.first_set(cursor, end);
+      continue;
+    }
+    uint32_t index = entry - 1;
     if (has_history(cells_[index])) {
       if (cells_[index].begin < cursor) index = split(index, cursor).after;
       if (cells_[index].end > end) index = split(index, end).before;
       drop_read_set(cells_[index]);
       empty(cells_[index]);
     }
-    cursor = by_byte_.first_set(cells_[index].end, end);
+    cursor = cells_[index].end;
   }
 }
 
