@@ -242,8 +242,8 @@ TEST_F(Shadow, ForgottenMemoryHasNoHistory) {
 }
 
 TEST_F(Shadow, ForgettingABlockKeepsTheHistoryAroundIt) {
-  EXPECT_TRUE(access(1, 0, 32, true).empty());  // one cell over the block and both its neighbours
-  hb_.forget(buffer_ + 8, 16);                  // [8, 24) freed and allocated again
+  EXPECT_TRUE(access(1, 0, 32, true).empty());   // one cell over the block and both its neighbours
+  hb_.forget(buffer_ + 8, 16);                   // [8, 24) freed and allocated again
   EXPECT_TRUE(access(2, 8, 16, false).empty());  // new memory: no history
   EXPECT_EQ(access(2, 0, 8, false).size(), 1u);  // around it, thread 1's write stays
   EXPECT_EQ(access(2, 24, 8, false).size(), 1u);

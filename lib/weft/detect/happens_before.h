@@ -132,8 +132,7 @@ class HappensBefore {
           Epoch& epoch = write ? cell.write : cell.read;
           epoch.clock = mine;
           epoch.access.thread = thread;
-          restamp(epoch.access, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end,
-                  stack);
+          restamp(epoch.access, write ? Access::Kind::kWrite : Access::Kind::kRead, step, where, pc, begin, end, stack);
           return {};
         }
       }
