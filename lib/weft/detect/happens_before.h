@@ -63,7 +63,8 @@ class HappensBefore {
  public:
   HappensBefore();
 
-  // Forgets everything: a new execution starts.
+  // A new execution starts: every access is forgotten (the cells the last
+  // execution touched stay, without history, for the next one to find).
   void reset();
 
   void thread_start(ThreadId parent, ThreadId child);
