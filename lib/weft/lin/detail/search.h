@@ -34,6 +34,8 @@
 #include "weft/lin/detail/part_search.h"
 #include "weft/lin/detail/prepared.h"
 #include "weft/lin/detail/queue_search.h"
+#include "weft/lin/detail/read_guide.h"
+#include "weft/lin/detail/register_read_guide.h"
 #include "weft/lin/history.h"
 #include "weft/lin/model.h"
 
@@ -377,6 +379,8 @@ class Searcher {
         f.required.set(p_.bit[i]);
         f.max_call = std::max(f.max_call, p_.call[i]);
         trail_.push_back(i);
+        read_guide_.forget_unseen(f.state, i, {f.segment, f.first_open, bound, f.max_call},
+                                  [&](std::uint32_t j) { return is_linearized(f, j); });
         // A read that would not be legal without the pending operation has
         // seen it; one that would leaves `without` as it is.
         if (f.pending.op != kNone) {
