@@ -4,7 +4,7 @@
 // keep exact, is in read_guide.h:
 //
 //   ReadGuide<KvModel> guide(model, prepared, reductions);   // per part
-//   guide.forget_unseen(state, op, view, is_linearized);     // after a step
+//   guide.after_step(before, after, op, view, is_linearized);   // forgets
 //   if (guide.dead(state, view, is_linearized)) { /* no linearization */ }
 //
 // The general search (search.h) linearizes writes one by one. With appends,
@@ -100,6 +100,14 @@ class ReadGuide<KvModel> {
       if (!to_come_.setter(setters_[i], i, node, is_linearized)) return true;
     }
     return false;
+  }
+
+  // After a step: forgets (no check of its own beyond dead()).
+  template <class IsLinearized>
+  bool after_step(const KvModel::State& /*before*/, KvModel::State& after, std::uint32_t op, const NodeView& node,
+                  IsLinearized is_linearized) const {
+    forget_unseen(after, op, node, is_linearized);
+    return true;
   }
 
   // After operation `op` was linearized into `state`: if the value of its

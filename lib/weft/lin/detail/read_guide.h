@@ -5,12 +5,17 @@
 // (kv_read_guide.h, register_read_guide.h).
 //
 //   ReadGuide<M> guide(model, prepared, reductions);   // per part
-//   guide.forget_unseen(state, op, view, is_linearized);   // after a step
+//   if (!guide.after_step(before, after, op, view, is_linearized)) { /* dead */ }
+//   guide.forget_unseen(state, op, view, is_linearized);   // after a greedy read
 //   if (guide.dead(state, view, is_linearized)) { /* no linearization */ }
 //
 // A guide must keep the verdict exact, and the memo (failed_nodes.h) exact:
 //  - dead(): the node has no completion (no order of the operations still
 //    to come, within real time, that the model accepts).
+//  - after_step(): after operation `op` took the state from `before` to
+//    `after`, false when the node it leads to has no completion (what the
+//    step changed may doom operations dead() would only look at later);
+//    otherwise forget_unseen() on `after`.
 //  - forget_unseen(): the state may be replaced by another only when every
 //    completion from the one node is a completion from the other, for every
 //    set of operations still to come that a node with the same linearized
@@ -51,6 +56,11 @@ class ReadGuide {
   template <class IsLinearized>
   bool dead(const typename M::State& /*state*/, const NodeView& /*node*/, IsLinearized /*is_linearized*/) const {
     return false;
+  }
+  template <class IsLinearized>
+  bool after_step(const typename M::State& /*before*/, typename M::State& /*after*/, std::uint32_t /*op*/,
+                  const NodeView& /*node*/, IsLinearized /*is_linearized*/) const {
+    return true;
   }
   template <class IsLinearized>
   void forget_unseen(typename M::State& /*state*/, std::uint32_t /*op*/, const NodeView& /*node*/,

@@ -126,9 +126,27 @@ class ReadGuide<RegisterModel> {
       const std::uint32_t i = required[k];
       if (p_.call[i] > node.bound && ++beyond > kBeyondBound) break;
       if (reads_[i].value == kNone || is_linearized(i)) continue;
-      if (!can_read(i, state, node, is_linearized)) return true;
+      if (!can_read(i, state, node, is_linearized)) {
+        return true;
+      }
     }
     return false;
+  }
+
+  // After a step from `before` to `after` by operation `op`: false when a
+  // read of either value can no longer find it (checked here because such a
+  // read may be far beyond the window dead() looks at: a write placed too
+  // early, before the last overwriter of a later read of its value, or a
+  // value overwritten while reads far ahead still need it and no write of it
+  // is to come). Otherwise forgets `after` if nothing still to come sees it.
+  template <class IsLinearized>
+  bool after_step(const Value& before, Value& after, std::uint32_t op, const NodeView& node,
+                  IsLinearized is_linearized) const {
+    if (!enabled_) return true;
+    if (before != after && before != unseen_ && !readers_can_read(before, after, node, is_linearized)) return false;
+    if (p_.input[op]->kind != M::Kind::kRead && !readers_can_read(after, after, node, is_linearized)) return false;
+    forget_unseen(after, op, node, is_linearized);
+    return true;
   }
 
   // After a step into `state`: if no operation still to come reads or
@@ -143,10 +161,8 @@ class ReadGuide<RegisterModel> {
       // run of linearized ones after those is taken as seen, not scanned.
       constexpr int kScan = 64;
       int scanned = 0;
-      const auto& required = p_.required[node.segment];
-      const std::uint32_t open =
-          node.first_open < required.size() ? required[node.first_open] : p_.segment_begin[node.segment + 1];
-      for (auto k = std::lower_bound(ops.required_observers.begin(), ops.required_observers.end(), open);
+      for (auto k = std::lower_bound(ops.required_observers.begin(), ops.required_observers.end(),
+                                     first_open_position(node));
            k != ops.required_observers.end(); ++k) {
         if (++scanned > kScan || to_come_.operation(*k, node, is_linearized)) return;
       }
@@ -183,6 +199,33 @@ class ReadGuide<RegisterModel> {
     const auto [it, inserted] = ids_.try_emplace(v, static_cast<std::uint32_t>(values_.size()));
     if (inserted) values_.push_back({v, {}, {}, {}});
     return it->second;
+  }
+
+  // Whether the first few reads of `value` still to come (after the node's
+  // first open operation) can still find it from a node holding `state`.
+  template <class IsLinearized>
+  bool readers_can_read(const Value& value, const Value& state, const NodeView& node,
+                        IsLinearized is_linearized) const {
+    const auto it = ids_.find(value);
+    if (it == ids_.end()) return true;
+    const auto& observers = values_[it->second].required_observers;
+    constexpr int kReads = 8;
+    int reads = 0;
+    for (auto k = std::lower_bound(observers.begin(), observers.end(), first_open_position(node));
+         k != observers.end() && reads < kReads; ++k) {
+      const std::uint32_t j = *k;
+      if (reads_[j].value != it->second || !to_come_.operation(j, node, is_linearized)) continue;
+      ++reads;
+      if (!can_read(j, state, node, is_linearized)) return false;
+    }
+    return true;
+  }
+
+  // The position of the node's first required operation not linearized: all
+  // required ones before it are.
+  std::uint32_t first_open_position(const NodeView& node) const {
+    const auto& required = p_.required[node.segment];
+    return node.first_open < required.size() ? required[node.first_open] : p_.segment_begin[node.segment + 1];
   }
 
   // Whether read i can still find its value from a node holding `state`.

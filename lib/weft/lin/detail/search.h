@@ -209,8 +209,10 @@ class Searcher {
       if (p_.output[i] == nullptr && p_.ret[i] < f.max_call) continue;  // too late for it
       std::optional<State> next = apply(f.state, i);
       if (!next) continue;
-      read_guide_.forget_unseen(*next, i, {f.segment, f.first_open, bound, f.max_call},
-                                [&](std::uint32_t j) { return j == i || is_linearized(f, j); });
+      if (!read_guide_.after_step(f.state, *next, i, {f.segment, f.first_open, bound, std::max(f.max_call, p_.call[i])},
+                                  [&](std::uint32_t j) { return j == i || is_linearized(f, j); })) {
+        continue;  // the node it leads to has no completion
+      }
       // An optional operation that changes nothing here is not worth
       // linearizing here: any completion after it is also a completion
       // without it, and a shorter one.
