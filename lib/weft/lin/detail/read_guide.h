@@ -93,8 +93,8 @@ class StillToCome {
   // them it answers yes, which only keeps a node the guide could have
   // refuted.
   template <class IsLinearized>
-  bool setter(std::span<const std::uint32_t> setters, std::uint32_t i, const NodeView& node,
-              IsLinearized is_linearized, Time not_before = std::numeric_limits<Time>::min()) const {
+  bool setter(std::span<const std::uint32_t> setters, std::uint32_t i, const NodeView& node, IsLinearized is_linearized,
+              Time not_before = std::numeric_limits<Time>::min()) const {
     constexpr int kScan = 64;
     int scanned = 0;
     const auto last = std::upper_bound(setters.begin(), setters.end(), p_.ret[i],

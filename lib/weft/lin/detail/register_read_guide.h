@@ -249,7 +249,8 @@ class ReadGuide<RegisterModel> {
       if (reads_[i].value != kNone) reads.push_back(i);
       if (p_.output[i] != nullptr && sets(i) != kNone) setters.push_back(i);
     }
-    std::stable_sort(setters.begin(), setters.end(), [&](std::uint32_t a, std::uint32_t b) { return p_.ret[a] < p_.ret[b]; });
+    std::stable_sort(setters.begin(), setters.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return p_.ret[a] < p_.ret[b]; });
     std::uint32_t best = kNone;    // called last
     std::uint32_t second = kNone;  // called last among those setting another value than best
     auto later = [&](std::uint32_t a, std::uint32_t b) { return b == kNone || p_.call[a] > p_.call[b]; };
@@ -282,7 +283,7 @@ class ReadGuide<RegisterModel> {
   const P& p_;
   const StillToCome<P> to_come_;
   bool enabled_ = false;
-  bool refuted_ = false;  // some read can find its value in no linearization
+  bool refuted_ = false;                           // some read can find its value in no linearization
   absl::flat_hash_map<Value, std::uint32_t> ids_;  // value -> index into values_
   std::vector<ValueOps> values_;
   std::vector<Read> reads_;  // per position
