@@ -44,6 +44,7 @@ std::optional<weft::lin::Reductions> reductions_of(const std::string& name) {
       {"search_in_call_order", &weft::lin::Reductions::search_in_call_order},
       {"queue_by_values", &weft::lin::Reductions::queue_by_values},
       {"kv_reads_guide_writes", &weft::lin::Reductions::kv_reads_guide_writes},
+      {"register_reads_guide_writes", &weft::lin::Reductions::register_reads_guide_writes},
   };
   if (name == "plain") {  // the memo alone: Wing-Gong in call order, as porcupine
     for (const auto& [field, member] : fields) r.*member = false;

@@ -120,16 +120,21 @@ TEST_F(LincheckCli, BadOptionsExitTwoWithAMessage) {
   EXPECT_THAT(r.output, HasSubstr("--model needs a value"));
 }
 
-// 24 concurrent writes, then a read of a value none of them wrote: refuting
-// it means trying every subset of the writes, far more than 10 ms.
+// 24 concurrent writes, 12 of 0 and 12 of 1 (nested intervals, so no two
+// are interchangeable), and within them 26 reads one after another that
+// alternate 0, 1, 0, ...: that needs 26 writes. Every read has a write of
+// its value to come until the writes run out, so refuting it means trying
+// the subsets of writes used by each read, far more than 10 ms (over 20 s).
 std::string hard_history() {
   std::string text;
   for (int i = 0; i < 24; ++i)
-    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:invoke\t:write\t" + std::to_string(i) + "\n";
-  text += "INFO  jepsen.util - 99\t:invoke\t:read\tnil\n";
-  text += "INFO  jepsen.util - 99\t:ok\t:read\t1000\n";
-  for (int i = 0; i < 24; ++i)
-    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:ok\t:write\t" + std::to_string(i) + "\n";
+    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:invoke\t:write\t" + std::to_string(i % 2) + "\n";
+  for (int k = 0; k < 26; ++k) {
+    text += "INFO  jepsen.util - 99\t:invoke\t:read\tnil\n";
+    text += "INFO  jepsen.util - 99\t:ok\t:read\t" + std::to_string(k % 2) + "\n";
+  }
+  for (int i = 23; i >= 0; --i)
+    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:ok\t:write\t" + std::to_string(i % 2) + "\n";
   return text;
 }
 

@@ -61,6 +61,13 @@ struct Reductions {
   // tried in the order the next reads show, and the orders of those a put
   // overwrites unseen make one node.
   bool kv_reads_guide_writes = true;
+  // CAS-register histories: a node is dead when a read (or successful
+  // compare-and-set) not yet linearized needs a value the register does not
+  // hold and no write of it is still to come, and a value no read or
+  // compare-and-set still to come looks at is forgotten
+  // (detail/register_read_guide.h). A value's readers then follow its write,
+  // and the orders of writes a later write overwrites unseen make one node.
+  bool register_reads_guide_writes = true;
 };
 
 struct CheckResult;

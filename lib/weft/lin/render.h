@@ -51,7 +51,8 @@ HistoryView view_of(const M& model, const HistoryOf<M>& history, const CheckResu
     for (std::size_t i : result.prefix_linearization) {
       const auto& op = history[i];
       std::optional<typename M::State> next;
-      if (op.output) {
+      // One still pending at the prefix's end has an unknown outcome there.
+      if (op.output && op.ret <= result.prefix_end) {
         next = model.step(state, op.input, *op.output);
       } else if constexpr (HasStepUnknown<M>) {
         next = model.step_unknown(state, op.input);

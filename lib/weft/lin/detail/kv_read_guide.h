@@ -1,9 +1,10 @@
 // Reads guide the search of key/value histories (KvModel): a node is dead
 // when a get not yet linearized can no longer return its value, and a value
-// no get can see any more is forgotten.
+// no get can see any more is forgotten. The interface, and what it must
+// keep exact, is in read_guide.h:
 //
-//   ReadGuide<M> guide(model, prepared, reductions);   // per part
-//   guide.forget_unseen(state, op, view, is_linearized);   // after a step
+//   ReadGuide<KvModel> guide(model, prepared, reductions);   // per part
+//   guide.after_step(before, after, op, view, is_linearized);   // forgets
 //   if (guide.dead(state, view, is_linearized)) { /* no linearization */ }
 //
 // The general search (search.h) linearizes writes one by one. With appends,
@@ -45,40 +46,18 @@
 #include "absl/strings/string_view.h"
 #include "weft/lin/check_result.h"
 #include "weft/lin/detail/prepared.h"
+#include "weft/lin/detail/read_guide.h"
 #include "weft/lin/history.h"
 #include "weft/lin/models/kv.h"
 
 namespace weft::lin::detail {
-
-// What a node tells the guide: where the search is.
-struct NodeView {
-  std::uint32_t segment = 0;
-  std::uint32_t first_open = 0;  // index into required[segment]: first not linearized
-  Time bound = 0;                // earliest return of a required operation not linearized
-  Time max_call = 0;             // latest call among linearized operations
-};
-
-// Models other than KvModel: no guide.
-template <class M>
-class ReadGuide {
- public:
-  template <class P>
-  ReadGuide(const M& /*model*/, const P& /*prepared*/, const Reductions& /*reductions*/) {}
-  template <class IsLinearized>
-  bool dead(const typename M::State& /*state*/, const NodeView& /*node*/, IsLinearized /*is_linearized*/) const {
-    return false;
-  }
-  template <class IsLinearized>
-  void forget_unseen(typename M::State& /*state*/, std::uint32_t /*op*/, const NodeView& /*node*/,
-                     IsLinearized /*is_linearized*/) const {}
-};
 
 template <>
 class ReadGuide<KvModel> {
  public:
   using P = Prepared<KvModel::Input, KvModel::Output>;
 
-  ReadGuide(const KvModel& /*model*/, const P& p, const Reductions& reductions) : p_(p) {
+  ReadGuide(const KvModel& /*model*/, const P& p, const Reductions& reductions) : p_(p), to_come_(p) {
     if (!reductions.kv_reads_guide_writes) return;
     enabled_ = true;
     const std::size_t n = p.input.size();
@@ -118,9 +97,17 @@ class ReadGuide<KvModel> {
       if (!is_known_get(i) || is_linearized(i)) continue;
       const absl::string_view value = p_.output[i]->value;
       if (absl::StartsWith(value, KvModel::value_of(state, p_.input[i]->key))) continue;
-      if (!setter_to_come(i, node, is_linearized)) return true;
+      if (!to_come_.setter(setters_[i], i, node, is_linearized)) return true;
     }
     return false;
+  }
+
+  // After a step: forgets (no check of its own beyond dead()).
+  template <class IsLinearized>
+  bool after_step(const KvModel::State& /*before*/, KvModel::State& after, std::uint32_t op, const NodeView& node,
+                  IsLinearized is_linearized) const {
+    forget_unseen(after, op, node, is_linearized);
+    return true;
   }
 
   // After operation `op` was linearized into `state`: if the value of its
@@ -138,7 +125,7 @@ class ReadGuide<KvModel> {
     const Get probe{key, value, 0};
     for (auto it = std::lower_bound(gets_.begin(), gets_.end(), probe); it != gets_.end(); ++it) {
       if (it->key != key || !absl::StartsWith(it->value, value)) break;
-      if (++scanned > kScan || to_come(it->op, node, is_linearized)) return;
+      if (++scanned > kScan || to_come_.operation(it->op, node, is_linearized)) return;
     }
     state = KvModel::with_value(state, key, unseen_);
   }
@@ -160,34 +147,6 @@ class ReadGuide<KvModel> {
     return p_.input[j]->kind == KvModel::Kind::kPut ? p_.input[j]->value : p_.input[j]->swap;
   }
 
-  // Whether required operation j is still to be linearized: one of an
-  // earlier segment is linearized, one of a later segment is not.
-  template <class IsLinearized>
-  bool to_come(std::uint32_t j, const NodeView& node, IsLinearized is_linearized) const {
-    if (j < p_.segment_begin[node.segment]) return false;
-    return j >= p_.segment_begin[node.segment + 1] || !is_linearized(j);
-  }
-
-  // Whether one of get i's setters can still be linearized before it: not
-  // linearized, called no later than i returns, and, with an unknown
-  // outcome, not too late (an operation called after its return is
-  // linearized). The latest-called ones are tried first: earlier ones are
-  // the likelier to be linearized already.
-  template <class IsLinearized>
-  bool setter_to_come(std::uint32_t i, const NodeView& node, IsLinearized is_linearized) const {
-    const auto& setters = setters_[i];
-    for (auto it = setters.rbegin(); it != setters.rend(); ++it) {
-      const std::uint32_t j = *it;
-      if (p_.call[j] > p_.ret[i]) continue;
-      if (p_.output[j] == nullptr) {
-        if (p_.ret[j] >= node.max_call && !is_linearized(j)) return true;
-      } else if (to_come(j, node, is_linearized)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   // A non-empty value that is a prefix of no get's value: one byte that no
   // get's value starts with (none if every byte starts one).
   void choose_unseen() {
@@ -204,6 +163,7 @@ class ReadGuide<KvModel> {
   }
 
   const P& p_;
+  const StillToCome<P> to_come_;
   bool enabled_ = false;
   // Per known get: the puts and compare-and-sets of its key whose new value
   // is a prefix of the value it returned, by call.

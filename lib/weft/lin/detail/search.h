@@ -34,6 +34,8 @@
 #include "weft/lin/detail/part_search.h"
 #include "weft/lin/detail/prepared.h"
 #include "weft/lin/detail/queue_search.h"
+#include "weft/lin/detail/read_guide.h"
+#include "weft/lin/detail/register_read_guide.h"
 #include "weft/lin/history.h"
 #include "weft/lin/model.h"
 
@@ -207,8 +209,10 @@ class Searcher {
       if (p_.output[i] == nullptr && p_.ret[i] < f.max_call) continue;  // too late for it
       std::optional<State> next = apply(f.state, i);
       if (!next) continue;
-      read_guide_.forget_unseen(*next, i, {f.segment, f.first_open, bound, f.max_call},
-                                [&](std::uint32_t j) { return j == i || is_linearized(f, j); });
+      if (!read_guide_.after_step(f.state, *next, i, {f.segment, f.first_open, bound, std::max(f.max_call, p_.call[i])},
+                                  [&](std::uint32_t j) { return j == i || is_linearized(f, j); })) {
+        continue;  // the node it leads to has no completion
+      }
       // An optional operation that changes nothing here is not worth
       // linearizing here: any completion after it is also a completion
       // without it, and a shorter one.
@@ -377,6 +381,8 @@ class Searcher {
         f.required.set(p_.bit[i]);
         f.max_call = std::max(f.max_call, p_.call[i]);
         trail_.push_back(i);
+        read_guide_.forget_unseen(f.state, i, {f.segment, f.first_open, bound, f.max_call},
+                                  [&](std::uint32_t j) { return is_linearized(f, j); });
         // A read that would not be legal without the pending operation has
         // seen it; one that would leaves `without` as it is.
         if (f.pending.op != kNone) {
