@@ -75,6 +75,22 @@ TEST(IdenticalOps, OptionalOperationsGoFirstByTheRankTheCutsUse) {
   expect_verdict_everywhere(M{}, h, Verdict::kLinearizable);
 }
 
+TEST(IdenticalOps, QueueDequeuesOfUnknownOutcomeTakeTheEarliestReturningFirst) {
+  // Two dequeues of unknown outcome, both called when the first element is
+  // enqueued; the queue is found empty at the end, so they took both
+  // elements. The one returning at 5 must take the first: the second
+  // element is enqueued at 10, when only the other can still take it.
+  using M = QueueModel<int>;
+  auto q = [](M::Input in, std::optional<M::Output> out, Time call, Time ret) {
+    return OperationOf<M>{.client = 0, .input = in, .output = out, .call = call, .ret = ret};
+  };
+  const HistoryOf<M> h = {
+      q(M::enqueue(0), M::done(), 0, 1),   q(M::enqueue(0), M::done(), 10, 11), q(M::dequeue(), std::nullopt, 0, 20),
+      q(M::dequeue(), std::nullopt, 0, 5), q(M::dequeue(), M::empty(), 15, 16),
+  };
+  expect_verdict_everywhere(M{}, h, Verdict::kLinearizable);
+}
+
 TEST(IdenticalOps, NestedIdenticalWritesAreTriedOneAtATime) {
   // 16 writes of 1, each interval inside the one before, then a read of a
   // value nobody wrote. Refuting it takes every subset of the writes unless
