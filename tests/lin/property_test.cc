@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "property_support.h"
 #include "reference_check.h"
 #include "weft/lin/check.h"
 #include "weft/lin/models/collections.h"
@@ -20,6 +21,10 @@
 
 namespace weft::lin {
 namespace {
+
+using testing::all_reduction_sets;
+using testing::linearizations_replay;
+using testing::show;
 
 struct Shape {
   int max_ops = 7;
@@ -46,35 +51,6 @@ HistoryOf<M> random_history(std::mt19937& rng, const Shape& shape, MakeOp make_o
     h.push_back(std::move(op));
   }
   return h;
-}
-
-// Every combination of reductions, with each candidate order alone and both.
-std::vector<Reductions> all_reduction_sets() {
-  std::vector<Reductions> out;
-  for (int mask = 0; mask < 192; ++mask) {
-    Reductions r;
-    r.partition = mask & 1;
-    r.memoize = mask & 2;
-    r.greedy_read_only = mask & 4;
-    r.canonical_identical = mask & 8;
-    r.cut_quiescent = mask & 16;
-    r.optional_where_it_matters = mask & 32;
-    r.search_required_first = mask / 64 != 1;
-    r.search_in_call_order = mask / 64 != 2;
-    out.push_back(r);
-  }
-  return out;
-}
-
-template <class M>
-std::string show(const M& model, const HistoryOf<M>& h) {
-  std::string out;
-  for (const auto& op : h) {
-    out += "  client " + std::to_string(op.client) + " [" + std::to_string(op.call) + ", " +
-           (op.ret == kEndOfTime ? std::string("end") : std::to_string(op.ret)) + "] " +
-           model.describe(op.input, op.output) + "\n";
-  }
-  return out;
 }
 
 // Runs `iterations` histories; returns how many were linearizable, so the
@@ -288,28 +264,6 @@ TEST(Property, OverlappingQueueWithMostOutcomesUnknownAgrees) {
 // many outcomes are unknown, half of those never return. Its verdict must
 // equal the plain search's, and a linearization it reports must be one: a
 // legal run of the model in real-time order.
-template <class M>
-bool is_linearization(const M& model, const HistoryOf<M>& h, const std::vector<std::size_t>& order) {
-  std::vector<char> placed(h.size(), 0);
-  typename M::State state = model.initial();
-  Time max_call = std::numeric_limits<Time>::min();
-  for (std::size_t i : order) {
-    if (i >= h.size() || placed[i] || h[i].ret < max_call) return false;
-    for (std::size_t j = 0; j < h.size(); ++j) {
-      if (!placed[j] && j != i && h[j].output && h[j].ret < h[i].call) return false;  // j must come first
-    }
-    auto next = h[i].output ? model.step(state, h[i].input, *h[i].output) : model.step_unknown(state, h[i].input);
-    if (!next) return false;
-    state = std::move(*next);
-    placed[i] = 1;
-    max_call = std::max(max_call, h[i].call);
-  }
-  for (std::size_t j = 0; j < h.size(); ++j) {
-    if (h[j].output && !placed[j]) return false;
-  }
-  return true;
-}
-
 HistoryOf<QueueModel<int>> queue_history(std::mt19937& rng, const Shape& shape, int values) {
   using M = QueueModel<int>;
   HistoryOf<M> h = random_history<M>(rng, shape, [](std::mt19937& r, OperationOf<M>& op) {
@@ -353,9 +307,8 @@ void queues_agree(unsigned seed, int n, const Shape& shape, int values = 0) {
         << "seed " << seed << " iteration " << it << "\n"
         << show(M{}, h);
     if (expected) {
-      ASSERT_EQ(r.linearizations.size(), 1U);
-      EXPECT_TRUE(is_linearization(M{}, h, r.linearizations[0]))
-          << "seed " << seed << " iteration " << it << ": not a linearization\n"
+      EXPECT_TRUE(linearizations_replay(M{}, h, r, options.reductions))
+          << "seed " << seed << " iteration " << it << "\n"
           << show(M{}, h);
     }
   }
@@ -510,29 +463,9 @@ void kvs_agree(unsigned seed, int n, const KvShape& kv) {
         << "seed " << seed << " iteration " << it << "\n"
         << show(M{}, h);
     if (expected) {
-      std::vector<std::size_t> order;
-      for (const auto& part : r.linearizations) order.insert(order.end(), part.begin(), part.end());
-      if (options.reductions.partition) {
-        // Parts are linearized separately; replay each key on its own.
-        for (const auto& part : r.linearizations) {
-          HistoryOf<M> sub;
-          std::vector<std::size_t> renumbered;
-          std::vector<std::size_t> index(h.size(), h.size());
-          for (std::size_t i = 0; i < h.size(); ++i) {
-            if (part.empty() || h[i].input.key != h[part[0]].input.key) continue;
-            index[i] = sub.size();
-            sub.push_back(h[i]);
-          }
-          for (std::size_t i : part) renumbered.push_back(index[i]);
-          EXPECT_TRUE(is_linearization(M{}, sub, renumbered))
-              << "seed " << seed << " iteration " << it << ": not a linearization\n"
-              << show(M{}, h);
-        }
-      } else {
-        EXPECT_TRUE(is_linearization(M{}, h, order))
-            << "seed " << seed << " iteration " << it << ": not a linearization\n"
-            << show(M{}, h);
-      }
+      EXPECT_TRUE(linearizations_replay(M{}, h, r, options.reductions))
+          << "seed " << seed << " iteration " << it << "\n"
+          << show(M{}, h);
     }
   }
   EXPECT_GT(linearizable, n / 10);

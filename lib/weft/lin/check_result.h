@@ -34,8 +34,9 @@ struct Reductions {
   // An operation that never changes the state (a read, a failed CAS; see
   // read_only() in model.h) is linearized as soon as it is legal.
   bool greedy_read_only = true;
-  // Of identical operations (same input and output) whose intervals are
-  // ordered, only the earlier is tried first.
+  // Of identical operations (same input and output) that could all go next,
+  // only the one that returns first is tried (detail/identical_ops.h). The
+  // queue search (queue_by_values) has its own such choices, always on.
   bool canonical_identical = true;
   // Memo keys cover only the operations between two quiescent points (times
   // where no operation is pending), which keeps them short on long histories.

@@ -1,7 +1,6 @@
 // A history part prepared for the search (search.h): its operations sorted by
 // call, split into required ones (known outcome) and optional ones (unknown
-// outcome), cut into segments at quiescent points, with the identical
-// operations that may be tried in a canonical order.
+// outcome), cut into segments at quiescent points, and ranked by return.
 #pragma once
 
 #include <algorithm>
@@ -41,10 +40,8 @@ struct Prepared {
   std::size_t forever = 0;  // optional[0, forever) never return
   // Per segment: its required operations by return time.
   std::vector<std::vector<std::uint32_t>> by_return;
-  // Per position: identical operations in its segment whose interval starts
-  // and ends no later (see canonical_identical). While one of them is not
-  // linearized, this one is not tried.
-  std::vector<std::vector<std::uint32_t>> dominators;
+  // Per position: its rank, by return and then by position (see prepare()).
+  std::vector<std::uint32_t> rank;
   std::size_t max_bits = 1;
 
   std::size_t segments() const { return segment_begin.size() - 1; }
@@ -99,7 +96,6 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model, const Hi
   const std::size_t segments = p.segments();
   p.required.resize(segments);
   p.by_return.resize(segments);
-  p.dominators.resize(n);
   p.bit.resize(n);
   for (std::size_t s = 0; s < segments; ++s) {
     const std::uint32_t begin = p.segment_begin[s];
@@ -125,40 +121,16 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model, const Hi
       std::count_if(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; }));
   for (std::size_t k = 0; k < p.optional.size(); ++k) p.bit[p.optional[k]] = static_cast<std::uint32_t>(k);
   p.max_bits = std::max(p.max_bits, p.optional.size());
-  if (reductions.canonical_identical) {
-    // j dominates i when both are identical, j's interval starts and ends no
-    // later than i's, and they overlap (if j returned before i was called, j
-    // is linearized first anyway). Exchanging the two in any linearization
-    // keeps it valid (the model sees the same operations; j's earlier call
-    // and return only relax real time), so trying j first loses nothing.
-    // An optional operation may be left out, and putting an earlier-returning
-    // one in its place could break real time: optional operations are only
-    // exchanged with optional ones of the same return. Only the last
-    // kWindow candidates are compared, which keeps this linear on long
-    // histories (a missed pair costs pruning, never exactness).
-    constexpr std::size_t kWindow = 64;
-    auto identical = [&](std::uint32_t i, std::uint32_t j) {
-      if (!(*p.input[i] == *p.input[j])) return false;
-      return p.output[i] == nullptr || *p.output[i] == *p.output[j];
-    };
-    for (std::size_t s = 0; s < segments; ++s) {
-      const auto& list = p.required[s];
-      for (std::size_t a = 0; a < list.size(); ++a) {
-        for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
-          const std::uint32_t i = list[a], j = list[b];
-          if (p.ret[j] < p.call[i] || p.ret[j] > p.ret[i] || !identical(i, j)) continue;
-          p.dominators[i].push_back(j);
-        }
-      }
-    }
-    for (std::size_t a = 0; a < p.optional.size(); ++a) {
-      for (std::size_t b = a > kWindow ? a - kWindow : 0; b < a; ++b) {
-        const std::uint32_t i = p.optional[a], j = p.optional[b];
-        if (p.ret[j] != p.ret[i] || !identical(i, j)) continue;
-        p.dominators[i].push_back(j);
-      }
-    }
-  }
+  // Ranks: by return, then by position (so by call). Identical operations
+  // are tried lowest-ranked first (identical_ops.h), and of two optional
+  // operations whose order does not matter the lower-ranked goes first
+  // (search.h, needless_after); both must use this one order.
+  std::vector<std::uint32_t> by_rank(n);
+  for (std::uint32_t i = 0; i < n; ++i) by_rank[i] = i;
+  std::stable_sort(by_rank.begin(), by_rank.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
+  p.rank.resize(n);
+  for (std::uint32_t k = 0; k < n; ++k) p.rank[by_rank[k]] = k;
   return p;
 }
 

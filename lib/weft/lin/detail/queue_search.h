@@ -33,6 +33,9 @@
 //    returned, which nobody observes) where one's interval starts and ends no
 //    later, that one is taken first: exchanging the two keeps every time in
 //    its interval, as one never taken must return after the last enqueue.
+//    An interval starts, here, at the time a step would give the enqueue:
+//    its call, or the node's e if that is later. So of those called by e,
+//    only the one that returns first is taken (nested ones too).
 //  - Of the enqueues (and the dequeues) of unknown outcome that never return,
 //    the earliest-called is used first (they differ in nothing else).
 //
@@ -207,6 +210,8 @@ class QueueSearch final : public PartSearch {
   };
   enum class Settled { kOpen, kSeen, kDone };
 
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+
   static std::size_t words(std::size_t bits) { return (bits + 63) / 64; }
   static bool test(const std::vector<std::uint64_t>& b, std::size_t i) { return (b[i / 64] >> (i % 64)) & 1; }
   static void set(std::vector<std::uint64_t>& b, std::size_t i) { b[i / 64] |= std::uint64_t{1} << (i % 64); }
@@ -284,18 +289,26 @@ class QueueSearch final : public PartSearch {
   // next: of known ones, those not dominated by another not taken (called
   // and returned no later: exchanging the two keeps every time within its
   // interval, as one not taken must still return after the last enqueue).
+  // What counts is the time a step would give it, max(call, n.e): all those
+  // called by n.e get n.e, so of them only the one returning first is taken.
   template <class Take>
   void staircase(const Node& n, const std::vector<std::uint32_t>& list, Time limit, Take take) const {
-    Time best_return = kEndOfTime;
-    bool first = true;
-    for (std::uint32_t k : list) {
-      const Interval& enq = enqueue(k);
+    auto k = list.begin();
+    std::uint32_t earliest = kNone;  // of those called by n.e, the first to return
+    for (; k != list.end() && enqueue(*k).call <= std::min(n.e, limit); ++k) {
+      if (!test(n.taken, *k) && (earliest == kNone || enqueue(*k).ret < enqueue(earliest).ret)) earliest = *k;
+    }
+    bool first = earliest == kNone;
+    Time best_return = first ? kEndOfTime : enqueue(earliest).ret;
+    if (!first) take(earliest);
+    for (; k != list.end(); ++k) {
+      const Interval& enq = enqueue(*k);
       if (enq.call > limit) break;
-      if (test(n.taken, k)) continue;
+      if (test(n.taken, *k)) continue;
       if (!first && enq.ret >= best_return) continue;
       first = false;
       best_return = enq.ret;
-      take(k);
+      take(*k);
     }
   }
 
@@ -320,7 +333,7 @@ class QueueSearch final : public PartSearch {
     for (std::uint32_t k = n.first_open; k < in_.dequeues.size(); ++k) {
       const KnownDequeue& q = in_.dequeues[k];
       if (q.self.call > limit) break;
-      if (test(n.done, k)) continue;
+      if (test(n.done, k) || twin_goes_first(n, k)) continue;
       if (q.value < 0) {
         // An empty dequeue: whatever is dequeued later was enqueued after it.
         const Time d = std::max(q.self.call, n.d);
@@ -346,15 +359,31 @@ class QueueSearch final : public PartSearch {
     auto take = [&](std::uint32_t c) {
       const Time e = std::max(enqueue(c).call, n.e);
       if (e > enqueue(c).ret) return;
-      if (n.forever_used < forever_.size()) try_unknown(n, StepKind::kForever, n.forever_used, c, e, limit);
-      Time last_call = std::numeric_limits<Time>::min(), last_ret = last_call;
-      for (std::uint32_t w = 0; w < returning_.size(); ++w) {
+      // They are identical, so as for enqueues (staircase()): of those
+      // called by the time the step would get, max(n.d, e), only the one
+      // that returns first, and of those called later only one returning
+      // before every one tried; one that never returns only when no
+      // returning one was called by then (its time is no earlier).
+      const Time floor = std::max(n.d, e);
+      std::uint32_t w = 0;
+      std::uint32_t earliest = kNone;
+      for (; w < returning_.size() && returning_[w].call <= floor; ++w) {
+        const Interval& u = returning_[w];
+        if (test(n.used, w) || u.ret < floor) continue;
+        if (earliest == kNone || u.ret < returning_[earliest].ret) earliest = w;
+      }
+      Time best_return = kEndOfTime;
+      if (earliest != kNone) {
+        best_return = returning_[earliest].ret;
+        try_unknown(n, StepKind::kReturning, earliest, c, e, limit);
+      } else if (n.forever_used < forever_.size()) {
+        try_unknown(n, StepKind::kForever, n.forever_used, c, e, limit);
+      }
+      for (; w < returning_.size(); ++w) {
         const Interval& u = returning_[w];
         if (u.call > limit) break;
-        if (test(n.used, w) || u.ret < n.d) continue;
-        if (u.call == last_call && u.ret == last_ret) continue;  // the same as the one before
-        last_call = u.call;
-        last_ret = u.ret;
+        if (test(n.used, w) || u.ret >= best_return) continue;
+        best_return = u.ret;
         try_unknown(n, StepKind::kReturning, w, c, e, limit);
       }
     };
@@ -364,6 +393,24 @@ class QueueSearch final : public PartSearch {
     for (std::uint32_t v = 0; v < in_.values; ++v) {
       if (surplus_[v]) staircase(n, known_[v], limit, take);
     }
+  }
+
+  // Whether known dequeue k need not be tried at this node because another
+  // one not taken returned the same (a value, or empty), was called by the
+  // latest dequeue time too, and returns earlier (or as early, and comes
+  // first). Any step gives both the same time, and a completion taking k now
+  // and the other later (by its return, so by k's) is one the other way
+  // round.
+  bool twin_goes_first(const Node& n, std::uint32_t k) const {
+    const KnownDequeue& q = in_.dequeues[k];
+    if (q.self.call > n.d) return false;
+    for (std::uint32_t j = n.first_open; j < in_.dequeues.size(); ++j) {
+      const KnownDequeue& other = in_.dequeues[j];
+      if (other.self.call > n.d) break;
+      if (j == k || other.value != q.value || test(n.done, j)) continue;
+      if (other.self.ret < q.self.ret || (other.self.ret == q.self.ret && j < k)) return true;
+    }
+    return false;
   }
 
   void try_unknown(Node& n, StepKind kind, std::uint32_t w, std::uint32_t c, Time e, Time limit) {

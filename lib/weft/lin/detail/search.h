@@ -30,6 +30,7 @@
 #include "weft/lin/detail/bits.h"
 #include "weft/lin/detail/deadline.h"
 #include "weft/lin/detail/failed_nodes.h"
+#include "weft/lin/detail/identical_ops.h"
 #include "weft/lin/detail/kv_read_guide.h"
 #include "weft/lin/detail/part_search.h"
 #include "weft/lin/detail/prepared.h"
@@ -69,13 +70,15 @@ class Searcher {
   using State = typename M::State;
   using P = Prepared<typename M::Input, typename M::Output>;
   using Memo = FailedNodes<State, Bits>;
+  using Identical = IdenticalOps<typename M::Input, typename M::Output>;
 
-  Searcher(const M& model, const P& prepared, Memo& memo, const ReadGuide<M>& read_guide, Order order,
-           const Reductions& reductions, Deadline& deadline, CheckStats& stats)
+  Searcher(const M& model, const P& prepared, Memo& memo, const ReadGuide<M>& read_guide, const Identical& identical,
+           Order order, const Reductions& reductions, Deadline& deadline, CheckStats& stats)
       : model_(model),
         p_(prepared),
         memo_(memo),
         read_guide_(read_guide),
+        identical_(identical),
         order_(order),
         reductions_(reductions),
         optional_where_it_matters_(reductions.optional_where_it_matters && order == Order::kRequiredFirst),
@@ -162,13 +165,6 @@ class Searcher {
     }
   }
 
-  bool dominated(const Frame& f, std::uint32_t i) const {
-    for (std::uint32_t j : p_.dominators[i]) {
-      if (!is_linearized(f, j)) return true;
-    }
-    return false;
-  }
-
   Time min_return(const Frame& f) const {
     const auto& order = p_.by_return[f.segment];
     return f.return_cursor < order.size() ? p_.ret[order[f.return_cursor]] : kEndOfTime;
@@ -205,8 +201,12 @@ class Searcher {
     const Time bound = min_return(f);
     while (std::optional<std::uint32_t> candidate = next_candidate(f, bound)) {
       const std::uint32_t i = *candidate;
-      if (is_linearized(f, i) || dominated(f, i)) continue;
+      if (is_linearized(f, i)) continue;
       if (p_.output[i] == nullptr && p_.ret[i] < f.max_call) continue;  // too late for it
+      if (identical_.superseded(i, {f.segment, bound, f.max_call},
+                                [&](std::uint32_t j) { return is_linearized(f, j); })) {
+        continue;
+      }
       std::optional<State> next = apply(f.state, i);
       if (!next) continue;
       if (!read_guide_.after_step(f.state, *next, i, {f.segment, f.first_open, bound, std::max(f.max_call, p_.call[i])},
@@ -269,7 +269,9 @@ class Searcher {
   //  - o may move after i: i then o gives the same state, and real time lets
   //    o go that late. Of two optional operations only the lower-ranked one
   //    goes first, so one order of each pair stays. The completion with o
-  //    moved is as short and has its optional operation later.
+  //    moved is as short and has its optional operation later. (Ranked by
+  //    Prepared::rank, as identical_ops.h ranks identical operations: the
+  //    two must agree on which of two optional operations goes first.)
   // So a completion that is shortest, and then has its optional operations
   // as late and as low-ranked as they can be, is never cut here; the order it
   // takes instead leaves the parent, which is why the node's own failure is
@@ -282,7 +284,7 @@ class Searcher {
     if (!without) return false;  // i depends on o
     if (*without == next) return true;
     const bool may_move =
-        pending.may_move_later && (p_.output[i] != nullptr || p_.bit[i] < p_.bit[o]) && p_.ret[o] >= p_.call[i];
+        pending.may_move_later && (p_.output[i] != nullptr || p_.rank[i] < p_.rank[o]) && p_.ret[o] >= p_.call[i];
     if (!may_move) return false;
     std::optional<State> moved = apply(*without, o);
     return moved && *moved == next;
@@ -422,6 +424,7 @@ class Searcher {
   const P& p_;
   Memo& memo_;
   const ReadGuide<M>& read_guide_;
+  const Identical& identical_;
   const Order order_;
   const Reductions& reductions_;
   // Only in the required-first order (see Order): there it keeps optional
@@ -449,16 +452,18 @@ class PortfolioSearch final : public PartSearch {
   using P = Prepared<typename M::Input, typename M::Output>;
 
   PortfolioSearch(const M& model, P prepared, const Reductions& reductions, Deadline& deadline, CheckStats& stats)
-      : p_(std::move(prepared)), read_guide_(model, p_, reductions) {
+      : p_(std::move(prepared)), read_guide_(model, p_, reductions), identical_(p_, reductions) {
     searchers_.reserve(2);  // they hold references to p_ and memo_, not to each other
     if (reductions.search_required_first || !reductions.search_in_call_order) {
-      searchers_.emplace_back(model, p_, memo_, read_guide_, Order::kRequiredFirst, reductions, deadline, stats);
+      searchers_.emplace_back(model, p_, memo_, read_guide_, identical_, Order::kRequiredFirst, reductions, deadline,
+                              stats);
     }
     // Without optional operations the two orders are one: a second searcher
     // would walk the first one's path again (only failed nodes are shared),
     // doubling the work for nothing.
     if (reductions.search_in_call_order && (searchers_.empty() || !p_.optional.empty())) {
-      searchers_.emplace_back(model, p_, memo_, read_guide_, Order::kCallOrder, reductions, deadline, stats);
+      searchers_.emplace_back(model, p_, memo_, read_guide_, identical_, Order::kCallOrder, reductions, deadline,
+                              stats);
     }
   }
 
@@ -480,6 +485,7 @@ class PortfolioSearch final : public PartSearch {
   const P p_;
   FailedNodes<typename M::State, Bits> memo_;
   const ReadGuide<M> read_guide_;
+  const IdenticalOps<typename M::Input, typename M::Output> identical_;
   std::vector<Searcher<M, Bits>> searchers_;
 };
 
