@@ -23,6 +23,7 @@ namespace weft::lin {
 namespace {
 
 using testing::all_reduction_sets;
+using testing::is_linearization;
 using testing::linearizations_replay;
 using testing::show;
 
