@@ -19,7 +19,6 @@
 #include <memory>
 #include <vector>
 
-#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
@@ -30,6 +29,7 @@
 #include "weft/sync/shared_mutex.h"
 #include "weft/sync/wait_queue.h"
 #include "weft/unmodified/call_stacks.h"
+#include "weft/unmodified/heap_blocks.h"
 #include "weft/unmodified/pthread_barrier.h"
 
 namespace weft::detail {
@@ -55,13 +55,6 @@ void register_heap_describer();
 struct ThreadLocalDestructor {
   void (*destroy)(void*) = nullptr;
   void* object = nullptr;
-};
-
-// A block of memory allocated on a weft thread (heap_intercept.cc).
-struct HeapBlock {
-  std::size_t size = 0;
-  ThreadId thread = 0;
-  uint64_t step = 0;
 };
 
 // weft's stand-ins for the pthread objects and atomics an execution uses,
@@ -156,8 +149,8 @@ class ExecutionTables {
 
   // Every weft thread's call stack (__tsan_func_entry/exit).
   CallStacks& call_stacks() { return call_stacks_; }
-  // The blocks allocated on weft threads, by start address.
-  absl::btree_map<uintptr_t, HeapBlock>& heap_blocks() { return heap_blocks_; }
+  // The blocks allocated on weft threads.
+  HeapBlocks& heap_blocks() { return heap_blocks_; }
 
  private:
   // The execution's first call: takes the exploration's tables (made on the
@@ -203,7 +196,7 @@ class ExecutionTables {
   absl::flat_hash_map<ThreadId, void*> results_;
   absl::node_hash_map<ThreadId, std::vector<ThreadLocalDestructor>> thread_local_destructors_;
   CallStacks call_stacks_;
-  absl::btree_map<uintptr_t, HeapBlock> heap_blocks_;
+  HeapBlocks heap_blocks_;
 };
 
 }  // namespace weft::detail

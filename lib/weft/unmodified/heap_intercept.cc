@@ -17,10 +17,9 @@
 // the program refers to it by name otherwise).
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
+#include <optional>
 #include <string>
 
-#include "absl/container/btree_map.h"
 #include "absl/strings/str_cat.h"
 #include "weft/detect/happens_before.h"
 #include "weft/sync/access.h"
@@ -39,34 +38,23 @@ void __libc_free(void* pointer);
 namespace weft::detail {
 namespace {
 
-using Blocks = absl::btree_map<uintptr_t, HeapBlock>;
-
-// Recording a block allocates (the map's nodes, the shadow's cells): those
+// Recording a block allocates (the map's memory, the shadow's cells): those
 // allocations must not come back in. Per weft thread (each has its own TLS),
 // which is right: no scheduling point falls inside the hook.
 thread_local bool in_allocator_hook = false;
+// Inside HeapBlocks::record, whose map may free its old memory: the map must
+// not be touched then. (It frees only memory allocated inside the hook,
+// which is never recorded.)
+thread_local bool recording = false;
 
 std::string describe_heap_memory(uintptr_t begin, uintptr_t end) {
   Execution* ex = Execution::get_if_any();
   if (ex == nullptr || ex->layer_state() == nullptr) return {};
-  const Blocks& blocks = ExecutionTables::of(*ex).heap_blocks();
-  auto it = blocks.upper_bound(begin);
-  if (it == blocks.begin()) return {};
-  --it;
-  const auto& [start, block] = *it;
-  if (begin >= start + block.size) return {};
+  const std::optional<HeapBlocks::Found> found = ExecutionTables::of(*ex).heap_blocks().containing(begin);
+  if (!found) return {};
+  const auto& [start, block] = *found;
   return absl::StrCat("bytes [", begin - start, ", ", end - start, ") of the ", block.size, "-byte block thread ",
                       block.thread, " allocated at step ", block.step);
-}
-
-// A new block overlaps no live one: any record it overlaps is of a block
-// freed where the hook does not see it (by the scheduler, between threads),
-// and must not name this memory.
-void record(Blocks& blocks, uintptr_t start, const HeapBlock& block) {
-  auto it = blocks.upper_bound(start);
-  if (it != blocks.begin() && std::prev(it)->first + std::prev(it)->second.size > start) --it;
-  while (it != blocks.end() && it->first < start + block.size) it = blocks.erase(it);
-  blocks.emplace(start, block);
 }
 
 void* allocated(void* memory, std::size_t size) {
@@ -76,20 +64,26 @@ void* allocated(void* memory, std::size_t size) {
     return memory;
   in_allocator_hook = true;
   if (HappensBefore* hb = ex->races()) hb->forget(memory, size);
-  record(ExecutionTables::of(*ex).heap_blocks(), reinterpret_cast<uintptr_t>(memory),
-         HeapBlock{size, ex->current(), ex->step()});
+  recording = true;
+  ExecutionTables::of(*ex).heap_blocks().record(reinterpret_cast<uintptr_t>(memory),
+                                                HeapBlock{size, ex->current(), ex->step()});
+  recording = false;
   in_allocator_hook = false;
   return memory;
 }
 
+// Every free during the execution drops the block's record, wherever it
+// runs: on a weft thread, inside the hook (the detector's `forget` frees
+// cells that a weft thread allocated) or in the scheduler's own context (a
+// thread's state reclaimed). A block freed unseen would leave a record that
+// names memory no longer its own. Outside any execution (the tables are
+// emptied when it ends) there is nothing to drop.
 void freeing(void* memory) {
-  if (memory == nullptr || in_allocator_hook) return;
-  Execution* ex = controlling_execution();
-  if (ex == nullptr) [[likely]]
+  if (memory == nullptr || recording) return;
+  Execution* ex = Execution::get_if_any();
+  if (ex == nullptr || ex->layer_state() == nullptr) [[likely]]
     return;
-  in_allocator_hook = true;
   ExecutionTables::of(*ex).heap_blocks().erase(reinterpret_cast<uintptr_t>(memory));
-  in_allocator_hook = false;
 }
 
 }  // namespace
