@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "budget.h"
+#include "weft/unmodified/heap_blocks.h"
 
 namespace {
 
@@ -65,6 +66,34 @@ TEST(UnmodifiedHeap, TheSameBlockIsHandedOutAgain) {
   void* second = std::malloc(64);
   EXPECT_EQ(first, second);
   std::free(second);
+}
+
+// A report names the block an address is in: its first byte to its last,
+// not a byte more, not after it is freed; of two records that overlap (an
+// older block freed where the hook did not see it) the newer.
+TEST(UnmodifiedHeap, TheBlockAnAddressIsInIsFoundExactly) {
+  weft::detail::HeapBlocks blocks;
+  blocks.record(1000, weft::detail::HeapBlock{.size = 64, .thread = 1, .step = 3});
+  blocks.record(2000, weft::detail::HeapBlock{.size = 16, .thread = 2, .step = 4});
+  for (const uintptr_t address : {1000, 1063}) {
+    const auto found = blocks.containing(address);
+    ASSERT_TRUE(found.has_value()) << address;
+    EXPECT_EQ(found->start, 1000u);
+    EXPECT_EQ(found->block.step, 3u);
+  }
+  EXPECT_FALSE(blocks.containing(999).has_value());
+  EXPECT_FALSE(blocks.containing(1064).has_value());
+  EXPECT_EQ(blocks.containing(2015)->block.thread, 2);
+
+  blocks.record(1032, weft::detail::HeapBlock{.size = 64, .thread = 3, .step = 9});
+  EXPECT_EQ(blocks.containing(1040)->start, 1032u);
+  blocks.record(1000, weft::detail::HeapBlock{.size = 64, .thread = 4, .step = 10});
+  EXPECT_EQ(blocks.containing(1040)->block.step, 10u);
+
+  blocks.erase(2000);
+  EXPECT_FALSE(blocks.containing(2000).has_value());
+  blocks.clear();
+  EXPECT_FALSE(blocks.containing(1000).has_value());
 }
 
 // A block shared while alive is checked as before, and the report names the

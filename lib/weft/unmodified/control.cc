@@ -1,7 +1,5 @@
 #include "weft/unmodified/control.h"
 
-#include <algorithm>
-#include <iterator>
 #include <new>
 
 namespace weft::detail {
@@ -51,19 +49,23 @@ void ExecutionTables::clear() {
   // at addresses that change from one execution to the next pile up.
   if (atomic_clocks_.size() > kKeptAtomicClocks) {
     atomic_clocks_.clear();
-    std::fill(std::begin(recent_clocks_), std::end(recent_clocks_), RecentClock{});
+    recent_clocks_.clear();
   }
   conditions_.clear();
   destroy_mutexes();
 }
 
 void ExecutionTables::destroy_mutexes() {
+  // The cache holds only mutexes of the table: with none, nothing to empty
+  // (the common case of a body without pthread mutexes).
+  if (mutexes_.empty()) return;
   for (const auto& [address, core] : mutexes_) core->~MutexCore();
   mutexes_.clear();
+  recent_mutexes_.clear();
   mutex_slots_used_ = 0;
 }
 
-MutexCore& ExecutionTables::mutex(const pthread_mutex_t* m) {
+MutexCore& ExecutionTables::find_or_make_mutex(const pthread_mutex_t* m) {
   MutexCore*& core = mutexes_[m];
   if (core == nullptr) {
     // glibc keeps the type in the mutex itself (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP
@@ -72,7 +74,14 @@ MutexCore& ExecutionTables::mutex(const pthread_mutex_t* m) {
     if (mutex_slots_used_ == mutex_slots_.size()) mutex_slots_.push_back(std::make_unique<MutexSlot>());
     core = new (mutex_slots_[mutex_slots_used_++]->bytes) MutexCore(nullptr, recursive);
   }
+  recent_mutexes_.remember(m, core);
   return *core;
+}
+
+SyncClock& ExecutionTables::find_or_make_atomic_clock(const void* address) {
+  SyncClock& clock = atomic_clocks_[address];  // a node map: the clock does not move
+  recent_clocks_.remember(address, &clock);
+  return clock;
 }
 
 }  // namespace weft::detail

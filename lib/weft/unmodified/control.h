@@ -31,6 +31,7 @@
 #include "weft/unmodified/call_stacks.h"
 #include "weft/unmodified/heap_blocks.h"
 #include "weft/unmodified/pthread_barrier.h"
+#include "weft/unmodified/recent_cache.h"
 
 namespace weft::detail {
 
@@ -78,18 +79,21 @@ class ExecutionTables {
     return first_use(ex);
   }
 
-  MutexCore& mutex(const pthread_mutex_t* m);
+  // A pthread mutex's stand-in, by its address; the mutexes used last are
+  // found without a hash lookup.
+  MutexCore& mutex(const pthread_mutex_t* m) {
+    if (MutexCore* core = recent_mutexes_.find(m)) [[likely]]
+      return *core;
+    return find_or_make_mutex(m);
+  }
   WaitQueue& condition(const pthread_cond_t* c) { return conditions_[c]; }
   // An atomic's clock, by its address. Kept from one execution to the next
   // (see clear()); the atomics used last are found without a hash lookup.
   SyncClock& atomic_clock(const volatile void* a) {
     const void* address = const_cast<const void*>(a);
-    RecentClock& recent = recent_clocks_[recent_slot(address)];
-    if (recent.address == address) [[likely]]
-      return *recent.clock;
-    SyncClock& clock = atomic_clocks_[address];  // a node map: the clock does not move
-    recent = RecentClock{address, &clock};
-    return clock;
+    if (SyncClock* clock = recent_clocks_.find(address)) [[likely]]
+      return *clock;
+    return find_or_make_atomic_clock(address);
   }
   weft::shared_mutex& rwlock(const pthread_rwlock_t* rw) { return rwlocks_[rw]; }
   // The mutex that lets callers of pthread_once through one at a time.
@@ -160,6 +164,9 @@ class ExecutionTables {
   void clear();
   // Ends every MutexCore; their slots are free for the next execution's.
   void destroy_mutexes();
+  // The misses of the caches, out of line so that a hit saves no registers.
+  MutexCore& find_or_make_mutex(const pthread_mutex_t* m);
+  SyncClock& find_or_make_atomic_clock(const void* address);
 
   // A mutex's MutexCore lives in a slot of mutex_slots_ (one execution's
   // mutexes take the first mutex_slots_used_ of them), so the next execution
@@ -171,21 +178,12 @@ class ExecutionTables {
   };
   std::vector<std::unique_ptr<MutexSlot>> mutex_slots_;
   size_t mutex_slots_used_ = 0;
+  // A cache of mutexes_, emptied with it: a slot outlives its MutexCore.
+  RecentCache<MutexCore, 4> recent_mutexes_;
   absl::node_hash_map<const void*, WaitQueue> conditions_;
   absl::node_hash_map<const void*, SyncClock> atomic_clocks_;
-  // A direct-mapped cache of atomic_clocks_, emptied with it.
-  struct RecentClock {
-    const void* address = nullptr;
-    SyncClock* clock = nullptr;
-  };
-  static constexpr unsigned kRecentClockBits = 6;
-  static constexpr size_t kRecentClocks = size_t{1} << kRecentClockBits;
-  // Multiplicative hashing: atomics a few bytes apart (the fields of one
-  // node) take different slots.
-  static size_t recent_slot(const void* address) {
-    return (reinterpret_cast<uintptr_t>(address) * 0x9e3779b97f4a7c15u) >> (64 - kRecentClockBits);
-  }
-  RecentClock recent_clocks_[kRecentClocks];
+  // A cache of atomic_clocks_, emptied with it.
+  RecentCache<SyncClock, 6> recent_clocks_;
   absl::node_hash_map<const void*, weft::shared_mutex> rwlocks_;
   absl::node_hash_map<const void*, MutexCore> once_gates_;
   absl::node_hash_map<const void*, WaitQueue> futexes_;

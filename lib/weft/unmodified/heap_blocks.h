@@ -9,6 +9,9 @@
 // Recording and erasing are on the path of every malloc and free of the
 // program, so they are hash-map operations; only a report, which is rare,
 // needs the block an address falls in, and looks at every block for it.
+// Defined out of line (heap_blocks.cc): a program compiled with
+// -fsanitize=thread that includes this header must not give the allocator
+// hook an instrumented copy.
 #pragma once
 
 #include <cstddef>
@@ -31,15 +34,10 @@ class HeapBlocks {
  public:
   // A block malloc handed out at `start`; a record of an earlier block there
   // is of a freed one.
-  void record(uintptr_t start, const HeapBlock& block) {
-    blocks_.insert_or_assign(start, Recorded{block, next_serial_++});
-  }
-  void erase(uintptr_t start) { blocks_.erase(start); }
+  void record(uintptr_t start, const HeapBlock& block);
+  void erase(uintptr_t start);
   // Keeps the memory for the next execution's blocks.
-  void clear() {
-    blocks_.clear();
-    next_serial_ = 0;
-  }
+  void clear();
 
   struct Found {
     uintptr_t start = 0;
@@ -48,17 +46,7 @@ class HeapBlocks {
   // The block `address` is in, if any. When records overlap, the newest is
   // the block: an older one it overlaps was freed where the hook does not see
   // it (two live blocks never overlap).
-  std::optional<Found> containing(uintptr_t address) const {
-    std::optional<Found> found;
-    uint64_t newest = 0;
-    for (const auto& [start, recorded] : blocks_) {
-      if (address < start || address - start >= recorded.block.size) continue;
-      if (found && recorded.serial < newest) continue;
-      found = Found{start, recorded.block};
-      newest = recorded.serial;
-    }
-    return found;
-  }
+  std::optional<Found> containing(uintptr_t address) const;
 
  private:
   struct Recorded {
