@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -363,6 +364,29 @@ WEFT_TEST_WITH(UnmodifiedAtomic, ReleaseAcquirePublishes, budget(500)) {
 TEST(UnmodifiedAtomic, RelaxedFlagDoesNotPublish) {
   weft::expect_bug(budget(2000), [] { publish(std::memory_order_relaxed, std::memory_order_relaxed); },
                    {weft::FailureKind::kDataRace});
+}
+
+// More atomics in one execution than weft keeps clocks for between
+// executions (kKeptAtomicClocks, lib/weft/unmodified/control.cc): their table
+// is emptied after every execution, and the cache in front of it must be too.
+// A cache that outlived the table would hand `ready`, at the same address in
+// every execution, its freed clock of the last execution: the writer's
+// release would go there and, once the fillers have pushed `ready` out of
+// the cache, the acquire to a clock of its own, so the read of `data` would
+// be reported as a race.
+WEFT_TEST_WITH(UnmodifiedAtomic, ClocksStartFreshAfterTheirTableIsEmptied, budget(50)) {
+  constexpr size_t kMoreThanKept = 4200;
+  static std::atomic<bool> ready;  // at the same address in every execution
+  ready.store(false, std::memory_order_relaxed);
+  const auto fillers = std::make_unique<std::atomic<int>[]>(kMoreThanKept);
+  int data = 0;
+  std::thread writer([&] {
+    data = 42;
+    ready.store(true, std::memory_order_release);
+  });
+  for (size_t i = 0; i < kMoreThanKept; ++i) (void)fillers[i].load(std::memory_order_relaxed);
+  if (ready.load(std::memory_order_acquire)) WEFT_ASSERT(data == 42);
+  writer.join();
 }
 
 TEST(UnmodifiedAtomic, PassThroughOutsideExploration) {
