@@ -1,11 +1,11 @@
 // The allocator hooks of weft::unmodified (lib/weft/unmodified/heap_intercept.cc):
 // memory that one weft thread frees and another allocates again carries no
-// history into its new life, while races on a live block are still found.
+// history into its new life, while races on a live block are still found and
+// named by the block (and memory a freed block gave back, by its address).
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <weft/gtest/expect.h>
 #include <weft/weft.h>
-
-#include <sys/mman.h>
 
 #include <atomic>
 #include <cstdint>
