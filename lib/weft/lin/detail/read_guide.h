@@ -8,6 +8,7 @@
 //   if (!guide.after_step(before, after, op, view, is_linearized)) { /* dead */ }
 //   guide.forget_unseen(state, op, view, is_linearized);   // after a greedy read
 //   if (guide.dead(state, view, is_linearized)) { /* no linearization */ }
+//   n = guide.preferred(state, view, is_linearized, first);  // optional: try these first
 //
 // A guide must keep the verdict exact, and the memo (failed_nodes.h) exact:
 //  - dead(): the node has no completion (no order of the operations still
@@ -23,12 +24,17 @@
 //    twin could still use more optional operations). A guide does that by
 //    mapping only states no operation still to come can tell apart to one
 //    fixed state, which stands for all of them.
-// Both see operations through `is_linearized` (a position in the part ->
+//  - preferred() (optional; a guide without it names none): up to
+//    kPreferred candidates the search should try first at a node, best
+//    first. It only orders the search, so it need not be exact: the search
+//    tries every other candidate after them, as it would have.
+// All see operations through `is_linearized` (a position in the part ->
 // whether the node has linearized it); reports replay linearizations
 // through the model, so a forgotten state is never shown.
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -38,6 +44,9 @@
 #include "weft/lin/history.h"
 
 namespace weft::lin::detail {
+
+// How many candidates a guide may name to be tried first at a node.
+inline constexpr std::size_t kPreferred = 4;
 
 // What a node tells the guide: where the search is.
 struct NodeView {
@@ -88,13 +97,16 @@ class StillToCome {
   // give read i the value it returned, can still be linearized before i:
   // not i itself, still to come (operation()), called no later than i
   // returns and returning no earlier than `not_before` (when it must follow
-  // an operation called then). The latest-called ones are tried first:
-  // earlier ones are the likelier to be linearized already. After kScan of
-  // them it answers yes, which only keeps a node the guide could have
-  // refuted.
-  template <class IsLinearized>
-  bool setter(std::span<const std::uint32_t> setters, std::uint32_t i, const NodeView& node, IsLinearized is_linearized,
-              Time not_before = std::numeric_limits<Time>::min()) const {
+  // an operation called then) and, when `usable` is given, for which
+  // usable(j) holds (a guide's further condition). The latest-called ones
+  // are tried first: earlier ones are the likelier to be linearized
+  // already. After kScan of them it answers yes, which only keeps a node
+  // the guide could have refuted.
+  template <class IsLinearized, class Usable = bool (*)(std::uint32_t)>
+  bool setter(
+      std::span<const std::uint32_t> setters, std::uint32_t i, const NodeView& node, IsLinearized is_linearized,
+      Time not_before = std::numeric_limits<Time>::min(),
+      Usable usable = [](std::uint32_t /*j*/) { return true; }) const {
     constexpr int kScan = 64;
     int scanned = 0;
     const auto last = std::upper_bound(setters.begin(), setters.end(), p_.ret[i],
@@ -103,7 +115,7 @@ class StillToCome {
       const std::uint32_t j = *--it;
       if (j == i) continue;
       if (++scanned > kScan) return true;
-      if (p_.ret[j] >= not_before && operation(j, node, is_linearized)) return true;
+      if (p_.ret[j] >= not_before && operation(j, node, is_linearized) && usable(j)) return true;
     }
     return false;
   }

@@ -19,11 +19,13 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "weft/lin/check_result.h"
@@ -82,6 +84,7 @@ class Searcher {
         order_(order),
         reductions_(reductions),
         optional_where_it_matters_(reductions.optional_where_it_matters && order == Order::kRequiredFirst),
+        guided_(order == Order::kRequiredFirst),
         deadline_(deadline),
         stats_(stats) {}
 
@@ -147,6 +150,11 @@ class Searcher {
     // (needless_after()): the node's own failure is then no proof.
     bool partial = false;
     Pending pending;
+    // Candidates the read guide named to be tried first (ReadGuide's
+    // preferred()), and how many of them were.
+    std::array<std::uint32_t, kPreferred> preferred{};
+    std::uint8_t preferred_count = 0;
+    std::uint8_t next_preferred = 0;
   };
 
   enum class Settled { kOpen, kSeen, kDone };
@@ -174,7 +182,17 @@ class Searcher {
   // or none. Candidates come from three lists, each by call: required[segment],
   // optional[0, forever) (never return) and optional[first_optional, end)
   // (return). A list is done at its first operation called after `bound`.
+  // The guide's preferred candidates come first, and are not tried again.
   std::optional<std::uint32_t> next_candidate(Frame& f, Time bound) const {
+    if (f.next_preferred < f.preferred_count) return f.preferred[f.next_preferred++];
+    while (std::optional<std::uint32_t> i = next_in_order(f, bound)) {
+      const auto named = f.preferred.begin() + f.preferred_count;
+      if (std::find(f.preferred.begin(), named, *i) == named) return i;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::uint32_t> next_in_order(Frame& f, Time bound) const {
     const auto& required = p_.required[f.segment];
     std::uint32_t* cursors[3] = {&f.next_required, &f.next_forever, &f.next_returning};
     const std::size_t ends[3] = {required.size(), p_.forever, p_.optional.size()};
@@ -330,11 +348,21 @@ class Searcher {
                          [&](std::uint32_t i) { return is_linearized(f, i); })) {
       return Settled::kSeen;
     }
-    if (!reductions_.memoize) return Settled::kOpen;
-    f.available = available(f);
-    const std::optional<std::uint32_t> group = memo_.lookup(f.required, f.state, f.segment, f.available);
-    if (!group) return Settled::kSeen;
-    f.group = *group;
+    if (reductions_.memoize) {
+      f.available = available(f);
+      const std::optional<std::uint32_t> group = memo_.lookup(f.required, f.state, f.segment, f.available);
+      if (!group) return Settled::kSeen;
+      f.group = *group;
+    }
+    if constexpr (requires(std::span<std::uint32_t, kPreferred> first) {
+                    read_guide_.preferred(f.state, NodeView{}, [](std::uint32_t) { return false; }, first);
+                  }) {
+      if (guided_) {
+        f.preferred_count = static_cast<std::uint8_t>(
+            read_guide_.preferred(f.state, {f.segment, f.first_open, min_return(f), f.max_call},
+                                  [&](std::uint32_t i) { return is_linearized(f, i); }, std::span(f.preferred)));
+      }
+    }
     return Settled::kOpen;
   }
 
@@ -431,6 +459,9 @@ class Searcher {
   // operations from being tried at every step; the call order stays plain
   // Wing-Gong, whose every failed node is recorded.
   const bool optional_where_it_matters_;
+  // Only in the required-first order: the guide's preferred candidates
+  // first. The call order stays plain, so the two orders stay different.
+  const bool guided_;
   Deadline& deadline_;
   CheckStats& stats_;
   std::vector<Frame> stack_;
