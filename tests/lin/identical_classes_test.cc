@@ -101,6 +101,7 @@ HistoryOf<R> random_history(std::mt19937& rng, int n, int values, int unknown_pe
   return h;
 }
 
+// The part as the search sees it; it points into `h`.
 template <class M>
 detail::Prepared<typename M::Input, typename M::Output> prepared(const M& model, const HistoryOf<M>& h) {
   std::vector<std::size_t> all(h.size());
@@ -127,8 +128,9 @@ void classes_agree(unsigned seed, int values, bool expect_wide) {
   int wide = 0;
   for (int it = 0; it < 40; ++it) {
     const HistoryOf<R> h = random_history(rng, 300, values, 20);
+    const HistoryOf<UnhashedRegister> wrapped = unhashed(h);  // prepared() points into it
     const auto p = prepared(R{}, h);
-    const auto q = prepared(UnhashedRegister{}, unhashed(h));
+    const auto q = prepared(UnhashedRegister{}, wrapped);
     ASSERT_EQ(p.original, q.original);
     const std::size_t n = p.input.size();
     const Hashed hashed_ops(p, Reductions{});
