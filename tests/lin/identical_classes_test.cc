@@ -161,9 +161,7 @@ void classes_agree(unsigned seed, int values, bool expect_wide) {
 
 TEST(IdenticalClasses, HashedAndScannedClassesAreTheSameOnNarrowHistories) { classes_agree(41, 3, false); }
 
-TEST(IdenticalClasses, HashedClassesAreExactOnWideHistoriesAndTheScanNeverJoinsTooMuch) {
-  classes_agree(42, 40, true);
-}
+TEST(IdenticalClasses, HashedClassesAreExactOnWideHistoriesAndTheScanNeverJoinsTooMuch) { classes_agree(42, 40, true); }
 
 TEST(IdenticalClasses, TheSearchIsTheSameWithHashedAndScannedClasses) {
   std::mt19937 rng(43);

@@ -111,8 +111,8 @@ class IdenticalOps {
 
   // Whether classes are found by hashing (Input and Output both hashable)
   // rather than by scanning recent classes.
-  static constexpr bool kHashed = std::is_invocable_v<absl::Hash<Input>, const Input&> &&
-                                  std::is_invocable_v<absl::Hash<Output>, const Output&>;
+  static constexpr bool kHashed =
+      std::is_invocable_v<absl::Hash<Input>, const Input&> && std::is_invocable_v<absl::Hash<Output>, const Output&>;
 
   // Classes scanned by the fallback: the most recently used ones.
   static constexpr std::size_t kRecent = 64;
@@ -222,7 +222,7 @@ class IdenticalOps {
   std::vector<std::uint32_t> class_begin_;     // class c's members are members_[class_begin_[c], class_begin_[c + 1])
   std::vector<std::uint32_t> members_;         // positions, by class and within a class by rank
   std::vector<std::uint32_t> index_in_class_;  // per position: its index among its class's members
-  std::vector<std::uint32_t> optional_by_return_;    // optional operations that return, by return
+  std::vector<std::uint32_t> optional_by_return_;  // optional operations that return, by return
 };
 
 }  // namespace weft::lin::detail

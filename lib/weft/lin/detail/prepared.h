@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "weft/lin/check_result.h"
@@ -62,20 +63,24 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model, const Hi
   };
   // An optional operation that changes nothing can always be left out.
   std::erase_if(subset, [&](std::size_t i) { return !history[i].output && is_read_only(i); });
-  std::stable_sort(subset.begin(), subset.end(), [&](std::size_t a, std::size_t b) {
+  const auto by_call_then_return = [&](std::size_t a, std::size_t b) {
     const auto& x = history[a];
     const auto& y = history[b];
     if (x.call != y.call) return x.call < y.call;
     return x.ret < y.ret;
-  });
-  p.original = subset;
-  const std::size_t n = subset.size();
+  };
+  // Logs are mostly in call order already; sorting costs a buffer.
+  if (!std::is_sorted(subset.begin(), subset.end(), by_call_then_return)) {
+    std::stable_sort(subset.begin(), subset.end(), by_call_then_return);
+  }
+  p.original = std::move(subset);
+  const std::size_t n = p.original.size();
   p.input.reserve(n);
   p.output.reserve(n);
   p.call.reserve(n);
   p.ret.reserve(n);
   p.read_only.reserve(n);
-  for (std::size_t i : subset) {
+  for (std::size_t i : p.original) {
     const auto& op = history[i];
     p.input.push_back(&op.input);
     p.output.push_back(op.output ? &*op.output : nullptr);

@@ -106,7 +106,8 @@ class ReadGuide<RegisterModel> {
     const auto each_list = [&](auto visit) {
       for (std::uint32_t i = 0; i < n; ++i) {
         if (sets[i] != kNone) visit(setters_, sets[i], i);
-        if (observes[i] != kNone) visit(p.output[i] != nullptr ? required_observers_ : optional_observers_, observes[i], i);
+        if (observes[i] == kNone) continue;
+        visit(p.output[i] != nullptr ? required_observers_ : optional_observers_, observes[i], i);
       }
     };
     each_list([](FlatLists& lists, std::uint32_t value, std::uint32_t /*i*/) { lists.count(value); });
@@ -272,14 +273,15 @@ class ReadGuide<RegisterModel> {
   void find_last_overwriters(const std::vector<std::uint32_t>& sets) {
     std::vector<std::uint32_t> reads;
     std::vector<std::uint32_t> setters;
+    reads.reserve(reads_.size());
+    setters.reserve(reads_.size());
     for (std::uint32_t i = 0; i < reads_.size(); ++i) {
       if (reads_[i].value != kNone) reads.push_back(i);
       if (p_.output[i] != nullptr && sets[i] != kNone) setters.push_back(i);
     }
     if (reads.empty()) return;
-    std::sort(setters.begin(), setters.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return p_.ret[a] != p_.ret[b] ? p_.ret[a] < p_.ret[b] : a < b;
-    });
+    std::sort(setters.begin(), setters.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return p_.ret[a] != p_.ret[b] ? p_.ret[a] < p_.ret[b] : a < b; });
     std::uint32_t best = kNone;    // called last
     std::uint32_t second = kNone;  // called last among those setting another value than best
     auto later = [&](std::uint32_t a, std::uint32_t b) { return b == kNone || p_.call[a] > p_.call[b]; };
