@@ -34,8 +34,10 @@
 //    saves a lot of search and keeps the verdict exact.
 //  - `std::string describe_state(const State&) const` for reports.
 // Input and Output need operator== (identical concurrent operations are
-// ordered canonically) and State needs operator== and absl::Hash support
-// (integers, strings, std::vector, std::pair and structs with AbslHashValue).
+// ordered canonically; with AbslHashValue too they are grouped by hashing,
+// which is faster, detail/identical_ops.h) and State needs operator== and
+// absl::Hash support (integers, strings, std::vector, std::pair and structs
+// with AbslHashValue).
 #pragma once
 
 #include <concepts>

@@ -48,8 +48,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "weft/lin/check_result.h"
 #include "weft/lin/detail/prepared.h"
 #include "weft/lin/history.h"
@@ -70,39 +73,28 @@ class IdenticalOps {
 
   IdenticalOps(const P& p, const Reductions& reductions) : p_(p) {
     if (!reductions.canonical_identical) return;
-    const std::size_t n = p.input.size();
-    class_of_.assign(n, kAlone);
-    // Operations join the class of an identical one among the classes seen
-    // most recently (by call). Input and Output need only ==, so classes
-    // are found by comparison; the most recent kRecent classes cover every
-    // history with fewer distinct concurrent operations, and a class missed
-    // on a wide history costs pruning, never exactness.
-    constexpr std::size_t kRecent = 64;
-    std::vector<std::uint32_t> recent;  // class ids, most recently used last
-    for (std::uint32_t i = 0; i < n; ++i) {
-      std::uint32_t found = kAlone;
-      for (std::size_t k = recent.size(); k-- > 0;) {
-        const std::uint32_t j = members_[recent[k]].front();
-        if (identical(i, j)) {
-          found = recent[k];
-          recent.erase(recent.begin() + static_cast<std::ptrdiff_t>(k));
-          break;
-        }
-      }
-      if (found == kAlone) {
-        found = static_cast<std::uint32_t>(members_.size());
-        members_.emplace_back();
-        if (recent.size() == kRecent) recent.erase(recent.begin());
-      }
-      recent.push_back(found);
-      members_[found].push_back(i);
-      class_of_[i] = found;
+    const auto n = static_cast<std::uint32_t>(p.input.size());
+    class_of_.resize(n);
+    const std::uint32_t classes = find_classes();
+    if (classes == n) {  // no two identical: nothing to skip, ever
+      class_of_.clear();
+      return;
     }
-    index_in_class_.assign(n, 0);
-    for (auto& members : members_) {
-      std::sort(members.begin(), members.end(),
-                [&](std::uint32_t a, std::uint32_t b) { return p.rank[a] < p.rank[b]; });
-      for (std::uint32_t k = 0; k < members.size(); ++k) index_in_class_[members[k]] = k;
+    // Members of each class by rank, all classes in one array: positions are
+    // counted per class, then laid out in rank order (no per-class vectors,
+    // no sorting).
+    class_begin_.assign(classes + 1, 0);
+    for (const std::uint32_t c : class_of_) ++class_begin_[c + 1];
+    for (std::uint32_t c = 0; c < classes; ++c) class_begin_[c + 1] += class_begin_[c];
+    std::vector<std::uint32_t> by_rank(n);
+    for (std::uint32_t i = 0; i < n; ++i) by_rank[p.rank[i]] = i;
+    members_.resize(n);
+    index_in_class_.resize(n);
+    std::vector<std::uint32_t> filled(classes, 0);
+    for (const std::uint32_t i : by_rank) {
+      const std::uint32_t c = class_of_[i];
+      index_in_class_[i] = filled[c]++;
+      members_[class_begin_[c] + index_in_class_[i]] = i;
     }
     for (std::uint32_t o : p.optional) {
       if (p.ret[o] != kEndOfTime) optional_by_return_.push_back(o);
@@ -111,6 +103,20 @@ class IdenticalOps {
               [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
   }
 
+  // The class of position i, classes numbered by their first position (for
+  // tests). Operations of one class are identical; the converse holds when
+  // Input and Output are hashable, or when the part has at most kRecent
+  // classes. With the rule off, each operation is a class of its own.
+  std::uint32_t class_of(std::uint32_t i) const { return class_of_.empty() ? i : class_of_[i]; }
+
+  // Whether classes are found by hashing (Input and Output both hashable)
+  // rather than by scanning recent classes.
+  static constexpr bool kHashed =
+      std::is_invocable_v<absl::Hash<Input>, const Input&> && std::is_invocable_v<absl::Hash<Output>, const Output&>;
+
+  // Classes scanned by the fallback: the most recently used ones.
+  static constexpr std::size_t kRecent = 64;
+
   // Whether candidate b need not be tried at this node: an identical
   // candidate of lower rank may go first instead (see the top of the file).
   // The nearest lower ranks are looked at, up to kScan of them; stopping
@@ -118,7 +124,7 @@ class IdenticalOps {
   template <class IsLinearized>
   bool superseded(std::uint32_t b, const Enabled& node, IsLinearized is_linearized) const {
     if (class_of_.empty()) return false;
-    const auto& members = members_[class_of_[b]];
+    const std::uint32_t* members = members_.data() + class_begin_[class_of_[b]];
     constexpr int kScan = 64;
     int scanned = 0;
     for (std::uint32_t k = index_in_class_[b]; k-- > 0 && scanned++ < kScan;) {
@@ -140,7 +146,55 @@ class IdenticalOps {
   }
 
  private:
-  static constexpr std::uint32_t kAlone = ~std::uint32_t{0};
+  // Fills class_of_ (operations in one class are identical) and returns
+  // the number of classes, numbered in order of first position.
+  std::uint32_t find_classes() {
+    const auto n = static_cast<std::uint32_t>(class_of_.size());
+    std::uint32_t classes = 0;
+    if constexpr (kHashed) {
+      // Every operation joins the class of any identical one: a set of one
+      // position per class, hashed and compared through the operations.
+      std::vector<std::size_t> hash(n);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        hash[i] = p_.output[i] == nullptr ? absl::HashOf(*p_.input[i]) : absl::HashOf(*p_.input[i], *p_.output[i]);
+      }
+      const auto hash_of = [&](std::uint32_t i) { return hash[i]; };
+      const auto same = [&](std::uint32_t i, std::uint32_t j) { return hash[i] == hash[j] && identical(i, j); };
+      absl::flat_hash_set<std::uint32_t, decltype(hash_of), decltype(same)> first_of_class(n, hash_of, same);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const auto [it, inserted] = first_of_class.insert(i);
+        class_of_[i] = inserted ? classes++ : class_of_[*it];
+      }
+    } else {
+      // Input and Output need only ==, so classes are found by comparison
+      // with those seen most recently (by call); the most recent kRecent
+      // classes cover every history with fewer distinct concurrent
+      // operations, and a class missed on a wide history costs pruning,
+      // never exactness.
+      std::vector<std::uint32_t> recent;  // a first position per class, most recently used last
+      for (std::uint32_t i = 0; i < n; ++i) {
+        std::uint32_t found = kNone;
+        for (std::size_t k = recent.size(); k-- > 0;) {
+          const std::uint32_t j = recent[k];
+          if (identical(i, j)) {
+            found = class_of_[j];
+            recent.erase(recent.begin() + static_cast<std::ptrdiff_t>(k));
+            recent.push_back(j);
+            break;
+          }
+        }
+        if (found == kNone) {
+          found = classes++;
+          if (recent.size() == kRecent) recent.erase(recent.begin());
+          recent.push_back(i);
+        }
+        class_of_[i] = found;
+      }
+    }
+    return classes;
+  }
+
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
 
   bool identical(std::uint32_t i, std::uint32_t j) const {
     if ((p_.output[i] == nullptr) != (p_.output[j] == nullptr)) return false;
@@ -164,10 +218,11 @@ class IdenticalOps {
   }
 
   const P& p_;
-  std::vector<std::uint32_t> class_of_;              // per position; empty: the rule is off
-  std::vector<std::vector<std::uint32_t>> members_;  // per class: its positions by rank
-  std::vector<std::uint32_t> index_in_class_;        // per position: its index in members_
-  std::vector<std::uint32_t> optional_by_return_;    // optional operations that return, by return
+  std::vector<std::uint32_t> class_of_;        // per position; empty: the rule is off
+  std::vector<std::uint32_t> class_begin_;     // class c's members are members_[class_begin_[c], class_begin_[c + 1])
+  std::vector<std::uint32_t> members_;         // positions, by class and within a class by rank
+  std::vector<std::uint32_t> index_in_class_;  // per position: its index among its class's members
+  std::vector<std::uint32_t> optional_by_return_;  // optional operations that return, by return
 };
 
 }  // namespace weft::lin::detail

@@ -7,9 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "weft/lin/check_result.h"
+#include "weft/lin/detail/flat_lists.h"
 #include "weft/lin/history.h"
 #include "weft/lin/model.h"
 
@@ -32,14 +35,14 @@ struct Prepared {
   // Segment s holds positions [segment_begin[s], segment_begin[s + 1]).
   std::vector<std::uint32_t> segment_begin;
   // Per segment, by call: its required operations.
-  std::vector<std::vector<std::uint32_t>> required;
+  FlatLists required;
   // All optional operations: first those that never return, then those
   // that do, each by call. They are not bound to segments: one called before
   // a cut may still take effect after it, until its return.
   std::vector<std::uint32_t> optional;
   std::size_t forever = 0;  // optional[0, forever) never return
   // Per segment: its required operations by return time.
-  std::vector<std::vector<std::uint32_t>> by_return;
+  FlatLists by_return;
   // Per position: its rank, by return and then by position (see prepare()).
   std::vector<std::uint32_t> rank;
   std::size_t max_bits = 1;
@@ -60,15 +63,24 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model, const Hi
   };
   // An optional operation that changes nothing can always be left out.
   std::erase_if(subset, [&](std::size_t i) { return !history[i].output && is_read_only(i); });
-  std::stable_sort(subset.begin(), subset.end(), [&](std::size_t a, std::size_t b) {
+  const auto by_call_then_return = [&](std::size_t a, std::size_t b) {
     const auto& x = history[a];
     const auto& y = history[b];
     if (x.call != y.call) return x.call < y.call;
     return x.ret < y.ret;
-  });
-  p.original = subset;
-  const std::size_t n = subset.size();
-  for (std::size_t i : subset) {
+  };
+  // Logs are mostly in call order already; sorting costs a buffer.
+  if (!std::is_sorted(subset.begin(), subset.end(), by_call_then_return)) {
+    std::stable_sort(subset.begin(), subset.end(), by_call_then_return);
+  }
+  p.original = std::move(subset);
+  const std::size_t n = p.original.size();
+  p.input.reserve(n);
+  p.output.reserve(n);
+  p.call.reserve(n);
+  p.ret.reserve(n);
+  p.read_only.reserve(n);
+  for (std::size_t i : p.original) {
     const auto& op = history[i];
     p.input.push_back(&op.input);
     p.output.push_back(op.output ? &*op.output : nullptr);
@@ -93,32 +105,54 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model, const Hi
   }
   p.segment_begin.push_back(static_cast<std::uint32_t>(n));
 
+  // Required operations per segment (by position, so by call), and how many
+  // optional ones there are.
   const std::size_t segments = p.segments();
-  p.required.resize(segments);
-  p.by_return.resize(segments);
-  p.bit.resize(n);
-  for (std::size_t s = 0; s < segments; ++s) {
-    const std::uint32_t begin = p.segment_begin[s];
-    const std::uint32_t end = p.segment_begin[s + 1];
-    for (std::uint32_t i = begin; i < end; ++i) {
+  p.required = FlatLists(segments);
+  std::size_t optional = 0;
+  for (std::uint32_t s = 0; s < segments; ++s) {
+    for (std::uint32_t i = p.segment_begin[s]; i < p.segment_begin[s + 1]; ++i) {
       if (p.output[i] != nullptr) {
-        p.bit[i] = static_cast<std::uint32_t>(p.required[s].size());
-        p.required[s].push_back(i);
+        p.required.count(s);
       } else {
-        p.optional.push_back(i);
+        ++optional;
       }
     }
-    p.max_bits = std::max(p.max_bits, p.required[s].size());
-    auto& order = p.by_return[s];
-    order = p.required[s];
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
+  }
+  p.required.start();
+  p.bit.resize(n);
+  for (std::uint32_t s = 0; s < segments; ++s) {
+    std::uint32_t bits = 0;
+    for (std::uint32_t i = p.segment_begin[s]; i < p.segment_begin[s + 1]; ++i) {
+      if (p.output[i] != nullptr) {
+        p.bit[i] = bits++;
+        p.required.add(s, i);
+      }
+    }
+    p.max_bits = std::max<std::size_t>(p.max_bits, bits);
+  }
+  // The same lists by return; ties by position, as a stable sort by return
+  // of the lists by position would leave them.
+  const auto by_return_then_position = [&](std::uint32_t a, std::uint32_t b) {
+    return p.ret[a] != p.ret[b] ? p.ret[a] < p.ret[b] : a < b;
+  };
+  p.by_return = p.required;
+  for (std::size_t s = 0; s < segments; ++s) {
+    const std::span<std::uint32_t> order = p.by_return.mutable_list(s);
+    std::sort(order.begin(), order.end(), by_return_then_position);
   }
   // Optional operations that never return first: they stay candidates to
   // the end, so the cursor over the others (Frame::first_optional) can skip
-  // those that are used or too late without being held up by them.
-  std::stable_partition(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; });
-  p.forever = static_cast<std::size_t>(
-      std::count_if(p.optional.begin(), p.optional.end(), [&](std::uint32_t i) { return p.ret[i] == kEndOfTime; }));
+  // those that are used or too late without being held up by them. Each
+  // group by position.
+  p.optional.reserve(optional);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (p.output[i] == nullptr && p.ret[i] == kEndOfTime) p.optional.push_back(i);
+  }
+  p.forever = p.optional.size();
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (p.output[i] == nullptr && p.ret[i] != kEndOfTime) p.optional.push_back(i);
+  }
   for (std::size_t k = 0; k < p.optional.size(); ++k) p.bit[p.optional[k]] = static_cast<std::uint32_t>(k);
   p.max_bits = std::max(p.max_bits, p.optional.size());
   // Ranks: by return, then by position (so by call). Identical operations
@@ -127,8 +161,7 @@ Prepared<typename M::Input, typename M::Output> prepare(const M& model, const Hi
   // (search.h, needless_after); both must use this one order.
   std::vector<std::uint32_t> by_rank(n);
   for (std::uint32_t i = 0; i < n; ++i) by_rank[i] = i;
-  std::stable_sort(by_rank.begin(), by_rank.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
+  std::sort(by_rank.begin(), by_rank.end(), by_return_then_position);
   p.rank.resize(n);
   for (std::uint32_t k = 0; k < n; ++k) p.rank[by_rank[k]] = k;
   return p;

@@ -49,10 +49,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "weft/lin/check_result.h"
+#include "weft/lin/detail/flat_lists.h"
 #include "weft/lin/detail/prepared.h"
 #include "weft/lin/detail/read_guide.h"
 #include "weft/lin/history.h"
@@ -72,33 +74,53 @@ class ReadGuide<RegisterModel> {
     enabled_ = true;
     const auto n = static_cast<std::uint32_t>(p.input.size());
     reads_.assign(n, Read{});
+    ids_.reserve(n);
+    values_.reserve(n);
+    // Per position, as ids into values_ (kNone: none): the value it may set
+    // (a write, a compare-and-set that succeeded or whose outcome is
+    // unknown) and the value it reads or compares.
+    std::vector<std::uint32_t> sets(n, kNone);
+    std::vector<std::uint32_t> observes(n, kNone);
     for (std::uint32_t i = 0; i < n; ++i) {
       const M::Input& in = *p.input[i];
       const M::Output* out = p.output[i];
       switch (in.kind) {
         case M::Kind::kRead:
-          if (out != nullptr) {
-            reads_[i].value = id_of(out->value);
-            values_[reads_[i].value].required_observers.push_back(i);
-          }
+          if (out != nullptr) reads_[i].value = observes[i] = id_of(out->value);
           break;
         case M::Kind::kWrite:
-          values_[id_of(in.value)].setters.push_back(i);
+          sets[i] = id_of(in.value);
           break;
-        case M::Kind::kCas: {
-          const std::uint32_t expected = id_of(in.value);
-          (out != nullptr ? values_[expected].required_observers : values_[expected].optional_observers).push_back(i);
-          if (out != nullptr && out->ok) reads_[i].value = expected;
-          if (out == nullptr || out->ok) values_[id_of(in.swap)].setters.push_back(i);
+        case M::Kind::kCas:
+          observes[i] = id_of(in.value);
+          if (out != nullptr && out->ok) reads_[i].value = observes[i];
+          if (out == nullptr || out->ok) sets[i] = id_of(in.swap);
           break;
-        }
       }
     }
-    for (ValueOps& ops : values_) {
-      std::stable_sort(ops.optional_observers.begin(), ops.optional_observers.end(),
-                       [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] < p.ret[b]; });
+    // The lists per value, in two passes (count, then fill), by position.
+    const std::size_t values = values_.size();
+    setters_ = FlatLists(values);
+    required_observers_ = FlatLists(values);
+    optional_observers_ = FlatLists(values);
+    const auto each_list = [&](auto visit) {
+      for (std::uint32_t i = 0; i < n; ++i) {
+        if (sets[i] != kNone) visit(setters_, sets[i], i);
+        if (observes[i] == kNone) continue;
+        visit(p.output[i] != nullptr ? required_observers_ : optional_observers_, observes[i], i);
+      }
+    };
+    each_list([](FlatLists& lists, std::uint32_t value, std::uint32_t /*i*/) { lists.count(value); });
+    setters_.start();
+    required_observers_.start();
+    optional_observers_.start();
+    each_list([](FlatLists& lists, std::uint32_t value, std::uint32_t i) { lists.add(value, i); });
+    for (std::size_t v = 0; v < values; ++v) {
+      const std::span<std::uint32_t> optional = optional_observers_.mutable_list(v);
+      std::sort(optional.begin(), optional.end(),
+                [&](std::uint32_t a, std::uint32_t b) { return p.ret[a] != p.ret[b] ? p.ret[a] < p.ret[b] : a < b; });
     }
-    find_last_overwriters();
+    find_last_overwriters(sets);
     // A value no operation reads, compares or writes; there is always one,
     // since a part has fewer operations than int64 has values.
     unseen_ = std::numeric_limits<Value>::max();
@@ -155,7 +177,7 @@ class ReadGuide<RegisterModel> {
   void forget_unseen(Value& state, std::uint32_t /*op*/, const NodeView& node, IsLinearized is_linearized) const {
     if (!enabled_ || state == unseen_) return;
     if (const auto it = ids_.find(state); it != ids_.end()) {
-      const ValueOps& ops = values_[it->second];
+      const ValueOps ops = ops_of(it->second);
       // Required ones before the node's first open one are linearized;
       // optional ones that returned before max_call are too late. A long
       // run of linearized ones after those is taken as seen, not scanned.
@@ -178,14 +200,18 @@ class ReadGuide<RegisterModel> {
  private:
   static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
+  // A value and its operations (views into the lists per value).
   struct ValueOps {
     Value value;
-    std::vector<std::uint32_t> setters;  // writes and compare-and-sets that may set it, by call
+    std::span<const std::uint32_t> setters;  // writes and compare-and-sets that may set it, by call
     // Reads that returned it and compare-and-sets expecting it: those with
     // a known outcome by position, those with an unknown one by return.
-    std::vector<std::uint32_t> required_observers;
-    std::vector<std::uint32_t> optional_observers;
+    std::span<const std::uint32_t> required_observers;
+    std::span<const std::uint32_t> optional_observers;
   };
+  ValueOps ops_of(std::uint32_t id) const {
+    return {values_[id], setters_[id], required_observers_[id], optional_observers_[id]};
+  }
 
   // Per position, for a read or a successful compare-and-set.
   struct Read {
@@ -197,7 +223,7 @@ class ReadGuide<RegisterModel> {
 
   std::uint32_t id_of(Value v) {
     const auto [it, inserted] = ids_.try_emplace(v, static_cast<std::uint32_t>(values_.size()));
-    if (inserted) values_.push_back({v, {}, {}, {}});
+    if (inserted) values_.push_back(v);
     return it->second;
   }
 
@@ -208,7 +234,7 @@ class ReadGuide<RegisterModel> {
                         IsLinearized is_linearized) const {
     const auto it = ids_.find(value);
     if (it == ids_.end()) return true;
-    const auto& observers = values_[it->second].required_observers;
+    const std::span<const std::uint32_t> observers = required_observers_[it->second];
     constexpr int kReads = 8;
     int reads = 0;
     for (auto k = std::lower_bound(observers.begin(), observers.end(), first_open_position(node));
@@ -231,7 +257,7 @@ class ReadGuide<RegisterModel> {
   // Whether read i can still find its value from a node holding `state`.
   template <class IsLinearized>
   bool can_read(std::uint32_t i, const Value& state, const NodeView& node, IsLinearized is_linearized) const {
-    const ValueOps& wanted = values_[reads_[i].value];
+    const ValueOps wanted = ops_of(reads_[i].value);
     const std::uint32_t w = reads_[i].last_overwriter;
     const bool overwrite_to_come = w != kNone && to_come_.operation(w, node, is_linearized);
     if (wanted.value == state && !overwrite_to_come) return true;
@@ -242,15 +268,20 @@ class ReadGuide<RegisterModel> {
   // Fills Read::last_overwriter: reads by call, known setters by return,
   // keeping the latest-called setter and the latest-called one of another
   // value than that one's (enough to answer for any value).
-  void find_last_overwriters() {
+  // `sets`: per position, the value it may set (see the constructor); for
+  // a known outcome, a write or a successful compare-and-set.
+  void find_last_overwriters(const std::vector<std::uint32_t>& sets) {
     std::vector<std::uint32_t> reads;
     std::vector<std::uint32_t> setters;
+    reads.reserve(reads_.size());
+    setters.reserve(reads_.size());
     for (std::uint32_t i = 0; i < reads_.size(); ++i) {
       if (reads_[i].value != kNone) reads.push_back(i);
-      if (p_.output[i] != nullptr && sets(i) != kNone) setters.push_back(i);
+      if (p_.output[i] != nullptr && sets[i] != kNone) setters.push_back(i);
     }
-    std::stable_sort(setters.begin(), setters.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return p_.ret[a] < p_.ret[b]; });
+    if (reads.empty()) return;
+    std::sort(setters.begin(), setters.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return p_.ret[a] != p_.ret[b] ? p_.ret[a] < p_.ret[b] : a < b; });
     std::uint32_t best = kNone;    // called last
     std::uint32_t second = kNone;  // called last among those setting another value than best
     auto later = [&](std::uint32_t a, std::uint32_t b) { return b == kNone || p_.call[a] > p_.call[b]; };
@@ -258,7 +289,7 @@ class ReadGuide<RegisterModel> {
     for (const std::uint32_t r : reads) {  // by call (positions are)
       for (; k < setters.size() && p_.ret[setters[k]] < p_.call[r]; ++k) {
         const std::uint32_t s = setters[k];
-        if (best != kNone && sets(s) == sets(best)) {
+        if (best != kNone && sets[s] == sets[best]) {
           if (later(s, best)) best = s;
         } else if (later(s, best)) {
           second = best;
@@ -267,17 +298,8 @@ class ReadGuide<RegisterModel> {
           second = s;
         }
       }
-      reads_[r].last_overwriter = best != kNone && sets(best) != reads_[r].value ? best : second;
+      reads_[r].last_overwriter = best != kNone && sets[best] != reads_[r].value ? best : second;
     }
-  }
-
-  // The value (into values_) a known write or successful compare-and-set
-  // sets; kNone for other operations.
-  std::uint32_t sets(std::uint32_t i) const {
-    const M::Input& in = *p_.input[i];
-    if (in.kind == M::Kind::kWrite) return ids_.at(in.value);
-    if (in.kind == M::Kind::kCas && p_.output[i] != nullptr && p_.output[i]->ok) return ids_.at(in.swap);
-    return kNone;
   }
 
   const P& p_;
@@ -285,7 +307,10 @@ class ReadGuide<RegisterModel> {
   bool enabled_ = false;
   bool refuted_ = false;                           // some read can find its value in no linearization
   absl::flat_hash_map<Value, std::uint32_t> ids_;  // value -> index into values_
-  std::vector<ValueOps> values_;
+  std::vector<Value> values_;                      // the values, by id
+  FlatLists setters_;                              // per value, as in ValueOps
+  FlatLists required_observers_;
+  FlatLists optional_observers_;
   std::vector<Read> reads_;  // per position
   Value unseen_ = 0;
 };

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -43,11 +44,19 @@ struct SequenceModel {
     Kind kind = Kind::kPut;
     T value{};
     bool operator==(const Input&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Input& in) {
+      return H::combine(std::move(h), in.kind, in.value);
+    }
   };
   struct Output {
     std::optional<T> value;  // take: the element, or nullopt when empty
     std::int64_t size = 0;   // size: the size
     bool operator==(const Output&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Output& out) {
+      return H::combine(std::move(h), out.value, out.size);
+    }
   };
   static Output done() { return {}; }
   static Output empty() { return {}; }
@@ -161,11 +170,19 @@ struct SetModel {
     Kind kind = Kind::kContains;
     T value{};
     bool operator==(const Input&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Input& in) {
+      return H::combine(std::move(h), in.kind, in.value);
+    }
   };
   struct Output {
     bool result = false;    // add: inserted; remove: removed; contains: present
     std::int64_t size = 0;  // size: the size
     bool operator==(const Output&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Output& out) {
+      return H::combine(std::move(h), out.result, out.size);
+    }
   };
   static Input add(T v) { return {Kind::kAdd, std::move(v)}; }
   static Input remove(T v) { return {Kind::kRemove, std::move(v)}; }
@@ -243,10 +260,18 @@ struct CounterModel {
     Kind kind = Kind::kGet;
     std::int64_t amount = 0;
     bool operator==(const Input&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Input& in) {
+      return H::combine(std::move(h), in.kind, in.amount);
+    }
   };
   struct Output {
     std::int64_t value = 0;  // get: the value; fetch_add: the value before
     bool operator==(const Output&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Output& out) {
+      return H::combine(std::move(h), out.value);
+    }
   };
   static Input add(std::int64_t n) { return {Kind::kAdd, n}; }
   static Input get() { return {Kind::kGet, 0}; }

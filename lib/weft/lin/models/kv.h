@@ -41,11 +41,19 @@ struct KvModel {
     std::string value;  // put/append: the argument; cas: the expected value
     std::string swap;   // cas: the new value
     bool operator==(const Input&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Input& in) {
+      return H::combine(std::move(h), in.kind, in.key, in.value, in.swap);
+    }
   };
   struct Output {
     std::string value;  // get: the value read
     bool ok = true;     // cas: whether it swapped
     bool operator==(const Output&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Output& out) {
+      return H::combine(std::move(h), out.value, out.ok);
+    }
   };
 
   static Input get(std::string key) { return {Kind::kGet, std::move(key), {}, {}}; }

@@ -17,6 +17,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -33,11 +34,19 @@ struct RegisterModel {
     std::int64_t value = 0;  // write: the value; cas: the expected value
     std::int64_t swap = 0;   // cas: the new value
     bool operator==(const Input&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Input& in) {
+      return H::combine(std::move(h), in.kind, in.value, in.swap);
+    }
   };
   struct Output {
     std::int64_t value = kNil;  // read: the value read
     bool ok = true;             // cas: whether it swapped
     bool operator==(const Output&) const = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Output& out) {
+      return H::combine(std::move(h), out.value, out.ok);
+    }
   };
 
   static Input read() { return {Kind::kRead, 0, 0}; }
