@@ -84,8 +84,7 @@ TEST(KvReadGuide, AValueOverwrittenBeforeTheGetCannotBeRead) {
 // Its mirror image is linearizable: the append goes after the put when it
 // can, and the get reads "qx".
 TEST(KvReadGuide, AnAppendAfterTheOverwriteIsRead) {
-  const HistoryOf<Kv> h = {op(0, Kv::append("k", "x"), Kv::done(), 0, 10),
-                           op(1, Kv::put("k", "q"), Kv::done(), 0, 1),
+  const HistoryOf<Kv> h = {op(0, Kv::append("k", "x"), Kv::done(), 0, 10), op(1, Kv::put("k", "q"), Kv::done(), 0, 1),
                            op(2, Kv::get("k"), Kv::value("qx"), 2, 12)};
   EXPECT_EQ(checked(h).verdict, Verdict::kLinearizable);
 }
@@ -94,10 +93,9 @@ TEST(KvReadGuide, AnAppendAfterTheOverwriteIsRead) {
 // counting: "xyxy" is "xy" + "xy" (two appends of "xy", and there is one)
 // or "xy" + "x" + "y" or "x" + "y" + "xy" (there are those).
 TEST(KvReadGuide, ValuesThatSplitSeveralWaysAreNotRefutedByCounting) {
-  const HistoryOf<Kv> h = {op(0, Kv::append("k", "xy"), Kv::done(), 0, 10),
-                           op(1, Kv::append("k", "x"), Kv::done(), 0, 10),
-                           op(2, Kv::append("k", "y"), Kv::done(), 0, 10),
-                           op(3, Kv::get("k"), Kv::value("xyxy"), 0, 12)};
+  const HistoryOf<Kv> h = {
+      op(0, Kv::append("k", "xy"), Kv::done(), 0, 10), op(1, Kv::append("k", "x"), Kv::done(), 0, 10),
+      op(2, Kv::append("k", "y"), Kv::done(), 0, 10), op(3, Kv::get("k"), Kv::value("xyxy"), 0, 12)};
   EXPECT_EQ(checked(h).verdict, Verdict::kLinearizable);
 }
 

@@ -220,7 +220,8 @@ class ReadGuide<KvModel> {
     const std::string& key = p_.input[op]->key;
     const absl::string_view value = KvModel::value_of(state, key);
     if (value.empty() || value == unseen_) return;  // "" is a prefix of every get
-    if (seen_before_overwrite(value, key_of_[op], node, is_linearized) && seen_at_all(value, key, node, is_linearized)) {
+    if (seen_before_overwrite(value, key_of_[op], node, is_linearized) &&
+        seen_at_all(value, key, node, is_linearized)) {
       return;
     }
     state = KvModel::with_value(state, key, unseen_);
@@ -503,7 +504,7 @@ class ReadGuide<KvModel> {
   // Per known get: the puts and compare-and-sets of its key whose new value
   // is a prefix of the value it returned, by call.
   std::vector<std::vector<std::uint32_t>> setters_;
-  std::vector<Get> gets_;  // the known gets, by key and value
+  std::vector<Get> gets_;              // the known gets, by key and value
   std::vector<std::uint32_t> key_of_;  // per position: its key, into keys_
   // Per known get: the overwrite that must go before it and was called last
   // (can_read()); kNone: none.

@@ -355,12 +355,13 @@ class Searcher {
       f.group = *group;
     }
     if constexpr (requires(std::span<std::uint32_t, kPreferred> first) {
-                    read_guide_.preferred(f.state, NodeView{}, [](std::uint32_t) { return false; }, first);
+                    read_guide_.preferred(
+                        f.state, NodeView{}, [](std::uint32_t) { return false; }, first);
                   }) {
       if (guided_) {
-        f.preferred_count = static_cast<std::uint8_t>(
-            read_guide_.preferred(f.state, {f.segment, f.first_open, min_return(f), f.max_call},
-                                  [&](std::uint32_t i) { return is_linearized(f, i); }, std::span(f.preferred)));
+        f.preferred_count = static_cast<std::uint8_t>(read_guide_.preferred(
+            f.state, {f.segment, f.first_open, min_return(f), f.max_call},
+            [&](std::uint32_t i) { return is_linearized(f, i); }, std::span(f.preferred)));
       }
     }
     return Settled::kOpen;
