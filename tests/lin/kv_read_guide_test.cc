@@ -46,39 +46,39 @@ HistoryOf<Kv> after_thirty_puts(const HistoryOf<Kv>& tail) {
   return h;
 }
 
+// The history is refuted before the search gets past the thirty puts
+// (the guide checks every get before searching).
+void expect_refuted_before_searching(const HistoryOf<Kv>& tail) {
+  const CheckResult r = checked(after_thirty_puts(tail));
+  EXPECT_EQ(r.verdict, Verdict::kNotLinearizable);
+  EXPECT_LT(r.stats.nodes, 10u);
+}
+
 // Every get is checked from the initial state before the search: a get of
 // "xx" (after a put of "v", with one append of "x") is refuted before the
 // first node, not when the search reaches it.
 TEST(KvReadGuide, AGetNeedingMoreAppendsThanThereAreIsRefutedBeforeSearching) {
-  const HistoryOf<Kv> h = after_thirty_puts(
-      {op(1, Kv::append("k", "x"), Kv::done(), 100, 200), op(2, Kv::get("k"), Kv::value("xx"), 100, 200)});
-  const CheckResult r = checked(h);
-  EXPECT_EQ(r.verdict, Verdict::kNotLinearizable);
-  EXPECT_LT(r.stats.nodes, 10u);
-  EXPECT_GT(checked(h, false).stats.nodes, 30u);
+  const HistoryOf<Kv> tail = {op(1, Kv::append("k", "x"), Kv::done(), 100, 200),
+                              op(2, Kv::get("k"), Kv::value("xx"), 100, 200)};
+  expect_refuted_before_searching(tail);
+  EXPECT_GT(checked(after_thirty_puts(tail), false).stats.nodes, 30u);
 }
 
 // The put a get needs went first, but the append that would finish its
 // value returned before the put was called: it cannot follow the put.
 TEST(KvReadGuide, AppendsThatReturnedBeforeTheirPutWasCalledDoNotFinishIt) {
-  const HistoryOf<Kv> h = after_thirty_puts({op(1, Kv::append("k", "x"), Kv::done(), 100, 101),
-                                             op(2, Kv::put("k", "p"), Kv::done(), 102, 103),
-                                             op(3, Kv::get("k"), Kv::value("px"), 104, 105)});
-  const CheckResult r = checked(h);
-  EXPECT_EQ(r.verdict, Verdict::kNotLinearizable);
-  EXPECT_LT(r.stats.nodes, 10u);
+  expect_refuted_before_searching({op(1, Kv::append("k", "x"), Kv::done(), 100, 101),
+                                   op(2, Kv::put("k", "p"), Kv::done(), 102, 103),
+                                   op(3, Kv::get("k"), Kv::value("px"), 104, 105)});
 }
 
 // A put that returned before the get was called overwrites whatever the
 // appends built before it: the get of "x" needs an append after the put,
 // which would make "qx".
 TEST(KvReadGuide, AValueOverwrittenBeforeTheGetCannotBeRead) {
-  const HistoryOf<Kv> h = after_thirty_puts({op(1, Kv::append("k", "x"), Kv::done(), 100, 110),
-                                             op(2, Kv::put("k", "q"), Kv::done(), 100, 101),
-                                             op(3, Kv::get("k"), Kv::value("x"), 102, 112)});
-  const CheckResult r = checked(h);
-  EXPECT_EQ(r.verdict, Verdict::kNotLinearizable);
-  EXPECT_LT(r.stats.nodes, 10u);
+  expect_refuted_before_searching({op(1, Kv::append("k", "x"), Kv::done(), 100, 110),
+                                   op(2, Kv::put("k", "q"), Kv::done(), 100, 101),
+                                   op(3, Kv::get("k"), Kv::value("x"), 102, 112)});
 }
 
 // Its mirror image is linearizable: the append goes after the put when it

@@ -48,12 +48,14 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "weft/lin/check_result.h"
+#include "weft/lin/detail/flat_lists.h"
 #include "weft/lin/detail/prepared.h"
 #include "weft/lin/history.h"
 
@@ -80,21 +82,17 @@ class IdenticalOps {
       class_of_.clear();
       return;
     }
-    // Members of each class by rank, all classes in one array: positions are
-    // counted per class, then laid out in rank order (no per-class vectors,
-    // no sorting).
-    class_begin_.assign(classes + 1, 0);
-    for (const std::uint32_t c : class_of_) ++class_begin_[c + 1];
-    for (std::uint32_t c = 0; c < classes; ++c) class_begin_[c + 1] += class_begin_[c];
+    // Members of each class by rank, all classes in one array.
+    members_ = FlatLists(classes);
+    for (const std::uint32_t c : class_of_) members_.count(c);
+    members_.start();
     std::vector<std::uint32_t> by_rank(n);
     for (std::uint32_t i = 0; i < n; ++i) by_rank[p.rank[i]] = i;
-    members_.resize(n);
     index_in_class_.resize(n);
     std::vector<std::uint32_t> filled(classes, 0);
     for (const std::uint32_t i : by_rank) {
-      const std::uint32_t c = class_of_[i];
-      index_in_class_[i] = filled[c]++;
-      members_[class_begin_[c] + index_in_class_[i]] = i;
+      index_in_class_[i] = filled[class_of_[i]]++;
+      members_.add(class_of_[i], i);
     }
     for (std::uint32_t o : p.optional) {
       if (p.ret[o] != kEndOfTime) optional_by_return_.push_back(o);
@@ -124,7 +122,7 @@ class IdenticalOps {
   template <class IsLinearized>
   bool superseded(std::uint32_t b, const Enabled& node, IsLinearized is_linearized) const {
     if (class_of_.empty()) return false;
-    const std::uint32_t* members = members_.data() + class_begin_[class_of_[b]];
+    const std::span<const std::uint32_t> members = members_[class_of_[b]];
     constexpr int kScan = 64;
     int scanned = 0;
     for (std::uint32_t k = index_in_class_[b]; k-- > 0 && scanned++ < kScan;) {
@@ -218,10 +216,9 @@ class IdenticalOps {
   }
 
   const P& p_;
-  std::vector<std::uint32_t> class_of_;        // per position; empty: the rule is off
-  std::vector<std::uint32_t> class_begin_;     // class c's members are members_[class_begin_[c], class_begin_[c + 1])
-  std::vector<std::uint32_t> members_;         // positions, by class and within a class by rank
-  std::vector<std::uint32_t> index_in_class_;  // per position: its index among its class's members
+  std::vector<std::uint32_t> class_of_;            // per position; empty: the rule is off
+  FlatLists members_;                              // per class: its positions, by rank
+  std::vector<std::uint32_t> index_in_class_;      // per position: its index among its class's members
   std::vector<std::uint32_t> optional_by_return_;  // optional operations that return, by return
 };
 

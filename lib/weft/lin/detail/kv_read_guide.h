@@ -261,11 +261,31 @@ class ReadGuide<KvModel> {
     return p_.input[j]->kind == KvModel::Kind::kPut ? p_.input[j]->value : p_.input[j]->swap;
   }
 
-  // The position of the node's first required operation not linearized: all
-  // required ones before it are.
-  std::uint32_t first_open_position(const NodeView& node) const {
-    const auto& required = p_.required[node.segment];
-    return node.first_open < required.size() ? required[node.first_open] : p_.segment_begin[node.segment + 1];
+  // Visits the appends of `key` still to come that were called no later
+  // than `by`: known ones by call from the node's first open position
+  // (earlier ones are linearized), then optional ones by return from the
+  // node's latest call (earlier ones are too late). Stops when visit(j)
+  // returns true. False when it gave up, after kScan appends looked at,
+  // before it was done.
+  template <class IsLinearized, class Visit>
+  bool visit_appends_to_come(std::uint32_t key, Time by, const NodeView& node, IsLinearized is_linearized,
+                             Visit visit) const {
+    constexpr int kScan = 256;
+    int scanned = 0;
+    const KeyOps& ops = keys_[key];
+    for (auto k =
+             std::lower_bound(ops.known_appends.begin(), ops.known_appends.end(), to_come_.first_open_position(node));
+         k != ops.known_appends.end() && p_.call[*k] <= by; ++k) {
+      if (++scanned > kScan) return false;
+      if (to_come_.operation(*k, node, is_linearized) && visit(*k)) return true;
+    }
+    for (auto k = std::lower_bound(ops.optional_appends.begin(), ops.optional_appends.end(), node.max_call,
+                                   [&](std::uint32_t j, Time t) { return p_.ret[j] < t; });
+         k != ops.optional_appends.end(); ++k) {
+      if (++scanned > kScan) return false;
+      if (p_.call[*k] <= by && to_come_.operation(*k, node, is_linearized) && visit(*k)) return true;
+    }
+    return true;
   }
 
   // The lowest-ranked append of `piece` to `key` that could go next (kNone:
@@ -273,23 +293,11 @@ class ReadGuide<KvModel> {
   template <class IsLinearized>
   std::uint32_t candidate_append(std::uint32_t key, std::uint32_t piece, const NodeView& node,
                                  IsLinearized is_linearized) const {
-    const KeyOps& ops = keys_[key];
     std::uint32_t best = kNone;
-    auto consider = [&](std::uint32_t j) {
-      if (piece_of_[j] == piece && p_.call[j] <= node.bound && to_come_.operation(j, node, is_linearized) &&
-          (best == kNone || p_.rank[j] < p_.rank[best])) {
-        best = j;
-      }
-    };
-    for (auto k = std::lower_bound(ops.known_appends.begin(), ops.known_appends.end(), first_open_position(node));
-         k != ops.known_appends.end() && p_.call[*k] <= node.bound; ++k) {
-      consider(*k);
-    }
-    for (auto k = std::lower_bound(ops.optional_appends.begin(), ops.optional_appends.end(), node.max_call,
-                                   [&](std::uint32_t j, Time t) { return p_.ret[j] < t; });
-         k != ops.optional_appends.end(); ++k) {
-      consider(*k);
-    }
+    visit_appends_to_come(key, node.bound, node, is_linearized, [&](std::uint32_t j) {
+      if (piece_of_[j] == piece && (best == kNone || p_.rank[j] < p_.rank[best])) best = j;
+      return false;
+    });
     return best;
   }
 
@@ -349,35 +357,19 @@ class ReadGuide<KvModel> {
     std::uint32_t missing = 0;
     if (!split(rest, needs, missing)) return false;
     if (missing == 0) return true;
-    const KeyOps& ops = keys_[key_of_[i]];
-    constexpr int kScan = 256;
-    int scanned = 0;
-    auto take = [&](std::uint32_t j) {
-      if (p_.ret[j] < after) return;
+    // One append fills one place of its value, the first still needed.
+    const bool looked_at_all = visit_appends_to_come(key_of_[i], p_.ret[i], node, is_linearized, [&](std::uint32_t j) {
+      if (p_.ret[j] < after) return false;
       for (Need& need : needs) {
         if (need.piece == piece_of_[j] && need.count > 0) {
           --need.count;
           --missing;
-          return;
+          break;
         }
       }
-    };
-    // Known appends before the first open position are linearized.
-    for (auto k = std::lower_bound(ops.known_appends.begin(), ops.known_appends.end(), first_open_position(node));
-         k != ops.known_appends.end() && p_.call[*k] <= p_.ret[i]; ++k) {
-      if (++scanned > kScan) return true;
-      if (to_come_.operation(*k, node, is_linearized)) take(*k);
-      if (missing == 0) return true;
-    }
-    // Optional ones that returned before max_call are too late.
-    for (auto k = std::lower_bound(ops.optional_appends.begin(), ops.optional_appends.end(), node.max_call,
-                                   [&](std::uint32_t j, Time t) { return p_.ret[j] < t; });
-         k != ops.optional_appends.end(); ++k) {
-      if (++scanned > kScan) return true;
-      if (p_.call[*k] <= p_.ret[i] && to_come_.operation(*k, node, is_linearized)) take(*k);
-      if (missing == 0) return true;
-    }
-    return false;
+      return missing == 0;
+    });
+    return missing == 0 || !looked_at_all;
   }
 
   // Fills last_overwriter_: per known get, of the known puts and
@@ -447,7 +439,7 @@ class ReadGuide<KvModel> {
   bool seen_before_overwrite(absl::string_view value, std::uint32_t key, const NodeView& node,
                              IsLinearized is_linearized) const {
     const KeyOps& ops = keys_[key];
-    const std::uint32_t from = first_open_position(node);
+    const std::uint32_t from = to_come_.first_open_position(node);
     // The earliest return of a known put to come: puts called after it
     // cannot return earlier.
     Time overwritten = kEndOfTime;

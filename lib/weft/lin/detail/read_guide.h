@@ -93,6 +93,14 @@ class StillToCome {
     return j >= p_.segment_begin[node.segment + 1] || !is_linearized(j);
   }
 
+  // The position of the node's first required operation not linearized: all
+  // required ones before it are (so a scan of operations still to come, by
+  // position, starts there).
+  std::uint32_t first_open_position(const NodeView& node) const {
+    const auto required = p_.required[node.segment];
+    return node.first_open < required.size() ? required[node.first_open] : p_.segment_begin[node.segment + 1];
+  }
+
   // Whether one of `setters` (positions, by call), the operations that can
   // give read i the value it returned, can still be linearized before i:
   // not i itself, still to come (operation()), called no later than i

@@ -184,7 +184,7 @@ class ReadGuide<RegisterModel> {
       constexpr int kScan = 64;
       int scanned = 0;
       for (auto k = std::lower_bound(ops.required_observers.begin(), ops.required_observers.end(),
-                                     first_open_position(node));
+                                     to_come_.first_open_position(node));
            k != ops.required_observers.end(); ++k) {
         if (++scanned > kScan || to_come_.operation(*k, node, is_linearized)) return;
       }
@@ -237,7 +237,7 @@ class ReadGuide<RegisterModel> {
     const std::span<const std::uint32_t> observers = required_observers_[it->second];
     constexpr int kReads = 8;
     int reads = 0;
-    for (auto k = std::lower_bound(observers.begin(), observers.end(), first_open_position(node));
+    for (auto k = std::lower_bound(observers.begin(), observers.end(), to_come_.first_open_position(node));
          k != observers.end() && reads < kReads; ++k) {
       const std::uint32_t j = *k;
       if (reads_[j].value != it->second || !to_come_.operation(j, node, is_linearized)) continue;
@@ -245,13 +245,6 @@ class ReadGuide<RegisterModel> {
       if (!can_read(j, state, node, is_linearized)) return false;
     }
     return true;
-  }
-
-  // The position of the node's first required operation not linearized: all
-  // required ones before it are.
-  std::uint32_t first_open_position(const NodeView& node) const {
-    const auto& required = p_.required[node.segment];
-    return node.first_open < required.size() ? required[node.first_open] : p_.segment_begin[node.segment + 1];
   }
 
   // Whether read i can still find its value from a node holding `state`.
